@@ -1,0 +1,69 @@
+"""Score the ten-question joint working self-assessment.
+
+``jointworking`` places joint working on the ladder transaction, collaboration,
+partnership, shows what holds it below the next rung, compares what is claimed with what
+the evidence shows, and tests whether joint working adds a significant increase in value
+over the sum of its parts, with or without uncertainty.
+
+Examples
+--------
+>>> import jointworking as jw
+>>> jw.classify([4, 3, 2, 3, 1, 3, 2, 3, 3, 2]).rung
+Rung.COLLABORATION
+>>> jw.added_value([400, 350, 250], 1200, cost=50).verdict
+Verdict.SIGNIFICANT
+"""
+
+from __future__ import annotations
+
+from jointworking.errors import ArgumentError, InstrumentError, JointWorkingError
+from jointworking.instrument import (
+    DEFAULT_SCALE,
+    MORLEY_2016,
+    Instrument,
+    Question,
+    Scale,
+    ScalePoint,
+    load_instrument,
+)
+from jointworking.ladder import LabelCheck, Placement, check_label, classify, path
+from jointworking.rung import Rung
+from jointworking.value import (
+    DEFAULT_THRESHOLD,
+    AddedValue,
+    Estimate,
+    Percentiles,
+    SimulatedAddedValue,
+    Verdict,
+    added_value,
+    simulate_added_value,
+)
+
+__version__ = "0.1.0.dev0"
+
+__all__ = [
+    "DEFAULT_SCALE",
+    "DEFAULT_THRESHOLD",
+    "MORLEY_2016",
+    "AddedValue",
+    "ArgumentError",
+    "Estimate",
+    "Instrument",
+    "InstrumentError",
+    "JointWorkingError",
+    "LabelCheck",
+    "Percentiles",
+    "Placement",
+    "Question",
+    "Rung",
+    "Scale",
+    "ScalePoint",
+    "SimulatedAddedValue",
+    "Verdict",
+    "added_value",
+    "check_label",
+    "classify",
+    "load_instrument",
+    "path",
+    "simulate_added_value",
+]

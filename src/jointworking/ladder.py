@@ -1,0 +1,334 @@
+"""Placing joint working on the ladder, planning the climb and checking labels.
+
+Rules R3 (the ladder), R4 (no jumping rungs), R5 (two types of joint working) and
+R6 (branding partnership what is barely collaboration) of the article.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Literal, TypeAlias
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from jointworking.errors import ArgumentError
+from jointworking.instrument import MORLEY_2016, Instrument
+from jointworking.rung import Rung
+
+__all__ = ["Answers", "LabelCheck", "LabelStatus", "Placement", "check_label", "classify", "path"]
+
+Score: TypeAlias = float | int | None
+"""One (possibly aggregated) score; ``None`` or NaN when the question was not answered."""
+
+Answers: TypeAlias = Mapping[int, Score] | Mapping[str, Score] | Sequence[Score]
+"""Scores by question number (or key), or a sequence of scores in question order."""
+
+LabelStatus: TypeAlias = Literal["overstated", "consistent", "understated"]
+"""How a claimed rung compares with the evidenced one."""
+
+
+@attrs.frozen
+class Placement:
+    """Where a set of answers places joint working on the ladder.
+
+    Attributes
+    ----------
+    rung : Rung
+        The highest rung all of whose questions, and those of every rung below it, are met.
+    index : float
+        The joint working index, 0 to 100: the mean answered score as a percentage of the
+        scale's range. NaN when no question was answered.
+    blocking : tuple of int
+        The question numbers of the next rung that are not met (missing answers included),
+        ascending: what keeps the joint working below the next rung. Empty at the top.
+    next : Rung or None
+        The next rung up, or ``None`` at partnership.
+    missing : tuple of int
+        The question numbers with no answer, ascending.
+    met : tuple of int
+        The question numbers whose score is at or above their rung's threshold.
+    ahead : tuple of int
+        The met questions that evidence a rung above `rung`: practices already in place
+        that the next climb can build on.
+    scores : tuple of float
+        The scores in question order, NaN where missing.
+    """
+
+    rung: Rung
+    index: float
+    blocking: tuple[int, ...]
+    next: Rung | None
+    missing: tuple[int, ...]
+    met: tuple[int, ...] = attrs.field(repr=False)
+    ahead: tuple[int, ...] = attrs.field(repr=False)
+    scores: tuple[float, ...] = attrs.field(repr=False, eq=False)
+
+    @property
+    def answered(self) -> int:
+        """The number of questions answered."""
+        return len(self.scores) - len(self.missing)
+
+
+@attrs.frozen
+class LabelCheck:
+    """How the rung joint working is called compares with the rung the evidence shows.
+
+    Attributes
+    ----------
+    claimed : Rung
+        What the joint working is called.
+    evidenced : Rung
+        Where the evidence places it.
+    status : {"overstated", "consistent", "understated"}
+        ``"overstated"`` when the claim is above the evidence: the article's "branded
+        partnership when it is barely collaboration".
+    gap : int
+        ``claimed - evidenced`` in rungs: positive when overstated, negative when
+        understated, 0 when consistent.
+    """
+
+    claimed: Rung
+    evidenced: Rung
+    status: LabelStatus
+    gap: int
+
+
+def _place(
+    scores: npt.NDArray[np.float64],
+    rung_codes: npt.NDArray[np.int8],
+    thresholds: npt.NDArray[np.float64],
+    low: float,
+    high: float,
+) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+    """Place many groups at once on clean arrays.
+
+    Parameters
+    ----------
+    scores : ndarray, shape (..., n_questions)
+        Scores within [low, high], NaN where missing. Leading axes are batch axes.
+    rung_codes : ndarray, shape (n_questions,)
+        The rung each question evidences (1 collaboration, 2 partnership).
+    thresholds : ndarray, shape (n_questions,)
+        Each question's threshold.
+    low, high : float
+        The ends of the scale.
+
+    Returns
+    -------
+    rung : ndarray of int8, shape (...)
+    index : ndarray of float64, shape (...)
+    met : ndarray of bool, shape (..., n_questions)
+    """
+    met = scores >= thresholds  # NaN compares False: a missing answer is never met
+    collaboration = np.all(met | (rung_codes != Rung.COLLABORATION), axis=-1)
+    partnership = collaboration & np.all(met | (rung_codes != Rung.PARTNERSHIP), axis=-1)
+    rung = collaboration.astype(np.int8) + partnership.astype(np.int8)
+    answered = ~np.isnan(scores)
+    count = answered.sum(axis=-1)
+    total = np.where(answered, scores, 0.0).sum(axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        index = 100.0 * (total / count - low) / (high - low)
+    return rung, np.asarray(index, dtype=np.float64), met
+
+
+def _score_vector(answers: Answers, instrument: Instrument) -> npt.NDArray[np.float64]:
+    """Validate `answers` and lay them out as floats in question order, NaN for missing."""
+    n = len(instrument.questions)
+    values: list[object]
+    if isinstance(answers, Mapping):
+        values = [None] * n
+        given: dict[int, object] = {}
+        for ref, value in answers.items():
+            position = instrument.position(ref, argument="answers")
+            if position in given:
+                number = instrument.questions[position].number
+                raise ArgumentError(f"answers: question {number} is given twice")
+            given[position] = ref
+            values[position] = value
+    elif isinstance(answers, str | bytes) or not isinstance(answers, Sequence | np.ndarray):
+        raise ArgumentError(
+            "answers: expected a mapping of question number to score or a sequence of"
+            f" {n} scores in question order, got {type(answers).__name__}"
+        )
+    else:
+        array = np.asarray(answers, dtype=object)
+        if array.ndim != 1 or len(array) != n:
+            raise ArgumentError(
+                f"answers: expected {n} scores in question order (one per question of"
+                f" {instrument.name!r}), got shape {array.shape}"
+            )
+        values = list(array)
+    scale = instrument.scale
+    out = np.empty(n, dtype=np.float64)
+    for i, item in enumerate(values):
+        number = instrument.questions[i].number
+        if item is None:
+            out[i] = math.nan
+            continue
+        if isinstance(item, bool) or not isinstance(item, int | float | np.integer | np.floating):
+            raise ArgumentError(
+                f"answers: question {number}: expected a number or None, got {item!r}"
+                " (read labels with instrument.scale.parse)"
+            )
+        score = float(item)
+        if math.isnan(score):
+            out[i] = math.nan
+        elif not scale.low <= score <= scale.high:
+            raise ArgumentError(
+                f"answers: question {number}: expected a score from {scale.low:g} to"
+                f" {scale.high:g}, got {item!r}"
+            )
+        else:
+            out[i] = score
+    return out
+
+
+def classify(answers: Answers, instrument: Instrument = MORLEY_2016) -> Placement:
+    r"""Place joint working on the ladder transaction, collaboration, partnership.
+
+    Parameters
+    ----------
+    answers : mapping or sequence
+        Scores by question number (``{1: 3, 2: 4, ...}``), by question key, or a
+        sequence of one score per question in question order. Scores may be aggregated
+        means, so any number from the scale's lowest to its highest value is accepted;
+        ``None`` or NaN marks a question nobody answered. A question left out of a
+        mapping is missing.
+    instrument : Instrument, optional
+        The instrument answered; :data:`~jointworking.MORLEY_2016` by default.
+
+    Returns
+    -------
+    Placement
+
+    Raises
+    ------
+    ArgumentError
+        If a score is off the scale or not finite, a question number is unknown or given
+        twice, or a sequence has the wrong length.
+
+    Notes
+    -----
+    The gating is staged, as in capability maturity models. A question is *met* when
+    its score is at least its rung's threshold (3, "clear evidence", by default; the
+    threshold is inclusive). Collaboration needs every collaboration question met;
+    partnership needs collaboration and every partnership question met; otherwise the
+    joint working is transactional. A missing answer is never met: the rung rests only on
+    evidence given. The index is
+
+    .. math:: \mathrm{index} = 100 \, \frac{\bar{x} - x_{\min}}{x_{\max} - x_{\min}}
+
+    over the answered questions, i.e. ``100 * mean / 4`` on the 0-4 scale.
+
+    References
+    ----------
+    Rules R3 (the ladder) and R5 (two types of joint working): Morley, M. (2016).
+    Getting the most from joint working.
+
+    Examples
+    --------
+    >>> p = classify({1: 4, 2: 3, 3: 2, 4: 3, 5: 1, 6: 3, 7: 2, 8: 3, 9: 3, 10: 2})
+    >>> p.rung, p.index, p.blocking, p.next
+    (Rung.COLLABORATION, 65.0, (3, 5, 7, 10), Rung.PARTNERSHIP)
+    >>> classify([3, 3, 3, 3, 3, 3, 3, 3, 3, None]).missing
+    (10,)
+    """
+    scores = _score_vector(answers, instrument)
+    rung_codes = instrument._rung_codes()
+    rung_array, index_array, met_array = _place(
+        scores, rung_codes, instrument._thresholds(), instrument.scale.low, instrument.scale.high
+    )
+    rung = Rung(int(rung_array))
+    numbers = np.array(instrument.numbers)
+    next_rung = Rung(rung + 1) if rung < Rung.PARTNERSHIP else None
+    if next_rung is None:
+        blocking: tuple[int, ...] = ()
+    else:
+        blocking = tuple(int(n) for n in numbers[(rung_codes == next_rung) & ~met_array])
+    return Placement(
+        rung=rung,
+        index=float(index_array),
+        blocking=blocking,
+        next=next_rung,
+        missing=tuple(int(n) for n in numbers[np.isnan(scores)]),
+        met=tuple(int(n) for n in numbers[met_array]),
+        ahead=tuple(int(n) for n in numbers[met_array & (rung_codes > rung)]),
+        scores=tuple(float(s) for s in scores),
+    )
+
+
+def path(current: Rung | str, target: Rung | str) -> tuple[Rung, ...]:
+    """List the rungs to step through, one at a time, from `current` to `target`.
+
+    Parameters
+    ----------
+    current, target : Rung or str
+        Where the joint working is, and where it aims to be (names are accepted).
+
+    Returns
+    -------
+    tuple of Rung
+        Every rung after `current` up to and including `target`, in the order they are
+        reached; empty when they are equal. A path down steps through each rung too.
+
+    Notes
+    -----
+    The article is plain that rungs cannot be skipped: organisations "can't just jump
+    from having transactional relationships to partnership working" (rule R4). A plan
+    whose path has more than one step is a jump to be broken into stages.
+
+    Examples
+    --------
+    >>> path(Rung.TRANSACTION, Rung.PARTNERSHIP)
+    (Rung.COLLABORATION, Rung.PARTNERSHIP)
+    >>> path("partnership", "transaction")
+    (Rung.COLLABORATION, Rung.TRANSACTION)
+    >>> path(Rung.COLLABORATION, Rung.COLLABORATION)
+    ()
+    """
+    start = Rung.parse(current, argument="current")
+    end = Rung.parse(target, argument="target")
+    step = 1 if end >= start else -1
+    return tuple(Rung(value) for value in range(start + step, end + step, step))
+
+
+def check_label(claimed: Rung | str, evidenced: Rung | str) -> LabelCheck:
+    """Compare what joint working is called with where the evidence places it.
+
+    Parameters
+    ----------
+    claimed : Rung or str
+        The rung the joint working is called (``"partnership"``).
+    evidenced : Rung or str
+        The rung the evidence shows, e.g. ``classify(...).rung``.
+
+    Returns
+    -------
+    LabelCheck
+
+    Notes
+    -----
+    "Too often joint working is branded partnership when it is barely collaboration.
+    Where this is the case the reality of performance and behaviours undermines
+    credibility and confidence" (rule R6). The further a label overstates, the larger
+    the positive `gap`.
+
+    Examples
+    --------
+    >>> check_label("partnership", Rung.COLLABORATION)
+    LabelCheck(claimed=Rung.PARTNERSHIP, evidenced=Rung.COLLABORATION, status='overstated', gap=1)
+    """
+    claim = Rung.parse(claimed, argument="claimed")
+    evidence = Rung.parse(evidenced, argument="evidenced")
+    gap = int(claim) - int(evidence)
+    status: LabelStatus
+    if gap > 0:
+        status = "overstated"
+    elif gap < 0:
+        status = "understated"
+    else:
+        status = "consistent"
+    return LabelCheck(claimed=claim, evidenced=evidence, status=status, gap=gap)
