@@ -30,6 +30,11 @@ LabelStatus: TypeAlias = Literal["overstated", "consistent", "understated"]
 """How a claimed rung compares with the evidenced one."""
 
 
+def _same_float(a: float, b: float) -> bool:
+    """Compare floats so that NaN (an undefined index) equals NaN."""
+    return a == b or (math.isnan(a) and math.isnan(b))
+
+
 @attrs.frozen
 class Placement:
     """Where a set of answers places joint working on the ladder.
@@ -58,7 +63,7 @@ class Placement:
     """
 
     rung: Rung
-    index: float
+    index: float = attrs.field(eq=attrs.cmp_using(eq=_same_float), hash=False)
     blocking: tuple[int, ...]
     next: Rung | None
     missing: tuple[int, ...]
