@@ -8,7 +8,7 @@ working.
 
 from __future__ import annotations
 
-__all__ = ["ArgumentError", "InstrumentError", "JointWorkingError"]
+__all__ = ["ArgumentError", "InstrumentError", "JointWorkingError", "ResponseFileError"]
 
 
 class JointWorkingError(Exception):
@@ -27,3 +27,33 @@ class InstrumentError(JointWorkingError, ValueError):
 
     The message names the file, where there is one, and the field at fault.
     """
+
+
+class ResponseFileError(JointWorkingError, ValueError):
+    """A survey file cannot be read, or holds a value that is not what was expected.
+
+    The message names the file, the line (the header being line 1) and the column by its
+    header as written, and says what was expected.
+
+    Attributes
+    ----------
+    path : str
+        The file, as given (``"<stream>"`` for a file object without a name).
+    line : int or None
+        The line the problem is on, counting the header as line 1.
+    column : str or None
+        The column's header as written in the file.
+    """
+
+    def __init__(
+        self, path: str, message: str, *, line: int | None = None, column: str | None = None
+    ) -> None:
+        where = path
+        if line is not None:
+            where += f": line {line}"
+        if column is not None:
+            where += f", column {column!r}" if line is not None else f": column {column!r}"
+        super().__init__(f"{where}: {message}")
+        self.path = path
+        self.line = line
+        self.column = column

@@ -1,0 +1,453 @@
+"""Survey responses: who answered, about which relationship, and what they answered.
+
+The article asks for the questions to be "answered within each organisation and by each
+organisation for specific relationships externally" (rule R10). A :class:`Response` is one
+respondent's answers, from one organisation, either about that organisation itself
+(``about="internal"``) or about a named partner or multi-party arrangement.
+:class:`Responses` holds many of them as columns (a numpy answer matrix, NaN for missing),
+validated once, ready for vectorised scoring.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from types import MappingProxyType
+from typing import Any, Final
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from jointworking.errors import ArgumentError
+from jointworking.instrument import MORLEY_2016, Instrument
+
+__all__ = ["INTERNAL", "Response", "Responses"]
+
+INTERNAL: Final = "internal"
+"""The `about` of a response that assesses the respondent's own organisation."""
+
+_LabelArray = npt.NDArray[np.object_]
+
+
+def _name(value: object, argument: str) -> str:
+    """Trim a name; refuse anything that is not non-empty text."""
+    if not isinstance(value, str):
+        raise ArgumentError(f"{argument}: expected text, got {value!r}")
+    name = value.strip()
+    if not name:
+        raise ArgumentError(f"{argument}: expected a name, got {value!r}")
+    return name
+
+
+def _optional_name(value: object, argument: str) -> str:
+    """Trim an optional label; ``None`` and blank become the empty string."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and math.isnan(value):
+        return ""
+    if not isinstance(value, str):
+        raise ArgumentError(f"{argument}: expected text or None, got {value!r}")
+    return value.strip()
+
+
+def _about(value: object, argument: str) -> str:
+    name = _name(value, argument)
+    return INTERNAL if name.casefold() == INTERNAL else name
+
+
+def _organisation(value: object) -> str:
+    return _name(value, "organisation")
+
+
+def _about_of_response(value: object) -> str:
+    return _about(value, "about")
+
+
+def _respondent(value: object) -> str:
+    return _name(value, "respondent")
+
+
+def _unit(value: object) -> str | None:
+    return _optional_name(value, "unit") or None
+
+
+def _wave(value: object) -> str | None:
+    return _optional_name(value, "wave") or None
+
+
+def _answers_repr(answers: Mapping[int, float | None]) -> str:
+    return repr(dict(answers))
+
+
+def _frozen_answers(answers: Mapping[int, float | None]) -> Mapping[int, float | None]:
+    return MappingProxyType(dict(answers))
+
+
+@attrs.frozen
+class Response:
+    """One respondent's answers.
+
+    Parameters
+    ----------
+    organisation : str
+        The organisation the respondent belongs to. Surrounding white space is trimmed.
+    about : str
+        ``"internal"`` (in any case) when the respondent assesses their own organisation;
+        otherwise the name of the partner organisation, or of a declared multi-party
+        arrangement, whose joint working with `organisation` is assessed.
+    respondent : str
+        An identifier, unique within one organisation, about and wave.
+    answers : mapping of int to float or None
+        Scores by question number; ``None`` or NaN, or a question left out, is missing.
+    unit : str or None, optional
+        The department or service the respondent works in (rule R8).
+    wave : str or None, optional
+        The survey round, such as ``"2026-Q1"``. Waves sort as text, so name them so that
+        text order is time order.
+
+    Examples
+    --------
+    >>> Response(" Harlow DC ", "Internal", "r1", {1: 3, 2: None})
+    Response(organisation='Harlow DC', about='internal', respondent='r1', answers={1: 3, 2: None}, unit=None, wave=None)
+    """  # noqa: E501 - a doctest's output is one line
+
+    organisation: str = attrs.field(converter=_organisation)
+    about: str = attrs.field(converter=_about_of_response)
+    respondent: str = attrs.field(converter=_respondent)
+    answers: Mapping[int, float | None] = attrs.field(
+        converter=_frozen_answers, hash=False, repr=_answers_repr
+    )
+    unit: str | None = attrs.field(default=None, converter=_unit)
+    wave: str | None = attrs.field(default=None, converter=_wave)
+
+    @property
+    def internal(self) -> bool:
+        """Whether the response assesses the respondent's own organisation."""
+        return self.about == INTERNAL
+
+
+def _labels(values: Sequence[str]) -> _LabelArray:
+    array = np.empty(len(values), dtype=object)
+    array[:] = list(values)
+    array.flags.writeable = False
+    return array
+
+
+def _column(
+    values: object, n: int, argument: str, clean: Any, *, optional: bool = False
+) -> _LabelArray:
+    """Validate and clean a label column, cleaning each distinct value once."""
+    if values is None:
+        if not optional:
+            raise ArgumentError(f"{argument}: expected {n} labels, got None")
+        return _labels([""] * n)
+    if isinstance(values, str):
+        values = [values] * n
+    raw = np.asarray(values, dtype=object)
+    if raw.ndim != 1 or raw.shape[0] != n:
+        raise ArgumentError(
+            f"{argument}: expected one label per respondent ({n}), got shape {raw.shape}"
+        )
+    cleaned: dict[tuple[type, str], str] = {}
+    out = np.empty(n, dtype=object)
+    for i, value in enumerate(raw):
+        # Names repeat down a column: clean each distinct one once.
+        key = (type(value), repr(value))
+        if key not in cleaned:
+            cleaned[key] = clean(value, f"{argument}[{i}]")
+        out[i] = cleaned[key]
+    out.flags.writeable = False
+    return out
+
+
+@attrs.frozen(eq=False)
+class Responses:
+    """Many responses as validated columns.
+
+    Build one with :meth:`from_records`, :meth:`from_arrays`, :meth:`from_frame` or
+    :func:`~jointworking.read_responses` rather than the constructor.
+
+    Attributes
+    ----------
+    instrument : Instrument
+        The instrument answered.
+    answers : ndarray of float64, shape (n_respondents, n_questions)
+        Scores in question order, NaN where missing. Read-only.
+    organisation, about, respondent, unit, wave : ndarray of str (object), shape (n_respondents,)
+        Labels per respondent, trimmed; ``about`` is ``"internal"`` or a partner or
+        arrangement name; ``unit`` and ``wave`` are ``""`` where not given. Read-only.
+
+    Examples
+    --------
+    >>> r = Responses.from_arrays(
+    ...     [[3, 3, 2, 2, 2, 3, 2, 2, 2, 2], [4, 3, None, 3, 2, 3, 2, 3, 2, 2]],
+    ...     organisation="Harlow DC",
+    ...     about="internal",
+    ... )
+    >>> len(r), r.respondent.tolist()
+    (2, ['1', '2'])
+    """
+
+    instrument: Instrument
+    answers: npt.NDArray[np.float64]
+    organisation: _LabelArray
+    about: _LabelArray
+    respondent: _LabelArray
+    unit: _LabelArray
+    wave: _LabelArray
+
+    def __attrs_post_init__(self) -> None:
+        n, q = self.answers.shape
+        if q != len(self.instrument.questions):
+            raise ArgumentError(
+                f"answers: expected {len(self.instrument.questions)} columns, one per question,"
+                f" got {q}"
+            )
+        for name in ("organisation", "about", "respondent", "unit", "wave"):
+            if getattr(self, name).shape != (n,):
+                raise ArgumentError(f"{name}: expected {n} labels, one per respondent")
+        _check_scores(self.answers, self.instrument)
+        _check_self_reference(self.organisation, self.about)
+        _check_unique_respondents(self)
+
+    def __len__(self) -> int:
+        return int(self.answers.shape[0])
+
+    def __iter__(self) -> Iterator[Response]:
+        return (self[i] for i in range(len(self)))
+
+    def __getitem__(self, i: int) -> Response:
+        row = self.answers[i]
+        return Response(
+            organisation=self.organisation[i],
+            about=self.about[i],
+            respondent=self.respondent[i],
+            answers={
+                n: (None if math.isnan(s) else float(s))
+                for n, s in zip(self.instrument.numbers, row.tolist(), strict=True)
+            },
+            unit=self.unit[i] or None,
+            wave=self.wave[i] or None,
+        )
+
+    def __repr__(self) -> str:
+        groups = len({(o, a) for o, a in zip(self.organisation, self.about, strict=True)})
+        return (
+            f"<Responses: {len(self)} respondents, {groups} organisation/about groups,"
+            f" instrument {self.instrument.name!r}>"
+        )
+
+    @property
+    def waves(self) -> tuple[str, ...]:
+        """The distinct waves, in text order (``""`` where no wave was given)."""
+        return tuple(sorted(set(self.wave.tolist())))
+
+    @property
+    def organisations(self) -> tuple[str, ...]:
+        """The distinct responding organisations, sorted."""
+        return tuple(sorted(set(self.organisation.tolist())))
+
+    @classmethod
+    def from_arrays(
+        cls,
+        answers: npt.ArrayLike,
+        *,
+        organisation: str | Sequence[str] | npt.ArrayLike,
+        about: str | Sequence[str] | npt.ArrayLike,
+        respondent: Sequence[str] | npt.ArrayLike | None = None,
+        unit: str | Sequence[str | None] | npt.ArrayLike | None = None,
+        wave: str | Sequence[str | None] | npt.ArrayLike | None = None,
+        instrument: Instrument = MORLEY_2016,
+    ) -> Responses:
+        """Build from an answer matrix and label columns.
+
+        Parameters
+        ----------
+        answers : array_like, shape (n_respondents, n_questions)
+            Scores in question order; ``None`` or NaN for missing. Every score must be a
+            point of the instrument's scale.
+        organisation, about : str or array_like of str, shape (n_respondents,)
+            A single string applies to every respondent.
+        respondent : array_like of str, optional
+            Identifiers; by default ``"1"``, ``"2"``, ... in row order.
+        unit, wave : str or array_like of str, optional
+        instrument : Instrument, optional
+
+        Raises
+        ------
+        ArgumentError
+            If shapes disagree, a score is off the scale, a name is blank, an organisation
+            is "about" itself, or a respondent appears twice in one organisation, about
+            and wave.
+        """
+        try:
+            matrix = np.array(answers, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ArgumentError(
+                "answers: expected a matrix of numbers, None or NaN (one row per respondent)"
+            ) from None
+        if matrix.ndim != 2:
+            raise ArgumentError(
+                f"answers: expected a 2-D matrix (respondents x questions), got shape"
+                f" {matrix.shape}"
+            )
+        n = matrix.shape[0]
+        if n == 0:
+            raise ArgumentError("answers: expected at least one respondent, got none")
+        matrix.flags.writeable = False
+        if respondent is None:
+            ids = _labels([str(i + 1) for i in range(n)])
+        else:
+            ids = _column(respondent, n, "respondent", _name)
+        return cls(
+            instrument=instrument,
+            answers=matrix,
+            organisation=_column(organisation, n, "organisation", _name),
+            about=_column(about, n, "about", _about),
+            respondent=ids,
+            unit=_column(unit, n, "unit", _optional_name, optional=True),
+            wave=_column(wave, n, "wave", _optional_name, optional=True),
+        )
+
+    @classmethod
+    def from_records(
+        cls, records: Iterable[Response | Mapping[str, Any]], instrument: Instrument = MORLEY_2016
+    ) -> Responses:
+        """Build from :class:`Response` objects or mappings with the same fields.
+
+        Raises
+        ------
+        ArgumentError
+            As :meth:`from_arrays`; also for an answer to a question the instrument does
+            not have. Messages name the record (counting from 1).
+        """
+        rows: list[Response] = []
+        for i, record in enumerate(records, 1):
+            if isinstance(record, Response):
+                rows.append(record)
+                continue
+            if not isinstance(record, Mapping):
+                raise ArgumentError(f"record {i}: expected a Response or a mapping")
+            try:
+                rows.append(Response(**record))
+            except (TypeError, ArgumentError) as error:
+                raise ArgumentError(f"record {i}: {error}") from None
+        if not rows:
+            raise ArgumentError("records: expected at least one response, got none")
+        matrix = np.full((len(rows), len(instrument.questions)), np.nan)
+        for i, row in enumerate(rows):
+            for number, score in row.answers.items():
+                position = instrument.position(number, argument=f"record {i + 1}: answers")
+                matrix[i, position] = np.nan if score is None else _score(score, i + 1, number)
+        return cls.from_arrays(
+            matrix,
+            organisation=[r.organisation for r in rows],
+            about=[r.about for r in rows],
+            respondent=[r.respondent for r in rows],
+            unit=[r.unit for r in rows],
+            wave=[r.wave for r in rows],
+            instrument=instrument,
+        )
+
+    @classmethod
+    def from_frame(cls, frame: Any, instrument: Instrument = MORLEY_2016) -> Responses:
+        """Build from a pandas DataFrame laid out like a wide survey file.
+
+        Columns ``organisation``, ``about``, optional ``respondent``, ``unit``, ``wave``,
+        and one column per question (``q1`` ... or the question keys); headers are
+        case-insensitive. Needs the optional dependency pandas.
+
+        Raises
+        ------
+        ArgumentError
+            For an unknown or missing column, or any problem :meth:`from_arrays` reports.
+        """
+        columns = {str(c).strip().casefold(): c for c in frame.columns}
+        label_names = ("organisation", "about", "respondent", "unit", "wave")
+        for required in ("organisation", "about"):
+            if required not in columns:
+                raise ArgumentError(f"frame: missing column {required!r}")
+        positions: dict[int, Any] = {}
+        for key, column in columns.items():
+            if key in label_names:
+                continue
+            position = instrument.position(key, argument=f"frame: column {column!r}")
+            if position in positions:
+                raise ArgumentError(f"frame: question {key!r} appears in two columns")
+            positions[position] = column
+        matrix = np.full((len(frame), len(instrument.questions)), np.nan)
+        for position, column in positions.items():
+            for row, value in enumerate(frame[column].tolist()):
+                where = f"frame: row {row}, column {column!r}"
+                score = instrument.scale.parse(value, argument=where)
+                matrix[row, position] = np.nan if score is None else score
+
+        def labels(name: str) -> list[Any] | None:
+            return frame[columns[name]].tolist() if name in columns else None
+
+        return cls.from_arrays(
+            matrix,
+            organisation=labels("organisation") or [],
+            about=labels("about") or [],
+            respondent=labels("respondent"),
+            unit=labels("unit"),
+            wave=labels("wave"),
+            instrument=instrument,
+        )
+
+    def to_records(self) -> list[Response]:
+        """Return every response as a :class:`Response`, in row order."""
+        return list(self)
+
+
+def _score(value: object, record: int, number: int) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        raise ArgumentError(
+            f"record {record}: answers: question {number}: expected a number or None, got {value!r}"
+        )
+    return float(value)
+
+
+def _check_scores(answers: npt.NDArray[np.float64], instrument: Instrument) -> None:
+    on_scale = np.isin(answers, np.asarray(instrument.scale.values)) | np.isnan(answers)
+    if not on_scale.all():
+        row, col = (int(i) for i in np.argwhere(~on_scale)[0])
+        number = instrument.questions[col].number
+        points = ", ".join(f"{v:g}" for v in instrument.scale.values)
+        raise ArgumentError(
+            f"answers: row {row + 1}, question {number}: expected a point of the scale"
+            f" ({points}) or missing, got {float(answers[row, col])!r}"
+        )
+
+
+def _check_self_reference(organisation: _LabelArray, about: _LabelArray) -> None:
+    same = organisation == about
+    if same.any():
+        row = int(np.flatnonzero(same)[0])
+        raise ArgumentError(
+            f"about: row {row + 1}: {organisation[row]!r} is about itself; use"
+            f" {INTERNAL!r} for an organisation's view of its own joint working"
+        )
+
+
+def _codes(labels: _LabelArray) -> tuple[npt.NDArray[np.object_], npt.NDArray[np.intp]]:
+    """Return the sorted distinct labels and each row's index into them."""
+    uniques, inverse = np.unique(labels.astype(str), return_inverse=True)
+    return uniques.astype(object), inverse.reshape(-1)
+
+
+def _check_unique_respondents(responses: Responses) -> None:
+    columns = (responses.respondent, responses.wave, responses.about, responses.organisation)
+    codes = np.stack([_codes(column)[1] for column in columns])
+    order = np.lexsort(codes)
+    ordered = codes[:, order]
+    repeats = np.flatnonzero((ordered[:, 1:] == ordered[:, :-1]).all(axis=0))
+    if repeats.size:
+        first, second = sorted(int(order[i]) for i in (repeats[0], repeats[0] + 1))
+        wave = f", wave {responses.wave[first]!r}" if responses.wave[first] else ""
+        raise ArgumentError(
+            f"respondent: {responses.respondent[first]!r} answers twice for"
+            f" {responses.organisation[first]!r} about {responses.about[first]!r}{wave}"
+            f" (rows {first + 1} and {second + 1})"
+        )
