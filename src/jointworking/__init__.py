@@ -16,7 +16,22 @@ Verdict.SIGNIFICANT
 
 from __future__ import annotations
 
-from jointworking.errors import ArgumentError, InstrumentError, JointWorkingError
+from jointworking import agreement
+from jointworking.assess import (
+    Assessment,
+    Finding,
+    GroupView,
+    Progress,
+    RelationshipView,
+    ValueInputs,
+    assess,
+)
+from jointworking.errors import (
+    ArgumentError,
+    InstrumentError,
+    JointWorkingError,
+    ResponseFileError,
+)
 from jointworking.instrument import (
     DEFAULT_SCALE,
     MORLEY_2016,
@@ -27,6 +42,7 @@ from jointworking.instrument import (
     load_instrument,
 )
 from jointworking.ladder import LabelCheck, Placement, check_label, classify, path
+from jointworking.responses import Response, Responses
 from jointworking.rung import Rung
 from jointworking.value import (
     DEFAULT_THRESHOLD,
@@ -47,20 +63,31 @@ __all__ = [
     "MORLEY_2016",
     "AddedValue",
     "ArgumentError",
+    "Assessment",
     "Estimate",
+    "Finding",
+    "GroupView",
     "Instrument",
     "InstrumentError",
     "JointWorkingError",
     "LabelCheck",
     "Percentiles",
     "Placement",
+    "Progress",
     "Question",
+    "RelationshipView",
+    "Response",
+    "ResponseFileError",
+    "Responses",
     "Rung",
     "Scale",
     "ScalePoint",
     "SimulatedAddedValue",
+    "ValueInputs",
     "Verdict",
     "added_value",
+    "agreement",
+    "assess",
     "check_label",
     "classify",
     "load_instrument",

@@ -243,25 +243,37 @@ def classify(answers: Answers, instrument: Instrument = MORLEY_2016) -> Placemen
     """
     scores = _score_vector(answers, instrument)
     rung_codes = instrument._rung_codes()
-    rung_array, index_array, met_array = _place(
+    rung, index, met = _place(
         scores, rung_codes, instrument._thresholds(), instrument.scale.low, instrument.scale.high
     )
-    rung = Rung(int(rung_array))
-    numbers = np.array(instrument.numbers)
+    return _placement(int(rung), float(index), met, scores, rung_codes, instrument.numbers)
+
+
+def _placement(
+    rung_code: int,
+    index: float,
+    met: npt.NDArray[np.bool_],
+    scores: npt.NDArray[np.float64],
+    rung_codes: npt.NDArray[np.int8],
+    numbers: Sequence[int],
+) -> Placement:
+    """Build one Placement from one row of :func:`_place`'s results."""
+    rung = Rung(rung_code)
+    number_array = np.asarray(numbers)
     next_rung = Rung(rung + 1) if rung < Rung.PARTNERSHIP else None
     if next_rung is None:
         blocking: tuple[int, ...] = ()
     else:
-        blocking = tuple(int(n) for n in numbers[(rung_codes == next_rung) & ~met_array])
+        blocking = tuple(number_array[(rung_codes == next_rung) & ~met].tolist())
     return Placement(
         rung=rung,
-        index=float(index_array),
+        index=index,
         blocking=blocking,
         next=next_rung,
-        missing=tuple(int(n) for n in numbers[np.isnan(scores)]),
-        met=tuple(int(n) for n in numbers[met_array]),
-        ahead=tuple(int(n) for n in numbers[met_array & (rung_codes > rung)]),
-        scores=tuple(float(s) for s in scores),
+        missing=tuple(number_array[np.isnan(scores)].tolist()),
+        met=tuple(number_array[met].tolist()),
+        ahead=tuple(number_array[met & (rung_codes > rung)].tolist()),
+        scores=tuple(scores.tolist()),
     )
 
 
