@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from jointworking import agreement
 from jointworking.assess import (
+    SCHEMA_VERSION,
     Assessment,
     Finding,
     GroupView,
@@ -61,6 +62,7 @@ __all__ = [
     "DEFAULT_SCALE",
     "DEFAULT_THRESHOLD",
     "MORLEY_2016",
+    "SCHEMA_VERSION",
     "AddedValue",
     "ArgumentError",
     "Assessment",

@@ -20,7 +20,7 @@ import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
-from typing import Any, Final, Literal, TypeAlias
+from typing import Any, Final, Literal, TypeAlias, TypeVar
 
 import attrs
 import numpy as np
@@ -50,6 +50,7 @@ from jointworking.value import (
 __all__ = [
     "SCHEMA_VERSION",
     "Assessment",
+    "ByRelationship",
     "Finding",
     "FindingKind",
     "GroupView",
@@ -83,6 +84,12 @@ FindingKind: TypeAlias = Literal[
 
 RelationshipKey: TypeAlias = tuple[str, str] | str
 """A pair of organisation names (either order) or a declared arrangement's name."""
+
+_V = TypeVar("_V")
+ByRelationship: TypeAlias = (
+    Mapping[tuple[str, str], _V] | Mapping[str, _V] | Mapping[tuple[str, str] | str, _V]
+)
+"""A mapping keyed by :data:`RelationshipKey` (pairs, arrangement names, or both)."""
 
 _SEVERITY_ORDER: Final = {"critical": 0, "warning": 1, "info": 2}
 #: Units whose mean index differs by this many points (one scale point on 0-4) diverge.
@@ -585,9 +592,9 @@ def assess(
     responses: Responses,
     instrument: Instrument | None = None,
     *,
-    claims: Mapping[RelationshipKey, Rung | str] | None = None,
-    targets: Mapping[RelationshipKey, Rung | str] | None = None,
-    values: Mapping[RelationshipKey, ValueInputs] | None = None,
+    claims: ByRelationship[Rung | str] | None = None,
+    targets: ByRelationship[Rung | str] | None = None,
+    values: ByRelationship[ValueInputs] | None = None,
     arrangements: Mapping[str, Sequence[str]] | None = None,
     min_group_size: int = 3,
     agreement_threshold: float = 0.70,
@@ -714,7 +721,12 @@ def assess(
                 rwg=tuple(rwg[g].tolist()),
                 rwg_j=float(rwg_j[g]),
                 placement=_placement(
-                    int(rung[g]), float(index[g]), met[g], mean[g], rung_codes, numbers
+                    int(rung[g]),
+                    float(index[g]),
+                    met[g],
+                    mean[g],
+                    rung_codes=rung_codes,
+                    numbers=numbers,
                 ),
                 uncertain=tuple(np.asarray(numbers)[uncertain[g]].tolist()),
                 small=bool(respondents[g] < size),
@@ -809,7 +821,7 @@ def _relationships(
 
 
 def _rungs_by_key(
-    given: Mapping[RelationshipKey, Rung | str] | None,
+    given: ByRelationship[Rung | str] | None,
     argument: str,
     arrangements: Mapping[str, tuple[str, ...]],
     known: set[_PairKey],
@@ -827,7 +839,7 @@ def _rungs_by_key(
 
 
 def _values_by_key(
-    given: Mapping[RelationshipKey, ValueInputs] | None,
+    given: ByRelationship[ValueInputs] | None,
     arrangements: Mapping[str, tuple[str, ...]],
     known: set[_PairKey],
 ) -> dict[_PairKey, AddedValue | SimulatedAddedValue]:

@@ -246,7 +246,9 @@ def classify(answers: Answers, instrument: Instrument = MORLEY_2016) -> Placemen
     rung, index, met = _place(
         scores, rung_codes, instrument._thresholds(), instrument.scale.low, instrument.scale.high
     )
-    return _placement(int(rung), float(index), met, scores, rung_codes, instrument.numbers)
+    return _placement(
+        int(rung), float(index), met, scores, rung_codes=rung_codes, numbers=instrument.numbers
+    )
 
 
 def _placement(
@@ -254,6 +256,7 @@ def _placement(
     index: float,
     met: npt.NDArray[np.bool_],
     scores: npt.NDArray[np.float64],
+    *,
     rung_codes: npt.NDArray[np.int8],
     numbers: Sequence[int],
 ) -> Placement:

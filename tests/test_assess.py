@@ -1,0 +1,492 @@
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import jointworking as jw
+from jointworking import ArgumentError, Response, Responses, Rung, ValueInputs, assess
+
+C, P, T = Rung.COLLABORATION, Rung.PARTNERSHIP, Rung.TRANSACTION
+
+# Answer rows with a known placement (collaboration questions are 1, 2 and 6):
+TOP = [4] * 10  # partnership, index 100
+COLLAB = [3, 3, 2, 2, 2, 3, 2, 2, 2, 2]  # collaboration; partnership questions not met
+LOW = [1] * 10  # transaction
+
+
+def records(
+    organisation: str,
+    about: str,
+    rows: Sequence[Sequence[float | None]],
+    *,
+    wave: str | None = None,
+    units: Sequence[str | None] | None = None,
+) -> list[Response]:
+    """One Response per row, with ids unique within the group."""
+    return [
+        Response(
+            organisation,
+            about,
+            f"{organisation}-{about}-{i}",
+            dict(enumerate(row, 1)),
+            unit=None if units is None else units[i],
+            wave=wave,
+        )
+        for i, row in enumerate(rows)
+    ]
+
+
+def survey(*groups: list[Response]) -> Responses:
+    return Responses.from_records([r for group in groups for r in group])
+
+
+def kinds(assessment: jw.Assessment) -> list[tuple[str, str, str]]:
+    return sorted((f.kind, f.severity, f.subject) for f in assessment.findings)
+
+
+class TestGroups:
+    def test_statistics_by_hand(self) -> None:
+        """Means, SDs, counts and r_wg of a group match hand arithmetic."""
+        # question 1 answers 2, 3, 4: mean 3, sample variance 1, r_wg = 1 - 1/2 = 0.5
+        # question 2 answers 3, 3, "don't know": mean 3 over 2 answers, variance 0, r_wg 1
+        rows: list[list[float | None]] = [
+            [2, 3, *COLLAB[2:]],
+            [3, 3, *COLLAB[2:]],
+            [4, None, *COLLAB[2:]],
+        ]
+        group = assess(survey(records("A", "internal", rows))).group("A")
+        assert group.respondents == 3
+        assert group.count[:2] == (3, 2)
+        assert group.mean[:2] == (3.0, 3.0)
+        assert group.sd[0] == pytest.approx(1.0)
+        assert group.rwg[0] == pytest.approx(0.5)
+        assert group.rwg[1] == 1.0
+        # r_wg(J): mean item variance 1/10 (only q1 varies); ratio 0.05;
+        # J(1 - ratio) / (J(1 - ratio) + ratio) = 9.5 / 9.55
+        assert group.rwg_j == pytest.approx(9.5 / 9.55)
+        assert group.placement.rung is C
+
+    def test_dont_know_is_not_zero(self) -> None:
+        """A missing answer is left out of the mean, not counted as 0."""
+        rows: list[list[float | None]] = [[4] * 10, [None] * 10, [4] * 10]
+        group = assess(survey(records("A", "internal", rows))).group("A")
+        assert group.mean == (4.0,) * 10
+        assert group.count == (2,) * 10
+        assert group.respondents == 3
+        assert group.placement.rung is P
+
+    def test_uncertain_questions(self) -> None:
+        """Decisive questions with r_wg below the threshold make the placement uncertain."""
+        # q1 answers 0 and 4 and 4: variance 16/3 > 2, r_wg 0; q1 is decisive at transaction
+        rows = [[0, *LOW[1:]], [4, *LOW[1:]], [4, *LOW[1:]]]
+        group = assess(survey(records("A", "internal", rows))).group("A")
+        assert group.uncertain == (1,)
+        assert group.rwg[0] == 0.0
+
+    def test_latest_wave_by_default(self) -> None:
+        """group() without a wave gives the latest wave; a named wave gives that one."""
+        responses = survey(
+            records("A", "internal", [LOW] * 3, wave="2025-Q3"),
+            records("A", "internal", [COLLAB] * 3, wave="2026-Q1"),
+        )
+        assessment = assess(responses)
+        assert assessment.group("A").wave == "2026-Q1"
+        assert assessment.group("A", wave="2025-Q3").placement.rung is T
+        assert assessment.group(" A ", "INTERNAL").placement.rung is C
+
+    def test_unit_gap(self) -> None:
+        """The spread of units' mean index is reported (R8)."""
+        rows = [TOP, TOP, LOW, LOW]
+        units = ["Housing", "Housing", "Highways", "Highways"]
+        group = assess(survey(records("A", "internal", rows, units=units))).group("A")
+        assert group.units == ("Highways", "Housing")
+        assert group.unit_gap == pytest.approx(100.0 - 25.0)
+
+    def test_unknown_group(self) -> None:
+        """Asking for a group nobody answered for is an error listing the groups."""
+        assessment = assess(survey(records("A", "internal", [TOP] * 3)))
+        with pytest.raises(ArgumentError, match=r"no responses from 'B' about 'internal'.*A \("):
+            assessment.group("B")
+
+
+def pair_survey(
+    a_internal: list[int] | None,
+    a_view: list[int],
+    b_view: list[int] | None,
+    b_internal: list[int] | None,
+) -> Responses:
+    groups = [records("A", "B", [a_view] * 3)]
+    if b_view is not None:
+        groups.append(records("B", "A", [b_view] * 3))
+    if a_internal is not None:
+        groups.append(records("A", "internal", [a_internal] * 3))
+    if b_internal is not None:
+        groups.append(records("B", "internal", [b_internal] * 3))
+    return survey(*groups)
+
+
+class TestRelationships:
+    # The effective rung is the lowest of the members' views and internal rungs (R7).
+    @pytest.mark.parametrize(
+        ("a_internal", "a_view", "b_view", "b_internal", "effective"),
+        [
+            (None, TOP, TOP, None, P),  # both views partnership, no internal known
+            (None, TOP, COLLAB, None, C),  # the lower view wins
+            (LOW, TOP, TOP, TOP, T),  # A's internal transaction caps it
+            (TOP, COLLAB, TOP, TOP, C),
+            (None, TOP, None, COLLAB, C),  # one-sided, but B's internal rung is known
+        ],
+    )
+    def test_effective_rung(
+        self,
+        a_internal: list[int] | None,
+        a_view: list[int],
+        b_view: list[int] | None,
+        b_internal: list[int] | None,
+        effective: Rung,
+    ) -> None:
+        """The effective rung is the minimum over views and members' internal rungs."""
+        assessment = assess(pair_survey(a_internal, a_view, b_view, b_internal))
+        assert assessment.relationship("A", "B").effective_rung is effective
+
+    def test_order_free_and_views(self) -> None:
+        """relationship(a, b) equals relationship(b, a) and holds both views with gaps."""
+        assessment = assess(pair_survey(None, TOP, COLLAB, None))
+        view = assessment.relationship("B", "A")
+        assert view is assessment.relationship("A", "B")
+        assert view.subject == "A and B"
+        assert view.members == ("A", "B")
+        assert {m: p.rung for m, p in view.views.items()} == {"A": P, "B": C}
+        # gaps: 4 - 3 on questions 1, 2, 6 and 4 - 2 elsewhere
+        assert view.gaps == (1.0, 1.0, 2.0, 2.0, 2.0, 1.0, 2.0, 2.0, 2.0, 2.0)
+        assert not view.one_sided
+
+    def test_one_sided(self) -> None:
+        """A partner that never answered makes the relationship one-sided."""
+        view = assess(survey(records("A", "B", [TOP] * 3))).relationship("A", "B")
+        assert view.one_sided
+        assert view.silent == ("B",)
+        assert all(math.isnan(g) for g in view.gaps)
+
+    def test_arrangement(self) -> None:
+        """Answers about a declared arrangement belong to it; silent members are listed."""
+        responses = survey(
+            records("A", "Alliance", [TOP] * 3), records("B", "Alliance", [COLLAB] * 3)
+        )
+        assessment = assess(responses, arrangements={"Alliance": ["C", "B", "A"]})
+        view = assessment.relationship("Alliance")
+        assert view.kind == "arrangement"
+        assert view.members == ("A", "B", "C")
+        assert view.silent == ("C",)
+        assert view.effective_rung is C
+
+    def test_non_member_answers_about_arrangement(self) -> None:
+        """Answering about an arrangement one is not a member of is an error."""
+        responses = survey(records("D", "Alliance", [TOP] * 3))
+        with pytest.raises(ArgumentError, match=r"'D' answered about the arrangement 'Alliance'"):
+            assess(responses, arrangements={"Alliance": ["A", "B"]})
+
+    def test_unknown_relationship(self) -> None:
+        """Asking for a relationship nobody gave a view of is an error."""
+        assessment = assess(pair_survey(None, TOP, TOP, None))
+        with pytest.raises(ArgumentError, match=r"nobody gave a view of 'A and C'"):
+            assessment.relationship("A", "C")
+
+
+class TestFindings:
+    def test_overstated_label_warning(self) -> None:
+        """A claim one rung above the evidence is a warning naming blocking questions (R6)."""
+        assessment = assess(
+            pair_survey(None, COLLAB, COLLAB, None), claims={("B", "A"): "partnership"}
+        )
+        (finding,) = [f for f in assessment.findings if f.kind == "overstated_label"]
+        assert finding.severity == "warning"
+        assert finding.subject == "A and B"
+        assert finding.questions == (3, 4, 5, 7, 8, 9, 10)
+        assert "called a partnership" in finding.message
+        assert "places it at collaboration, 1 rung(s) lower" in finding.message
+
+    def test_overstated_label_critical(self) -> None:
+        """A claim two rungs above the evidence is critical."""
+        assessment = assess(pair_survey(None, LOW, LOW, None), claims={("A", "B"): P})
+        assert ("overstated_label", "critical", "A and B") in kinds(assessment)
+
+    def test_consistent_label(self) -> None:
+        """A claim the evidence bears out is no finding."""
+        assessment = assess(pair_survey(None, TOP, TOP, None), claims={("A", "B"): P})
+        assert kinds(assessment) == []
+
+    def test_external_above_internal(self) -> None:
+        """A view above the member's own internal rung is a finding (R7)."""
+        assessment = assess(pair_survey(LOW, TOP, TOP, TOP))
+        (finding,) = [f for f in assessment.findings if f.kind == "external_above_internal"]
+        assert finding.organisations == ("A",)
+        assert finding.questions == (1, 2, 6)  # what blocks A internally
+        assert "above its own internal joint working (transaction)" in finding.message
+
+    def test_perception_gap_on_rungs(self) -> None:
+        """Members placing the relationship on different rungs is a warning."""
+        assessment = assess(pair_survey(None, TOP, COLLAB, None))
+        assert ("perception_gap", "warning", "A and B") in kinds(assessment)
+
+    def test_perception_gap_on_questions_only(self) -> None:
+        """A gap of a point or more on a question, same rung, is information."""
+        other = [4, 4, 2, 2, 2, 4, 2, 2, 2, 3]  # collaboration too; q10 is 3 vs 2
+        assessment = assess(pair_survey(None, COLLAB, other, None))
+        (finding,) = [f for f in assessment.findings if f.kind == "perception_gap"]
+        assert finding.severity == "info"
+        assert finding.questions == (1, 2, 6, 10)
+
+    def test_one_sided(self) -> None:
+        """A silent partner is a warning naming it."""
+        assessment = assess(pair_survey(None, TOP, None, None))
+        (finding,) = [f for f in assessment.findings if f.kind == "one_sided"]
+        assert finding.organisations == ("B",)
+        assert finding.message.startswith("B gave no view of the joint working of A and B")
+
+    def test_too_few_respondents(self) -> None:
+        """A group smaller than min_group_size is flagged."""
+        responses = survey(records("A", "internal", [TOP] * 2))
+        assert kinds(assess(responses)) == [("too_few_respondents", "warning", "A (internal)")]
+        assert kinds(assess(responses, min_group_size=2)) == []
+
+    def test_low_agreement_decisive(self) -> None:
+        """Disagreement on the questions that decide the placement is a warning."""
+        rows = [[0, *LOW[1:]], [4, *LOW[1:]], [4, *LOW[1:]]]
+        (finding,) = assess(survey(records("A", "internal", rows))).findings
+        assert (finding.kind, finding.severity, finding.questions) == (
+            "low_agreement",
+            "warning",
+            (1,),
+        )
+
+    def test_low_agreement_elsewhere(self) -> None:
+        """Overall disagreement away from the decisive questions is information."""
+        # collaboration questions agree at 1 (transaction; decisive: 1, 2, 6);
+        # every partnership question splits 0/4/4: r_wg 0 on each
+        rows = [[1, 1, 0, 0, 0, 1, 0, 0, 0, 0], [1, 1, 4, 4, 4, 1, 4, 4, 4, 4]]
+        rows.append(rows[1])
+        (finding,) = assess(survey(records("A", "internal", rows))).findings
+        assert (finding.kind, finding.severity) == ("low_agreement", "info")
+        assert finding.questions == (3, 4, 5, 7, 8, 9, 10)
+
+    def test_rung_jump(self) -> None:
+        """A target two rungs above the evidence is a jump (R4)."""
+        assessment = assess(pair_survey(None, LOW, LOW, None), targets={("A", "B"): P})
+        (finding,) = assessment.findings
+        assert (finding.kind, finding.severity) == ("rung_jump", "warning")
+        assert "plan the steps collaboration then partnership" in finding.message
+        one_step = assess(pair_survey(None, COLLAB, COLLAB, None), targets={("A", "B"): P})
+        assert kinds(one_step) == []
+
+    @pytest.mark.parametrize(
+        ("joint", "severity"),
+        [
+            (1050.0, "warning"),  # uplift 5%: marginal (R2)
+            (1000.0, "critical"),  # uplift 0: none
+        ],
+    )
+    def test_insufficient_added_value(self, joint: float, severity: str) -> None:
+        """A marginal or no increase in value is a finding (R2); significant is none."""
+        values = {("A", "B"): ValueInputs([600.0, 400.0], joint)}
+        assessment = assess(pair_survey(None, TOP, TOP, None), values=values)
+        assert kinds(assessment) == [("insufficient_added_value", severity, "A and B")]
+        good = {("A", "B"): ValueInputs([600.0, 400.0], 1200.0)}
+        assert kinds(assess(pair_survey(None, TOP, TOP, None), values=good)) == []
+
+    def test_unit_divergence(self) -> None:
+        """Units a scale point or more apart are information (R8)."""
+        rows = [TOP, TOP, TOP, LOW, LOW, LOW]
+        units = ["Housing"] * 3 + ["Highways"] * 3
+        assessment = assess(survey(records("A", "internal", rows, units=units)))
+        assert ("unit_divergence", "info", "A (internal)") in kinds(assessment)
+
+    def test_sorted_by_severity(self) -> None:
+        """Findings come most severe first."""
+        assessment = assess(pair_survey(LOW, TOP, None, None), claims={("A", "B"): P})
+        order = [f.severity for f in assessment.findings]
+        assert order == sorted(order, key=["critical", "warning", "info"].index)
+
+    def test_findings_on_latest_wave_only(self) -> None:
+        """An earlier wave's problems do not reappear as findings."""
+        responses = survey(
+            records("A", "internal", [TOP] * 2, wave="2025"),
+            records("A", "internal", [TOP] * 3, wave="2026"),
+        )
+        assert kinds(assess(responses)) == []
+
+
+class TestProgress:
+    def test_between_waves(self) -> None:
+        """Rung and index change between consecutive waves."""
+        responses = survey(
+            records("A", "internal", [LOW] * 3, wave="2025-Q3"),
+            records("A", "internal", [COLLAB] * 3, wave="2026-Q1"),
+        )
+        (progress,) = assess(responses).progress
+        assert (progress.before, progress.after) == ("2025-Q3", "2026-Q1")
+        assert (progress.rung_before, progress.rung_after, progress.rung_change) == (T, C, 1)
+        # index 25 -> (3*3 + 7*2)/10/4*100 = 57.5
+        assert progress.index_change == pytest.approx(32.5)
+
+
+class TestArguments:
+    @pytest.mark.parametrize(
+        ("kwargs", "message"),
+        [
+            ({"min_group_size": 0}, "min_group_size: expected a whole number of at least 1"),
+            ({"min_group_size": 2.5}, "min_group_size"),
+            ({"agreement_threshold": 1.5}, "agreement_threshold: expected a number from 0 to 1"),
+            ({"claims": {("A", "C"): P}}, r"claims: nobody gave a view of 'A and C'"),
+            ({"claims": {("A", "A"): P}}, "expected a pair of two different organisation names"),
+            ({"claims": {"Alliance": P}}, "'Alliance' is not a declared arrangement"),
+            ({"claims": {("A", "B"): "merger"}}, r"claims\['A and B'\]: expected one of"),
+            ({"targets": {("B", "Z"): P}}, "targets: nobody gave a view"),
+            ({"values": {("A", "B"): 3.0}}, r"values\['A and B'\]: expected ValueInputs"),
+            (
+                {"values": {("A", "B"): ValueInputs([0.0], 1.0)}},
+                r"values\['A and B'\]: individual: expected values whose sum",
+            ),
+            ({"arrangements": {"A": ["A", "B"]}}, "also an organisation's name"),
+            ({"arrangements": {"X": ["A"]}}, "at least two different members"),
+            ({"arrangements": {"X": "AB"}}, "expected a list of member organisations"),
+            (
+                {"instrument": jw.Instrument.from_dict(jw.MORLEY_2016.to_dict() | {"name": "x"})},
+                "answer 'morley-2016', not 'x'",
+            ),
+        ],
+    )
+    def test_bad_arguments(self, kwargs: dict[str, Any], message: str) -> None:
+        """Bad settings and keys are refused with the argument named."""
+        with pytest.raises(ArgumentError, match=message):
+            assess(pair_survey(None, TOP, TOP, None), **kwargs)
+
+    def test_not_responses(self) -> None:
+        """assess needs a Responses collection."""
+        with pytest.raises(ArgumentError, match="responses: expected a Responses collection"):
+            assess([Response("A", "internal", "1", {})])  # type: ignore[arg-type]
+
+
+class TestToDict:
+    def test_small_groups_withheld_when_shared(self) -> None:
+        """Shared output withholds a small group's per-question figures but shows its rung."""
+        responses = survey(records("A", "B", [TOP] * 2), records("B", "A", [COLLAB] * 3))
+        assessment = assess(responses)
+        shared = assessment.to_dict()
+        group = next(g for g in shared["groups"] if g["organisation"] == "A")
+        assert group["withheld"] is True
+        assert group["questions"] is None
+        assert group["placement"]["rung"] == "partnership"
+        assert group["placement"]["index"] is None
+        relationship = shared["relationships"][0]
+        assert relationship["gaps"] is None
+        assert relationship["views"]["A"]["index"] is None
+        assert relationship["views"]["B"]["index"] == 57.5
+        full = assessment.to_dict(shared=False)
+        group = next(g for g in full["groups"] if g["organisation"] == "A")
+        assert group["withheld"] is False
+        assert group["questions"][0] == {
+            "number": 1,
+            "count": 2,
+            "mean": 4.0,
+            "sd": 0.0,
+            "rwg": 1.0,
+        }
+
+    def test_json_has_no_nan(self) -> None:
+        """JSON output is strict: undefined figures are null, never NaN."""
+        responses = survey(records("A", "B", [[None] * 10, TOP, TOP]))
+        text = assess(responses).to_json(shared=False)
+        data = json.loads(text)
+        json.dumps(data, allow_nan=False)
+        assert data["schema_version"] == jw.SCHEMA_VERSION == 1
+
+    def test_value_in_output(self) -> None:
+        """The added-value test appears under its relationship."""
+        values = {("A", "B"): ValueInputs([600.0, 400.0], 1200.0)}
+        data = assess(pair_survey(None, TOP, TOP, None), values=values).to_dict()
+        value = data["relationships"][0]["value"]
+        assert (value["method"], value["verdict"], value["uplift"]) == ("point", "significant", 0.2)
+
+
+@st.composite
+def _surveys(draw: st.DrawFn) -> Responses:
+    organisations = ["A", "B", "C"]
+    n = draw(st.integers(3, 25))
+    rows = draw(
+        st.lists(
+            st.lists(st.one_of(st.none(), st.integers(0, 4)), min_size=10, max_size=10),
+            min_size=n,
+            max_size=n,
+        )
+    )
+    orgs = draw(st.lists(st.sampled_from(organisations), min_size=n, max_size=n))
+    abouts = [
+        draw(st.sampled_from(["internal", *[o for o in organisations if o != org]])) for org in orgs
+    ]
+    matrix = np.array([[np.nan if v is None else v for v in row] for row in rows], dtype=float)
+    return Responses.from_arrays(matrix, organisation=orgs, about=abouts)
+
+
+def _comparable(assessment: jw.Assessment) -> str:
+    data = assessment.to_dict(shared=False)
+    return json.dumps(data, sort_keys=True)
+
+
+class TestProperties:
+    @given(_surveys(), st.randoms(use_true_random=False))
+    def test_row_order_changes_nothing(self, responses: Responses, random: Any) -> None:
+        """Reordering the respondents gives the same assessment."""
+        order = list(range(len(responses)))
+        random.shuffle(order)
+        shuffled = Responses.from_arrays(
+            responses.answers[order],
+            organisation=responses.organisation[order],
+            about=responses.about[order],
+            respondent=responses.respondent[order],
+        )
+        assert _comparable(assess(shuffled)) == _comparable(assess(responses))
+
+    @given(_surveys())
+    def test_renaming_changes_only_names(self, responses: Responses) -> None:
+        """Renaming organisations renames them in the results and changes nothing else."""
+        rename = {"A": "Zeta Trust", "B": "Alpha Council", "C": "Mid Homes", "internal": "internal"}
+        renamed = Responses.from_arrays(
+            responses.answers,
+            organisation=[rename[o] for o in responses.organisation],
+            about=[rename[a] for a in responses.about],
+            respondent=responses.respondent,
+        )
+        before, after = assess(responses), assess(renamed)
+        assert sorted(
+            (rename[g.organisation], rename[g.about], g.placement.rung, g.respondents)
+            for g in before.groups
+        ) == sorted(
+            (g.organisation, g.about, g.placement.rung, g.respondents) for g in after.groups
+        )
+        assert sorted(
+            (f.kind, f.severity, tuple(sorted(rename[o] for o in f.organisations)), f.questions)
+            for f in before.findings
+        ) == sorted(
+            (f.kind, f.severity, tuple(sorted(f.organisations)), f.questions)
+            for f in after.findings
+        )
+
+    @given(_surveys())
+    def test_missing_never_counts_as_zero(self, responses: Responses) -> None:
+        """Each group's count and mean ignore missing answers."""
+        for group in assess(responses).groups:
+            rows = (responses.organisation == group.organisation) & (responses.about == group.about)
+            answers = responses.answers[rows]
+            expected_count = (~np.isnan(answers)).sum(axis=0)
+            assert group.count == tuple(int(c) for c in expected_count)
+            for q, c in enumerate(expected_count):
+                if c:
+                    assert group.mean[q] == pytest.approx(np.nanmean(answers[:, q]))
