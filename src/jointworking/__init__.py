@@ -17,7 +17,7 @@ Verdict.SIGNIFICANT
 from __future__ import annotations
 
 from jointworking import agreement
-from jointworking.assess import (
+from jointworking.assessment import (
     SCHEMA_VERSION,
     Assessment,
     Finding,
@@ -33,6 +33,7 @@ from jointworking.errors import (
     JointWorkingError,
     ResponseFileError,
 )
+from jointworking.examples import Example, load_example
 from jointworking.instrument import (
     DEFAULT_SCALE,
     MORLEY_2016,
@@ -67,6 +68,7 @@ __all__ = [
     "ArgumentError",
     "Assessment",
     "Estimate",
+    "Example",
     "Finding",
     "GroupView",
     "Instrument",
@@ -92,6 +94,7 @@ __all__ = [
     "assess",
     "check_label",
     "classify",
+    "load_example",
     "load_instrument",
     "path",
     "simulate_added_value",
