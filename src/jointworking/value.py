@@ -155,9 +155,10 @@ class AddedValue:
         ``NONE`` if uplift <= 0, ``SIGNIFICANT`` if uplift >= threshold, else ``MARGINAL``.
     switching_value : float
         How far `joint` (as given, before the optimism bias) can fall before the verdict
-        drops a grade, in the units of the values. For a significant verdict the verdict
-        still holds at a fall of exactly this amount (the threshold is inclusive); for a
-        marginal one a fall of exactly this amount leaves no increase. 0 when the verdict
+        drops a grade, in the units of the values. For a significant verdict with a
+        positive threshold the verdict still holds at a fall of exactly this amount (the
+        threshold is inclusive); for a marginal one, or a significant one with a threshold
+        of 0, a fall of exactly this amount leaves no increase at all. 0 when the verdict
         is none.
     """
 
@@ -258,8 +259,9 @@ def added_value(
     t = _threshold(threshold)
     bias = _optimism_bias(optimism_bias)
     baseline = np.float64(0.0)
-    for v in values:
-        baseline = baseline + np.float64(v)  # the same order of addition as the simulation
+    with np.errstate(over="ignore"):  # an overflowing sum is reported just below
+        for v in values:
+            baseline = baseline + np.float64(v)  # the same order of addition as the simulation
     if not math.isfinite(baseline) or baseline <= 0:
         raise ArgumentError(
             f"individual: expected values whose sum (the baseline) is positive and finite,"
@@ -325,6 +327,25 @@ class Estimate:
         default=None, repr=False, eq=attrs.cmp_using(eq=_array_equal), hash=False
     )
 
+    def __attrs_post_init__(self) -> None:
+        # The class methods validate; this guards direct construction too.
+        sizes = {"fixed": 1, "triangular": 3, "pert": 3, "normal": 2, "samples": 0}
+        if self.kind not in sizes or len(self.parameters) != sizes[self.kind]:
+            raise ArgumentError(
+                f"kind: expected one of {sorted(sizes)} with its parameters; build estimates"
+                " with Estimate.fixed, .triangular, .pert, .normal or .samples"
+            )
+        if self.kind in ("triangular", "pert"):
+            _three_point(*self.parameters)
+        elif self.kind == "normal" and not (
+            math.isfinite(self.parameters[0]) and 0 <= self.parameters[1] < math.inf
+        ):
+            raise ArgumentError(f"sd: expected a finite mean and sd >= 0, got {self.parameters}")
+        elif self.kind == "fixed":
+            _finite(self.parameters[0], "value")
+        elif self.kind == "samples" and self.values is None:
+            raise ArgumentError("values: a samples estimate needs its samples")
+
     @classmethod
     def fixed(cls, value: float) -> Estimate:
         """Return a value known exactly."""
@@ -362,14 +383,21 @@ class Estimate:
         are resampled with replacement.
         """
         try:
-            array = np.array(values, dtype=np.float64).ravel()
-        except (TypeError, ValueError):
-            raise ArgumentError("values: expected an array of numbers") from None
+            raw = np.asarray(values)
+        except ValueError:  # ragged nested sequences
+            raw = np.asarray(values, dtype=object)
+        if raw.dtype.kind not in "iuf":
+            raise ArgumentError(
+                f"values: expected an array of numbers, got an array of {raw.dtype.name}"
+            )
+        array = raw.astype(np.float64).ravel()
         if array.size == 0:
             raise ArgumentError("values: expected at least one sample, got none")
         if not np.all(np.isfinite(array)):
             bad = int(np.flatnonzero(~np.isfinite(array))[0])
-            raise ArgumentError(f"values: expected finite samples, got {array[bad]!r} at {bad}")
+            raise ArgumentError(
+                f"values: expected finite samples, got {float(array[bad])!r} at {bad}"
+            )
         array.flags.writeable = False
         return cls("samples", (), array)
 
@@ -553,8 +581,9 @@ def simulate_added_value(
     ------
     ArgumentError
         As :func:`added_value` for the values, and if `confidence` is outside (0, 1),
-        `draws` is less than 1, or the baseline (the sum of the individual values) is
-        zero or less in any draw, where the uplift is undefined.
+        `draws` is less than 1, `seed` is negative, or the baseline (the sum of the
+        individual values) is zero or less in any draw, where the uplift is undefined, or
+        overflows to infinity.
 
     Notes
     -----
@@ -604,15 +633,22 @@ def simulate_added_value(
         )
     if not _is_whole(draws) or draws < 1:
         raise ArgumentError(f"draws: expected a whole number of at least 1, got {draws!r}")
-    if seed is not None and not _is_whole(seed):
-        raise ArgumentError(f"seed: expected a whole number or None, got {seed!r}")
+    if seed is not None and (not _is_whole(seed) or seed < 0):
+        raise ArgumentError(f"seed: expected a whole number of zero or more or None, got {seed!r}")
     n = int(draws)
     rng = np.random.default_rng(seed)
     baseline = np.zeros(n)
-    for estimate in inputs:
-        baseline += estimate.draw(n, rng)
+    with np.errstate(over="ignore"):  # an overflowing sum is reported just below
+        for estimate in inputs:
+            baseline += estimate.draw(n, rng)
     joint_draws = joint_estimate.draw(n, rng)
     cost_draws = cost_estimate.draw(n, rng)
+    infinite = int(np.count_nonzero(np.isinf(baseline)))
+    if infinite:
+        raise ArgumentError(
+            f"individual: expected values whose sum (the baseline) is finite, got an infinite"
+            f" sum in {infinite} of {n} draws"
+        )
     bad = int(np.count_nonzero(baseline <= 0))
     if bad:
         raise ArgumentError(
