@@ -28,6 +28,25 @@ INTERNAL: Final = "internal"
 """The `about` of a response that assesses the respondent's own organisation."""
 
 _LabelArray = npt.NDArray[np.object_]
+_AnswerMatrix = npt.ArrayLike | Sequence[Sequence[float | None]]
+"""Answers as from_arrays takes them: numpy's array-likes, or rows holding None for missing."""
+
+
+def _whole_number_text(value: object) -> str | None:
+    """Return whole numbers (ids and waves exported as numbers) as text, else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    return None
+
+
+def _identifier(value: object, argument: str) -> str:
+    """Trim a respondent id; whole numbers (ids exported as numbers) become text."""
+    number = _whole_number_text(value)
+    return number if number is not None else _name(value, argument)
 
 
 def _name(value: object, argument: str) -> str:
@@ -41,11 +60,14 @@ def _name(value: object, argument: str) -> str:
 
 
 def _optional_name(value: object, argument: str) -> str:
-    """Trim an optional label; ``None`` and blank become the empty string."""
+    """Trim an optional label; ``None`` and blank become ``""``, whole numbers text."""
     if value is None:
         return ""
     if isinstance(value, float) and math.isnan(value):
         return ""
+    number = _whole_number_text(value)
+    if number is not None:
+        return number
     if not isinstance(value, str):
         raise ArgumentError(f"{argument}: expected text or None, got {value!r}")
     return value.strip()
@@ -56,8 +78,18 @@ def _about(value: object, argument: str) -> str:
     return INTERNAL if name.casefold() == INTERNAL else name
 
 
+def _organisation_name(value: object, argument: str) -> str:
+    name = _name(value, argument)
+    if name.casefold() == INTERNAL:
+        raise ArgumentError(
+            f"{argument}: {INTERNAL!r} is reserved for an organisation's view of itself;"
+            " it cannot name an organisation"
+        )
+    return name
+
+
 def _organisation(value: object) -> str:
-    return _name(value, "organisation")
+    return _organisation_name(value, "organisation")
 
 
 def _about_of_response(value: object) -> str:
@@ -65,7 +97,7 @@ def _about_of_response(value: object) -> str:
 
 
 def _respondent(value: object) -> str:
-    return _name(value, "respondent")
+    return _identifier(value, "respondent")
 
 
 def _unit(value: object) -> str | None:
@@ -81,6 +113,10 @@ def _answers_repr(answers: Mapping[int, float | None]) -> str:
 
 
 def _frozen_answers(answers: Mapping[int, float | None]) -> Mapping[int, float | None]:
+    if not isinstance(answers, Mapping):
+        raise ArgumentError(
+            f"answers: expected a mapping of question number to score, got {answers!r}"
+        )
     return MappingProxyType(dict(answers))
 
 
@@ -155,7 +191,7 @@ def _column(
         # Names repeat down a column: clean each distinct one once.
         key = (type(value), repr(value))
         if key not in cleaned:
-            cleaned[key] = clean(value, f"{argument}[{i}]")
+            cleaned[key] = clean(value, f"{argument} (row {i + 1})")
         out[i] = cleaned[key]
     out.flags.writeable = False
     return out
@@ -251,13 +287,13 @@ class Responses:
     @classmethod
     def from_arrays(
         cls,
-        answers: npt.ArrayLike,
+        answers: _AnswerMatrix,
         *,
         organisation: str | Sequence[str] | npt.ArrayLike,
         about: str | Sequence[str] | npt.ArrayLike,
-        respondent: Sequence[str] | npt.ArrayLike | None = None,
-        unit: str | Sequence[str | None] | npt.ArrayLike | None = None,
-        wave: str | Sequence[str | None] | npt.ArrayLike | None = None,
+        respondent: Sequence[str | int] | npt.ArrayLike | None = None,
+        unit: str | Sequence[str | int | None] | npt.ArrayLike | None = None,
+        wave: str | Sequence[str | int | None] | npt.ArrayLike | None = None,
         instrument: Instrument = MORLEY_2016,
     ) -> Responses:
         """Build from an answer matrix and label columns.
@@ -281,12 +317,7 @@ class Responses:
             is "about" itself, or a respondent appears twice in one organisation, about
             and wave.
         """
-        try:
-            matrix = np.array(answers, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise ArgumentError(
-                "answers: expected a matrix of numbers, None or NaN (one row per respondent)"
-            ) from None
+        matrix = _answer_matrix(answers)
         if matrix.ndim != 2:
             raise ArgumentError(
                 f"answers: expected a 2-D matrix (respondents x questions), got shape"
@@ -299,11 +330,11 @@ class Responses:
         if respondent is None:
             ids = _labels([str(i + 1) for i in range(n)])
         else:
-            ids = _column(respondent, n, "respondent", _name)
+            ids = _column(respondent, n, "respondent", _identifier)
         return cls(
             instrument=instrument,
             answers=matrix,
-            organisation=_column(organisation, n, "organisation", _name),
+            organisation=_column(organisation, n, "organisation", _organisation_name),
             about=_column(about, n, "about", _about),
             respondent=ids,
             unit=_column(unit, n, "unit", _optional_name, optional=True),
@@ -329,6 +360,7 @@ class Responses:
                 continue
             if not isinstance(record, Mapping):
                 raise ArgumentError(f"record {i}: expected a Response or a mapping")
+            _check_fields(record, i)
             try:
                 rows.append(Response(**record))
             except (TypeError, ArgumentError) as error:
@@ -337,8 +369,16 @@ class Responses:
             raise ArgumentError("records: expected at least one response, got none")
         matrix = np.full((len(rows), len(instrument.questions)), np.nan)
         for i, row in enumerate(rows):
+            seen: dict[int, object] = {}
             for number, score in row.answers.items():
                 position = instrument.position(number, argument=f"record {i + 1}: answers")
+                if position in seen:
+                    raise ArgumentError(
+                        f"record {i + 1}: answers: question"
+                        f" {instrument.questions[position].number} is answered twice"
+                        f" (as {seen[position]!r} and {number!r})"
+                    )
+                seen[position] = number
                 matrix[i, position] = np.nan if score is None else _score(score, i + 1, number)
         return cls.from_arrays(
             matrix,
@@ -363,7 +403,16 @@ class Responses:
         ArgumentError
             For an unknown or missing column, or any problem :meth:`from_arrays` reports.
         """
-        columns = {str(c).strip().casefold(): c for c in frame.columns}
+        columns: dict[str, Any] = {}
+        for column in frame.columns:
+            key = str(column).strip().casefold()
+            key = "organisation" if key == "organization" else key
+            if key in columns:
+                raise ArgumentError(
+                    f"frame: columns {columns[key]!r} and {column!r} have the same header"
+                    " (headers are case-insensitive)"
+                )
+            columns[key] = column
         label_names = ("organisation", "about", "respondent", "unit", "wave")
         for required in ("organisation", "about"):
             if required not in columns:
@@ -376,20 +425,29 @@ class Responses:
             if position in positions:
                 raise ArgumentError(f"frame: question {key!r} appears in two columns")
             positions[position] = column
+
+        def values(column: Any) -> list[Any]:
+            # pandas marks missing cells as NaN, None, pd.NA or NaT by dtype: all are missing.
+            series = frame[column]
+            return [
+                None if missing else value
+                for value, missing in zip(series.tolist(), series.isna().tolist(), strict=True)
+            ]
+
         matrix = np.full((len(frame), len(instrument.questions)), np.nan)
         for position, column in positions.items():
-            for row, value in enumerate(frame[column].tolist()):
-                where = f"frame: row {row}, column {column!r}"
+            for row, value in enumerate(values(column)):
+                where = f"frame: row {row + 1}, column {column!r}"
                 score = instrument.scale.parse(value, argument=where)
                 matrix[row, position] = np.nan if score is None else score
 
         def labels(name: str) -> list[Any] | None:
-            return frame[columns[name]].tolist() if name in columns else None
+            return values(columns[name]) if name in columns else None
 
         return cls.from_arrays(
             matrix,
-            organisation=labels("organisation") or [],
-            about=labels("about") or [],
+            organisation=values(columns["organisation"]),
+            about=values(columns["about"]),
             respondent=labels("respondent"),
             unit=labels("unit"),
             wave=labels("wave"),
@@ -401,12 +459,50 @@ class Responses:
         return list(self)
 
 
+_NOT_SCORES: Final = (bool, np.bool_, str, bytes)
+
+
+def _answer_matrix(answers: _AnswerMatrix) -> npt.NDArray[np.float64]:
+    """Convert to a float matrix, refusing booleans and text rather than reading them as scores."""
+    expected = "answers: expected a matrix of numbers, None or NaN (one row per respondent)"
+    if isinstance(answers, np.ndarray) and answers.dtype.kind in "iuf":
+        return np.array(answers, dtype=np.float64)
+    try:
+        # dtype=object keeps each element as given: numpy would otherwise promote
+        # [True, 3] to [1, 3] and [3, "3"] to text before they could be seen.
+        raw = np.asarray(answers, dtype=object)
+    except (TypeError, ValueError):
+        raise ArgumentError(expected) from None
+    for flat, value in enumerate(raw.flat):
+        if isinstance(value, _NOT_SCORES):
+            where = "".join(f"[{i}]" for i in np.unravel_index(flat, raw.shape))
+            raise ArgumentError(f"{expected}, got {value!r} at answers{where}")
+    try:
+        return np.array(raw, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ArgumentError(expected) from None
+
+
 def _score(value: object, record: int, number: int) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
         raise ArgumentError(
             f"record {record}: answers: question {number}: expected a number or None, got {value!r}"
         )
     return float(value)
+
+
+_FIELDS: Final = ("organisation", "about", "respondent", "answers", "unit", "wave")
+_REQUIRED_FIELDS: Final = _FIELDS[:4]
+
+
+def _check_fields(record: Mapping[Any, Any], i: int) -> None:
+    expected = ", ".join(_FIELDS)
+    for field in record:
+        if field not in _FIELDS:
+            raise ArgumentError(f"record {i}: unknown field {field!r}; expected {expected}")
+    for field in _REQUIRED_FIELDS:
+        if field not in record:
+            raise ArgumentError(f"record {i}: missing field {field!r}; expected {expected}")
 
 
 def _check_scores(answers: npt.NDArray[np.float64], instrument: Instrument) -> None:
