@@ -175,6 +175,11 @@ class GroupView:
         """Whether this is the organisation's view of itself."""
         return self.about == INTERNAL
 
+    def _repr_html_(self) -> str:
+        from jointworking._display import group_html  # noqa: PLC0415 - notebooks only
+
+        return group_html(self)
+
     @property
     def subject(self) -> str:
         """How the group is named in findings and reports."""
@@ -202,6 +207,9 @@ class RelationshipView:
         where fewer than two members' respondents answered it.
     silent : tuple of str
         Members who gave no view.
+    withheld : tuple of str
+        Members whose view rests on fewer respondents than the minimum group size:
+        shared outputs show their rung but no figure computed from their answers.
     internal : mapping of str to Rung
         Each member's own internal rung in the same wave, where known.
     effective_rung : Rung
@@ -220,6 +228,7 @@ class RelationshipView:
     views: Mapping[str, Placement] = attrs.field(repr=False, hash=False)
     gaps: tuple[float, ...] = attrs.field(repr=False, eq=_floats_eq, hash=False)
     silent: tuple[str, ...]
+    withheld: tuple[str, ...] = attrs.field(repr=False)
     internal: Mapping[str, Rung] = attrs.field(repr=False, hash=False)
     effective_rung: Rung
     claimed: Rung | None = None
@@ -227,6 +236,11 @@ class RelationshipView:
     value: AddedValue | SimulatedAddedValue | None = attrs.field(
         default=None, repr=False, eq=False, hash=False
     )
+
+    def _repr_html_(self) -> str:
+        from jointworking._display import relationship_html  # noqa: PLC0415 - notebooks only
+
+        return relationship_html(self)
 
     @property
     def one_sided(self) -> bool:
@@ -419,6 +433,11 @@ class Assessment:
             f" {len(self.relationships)} relationship views, {len(self.findings)} findings>"
         )
 
+    def _repr_html_(self) -> str:
+        from jointworking._display import assessment_html  # noqa: PLC0415 - notebooks only
+
+        return assessment_html(self)
+
     def group(self, organisation: str, about: str = INTERNAL, wave: str | None = None) -> GroupView:
         """Return one group's view; `wave` None means the group's latest wave.
 
@@ -484,6 +503,16 @@ class Assessment:
             flagged ``"withheld": true``. False gives the analyst everything.
         """
         return _to_dict(self, shared=shared)
+
+    def to_frame(self, *, shared: bool = True) -> Any:
+        """Return the groups' placements and per-question means as a pandas DataFrame.
+
+        One row per group, as :func:`jointworking.export.group_rows`; needs the optional
+        dependency pandas (``pip install "jointworking[pandas]"``).
+        """
+        from jointworking.export import to_frame  # noqa: PLC0415 - pandas is optional
+
+        return to_frame(self, shared=shared)
 
     def to_json(self, *, shared: bool = True, indent: int | None = 2) -> str:
         """Return :meth:`to_dict` as JSON text (NaN is written as ``null``)."""
@@ -810,6 +839,7 @@ def _relationships(
                 views=MappingProxyType(dict(sorted(answered.items()))),
                 gaps=tuple(gaps.tolist()),
                 silent=tuple(m for m in members if m not in answered),
+                withheld=tuple(sorted(groups[i].organisation for i in rows if groups[i].small)),
                 internal=MappingProxyType(known_internal),
                 effective_rung=min(
                     [p.rung for p in answered.values()] + list(known_internal.values())
@@ -1134,7 +1164,7 @@ def _to_dict(assessment: Assessment, *, shared: bool) -> dict[str, Any]:
         }
 
     def relationship(view: RelationshipView) -> dict[str, Any]:
-        hidden = {m for m in view.views if (m, _about_for(view, m), view.wave) in small}
+        hidden = set(view.withheld)
         hide = shared and bool(hidden)
         return {
             "subject": view.subject,
@@ -1211,13 +1241,6 @@ def _to_dict(assessment: Assessment, *, shared: bool) -> dict[str, Any]:
             for p in assessment.progress
         ],
     }
-
-
-def _about_for(view: RelationshipView, member: str) -> str:
-    """Return the `about` under which `member` answered about the relationship."""
-    if view.kind == "arrangement":
-        return view.subject
-    return next(m for m in view.members if m != member)
 
 
 def _value_dict(value: AddedValue | SimulatedAddedValue) -> dict[str, Any]:

@@ -76,6 +76,11 @@ class Placement:
         """The number of questions answered."""
         return len(self.scores) - len(self.missing)
 
+    def _repr_html_(self) -> str:
+        from jointworking._display import placement_html  # noqa: PLC0415 - notebooks only
+
+        return placement_html(self)
+
 
 @attrs.frozen
 class LabelCheck:

@@ -174,6 +174,11 @@ class AddedValue:
     verdict: Verdict
     switching_value: float
 
+    def _repr_html_(self) -> str:
+        from jointworking._display import added_value_html  # noqa: PLC0415 - notebooks only
+
+        return added_value_html(self)
+
 
 def _individual_values(individual: object) -> list[object]:
     if isinstance(individual, str | bytes) or not isinstance(individual, Sequence | np.ndarray):
@@ -525,6 +530,11 @@ class SimulatedAddedValue:
     seed: int | None = attrs.field(repr=False)
     uplift_draws: FloatArray = attrs.field(repr=False, eq=False)
     surplus_draws: FloatArray = attrs.field(repr=False, eq=False)
+
+    def _repr_html_(self) -> str:
+        from jointworking._display import simulated_html  # noqa: PLC0415 - notebooks only
+
+        return simulated_html(self)
 
 
 def _as_estimate(value: object, argument: str) -> Estimate:

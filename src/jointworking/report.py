@@ -1,0 +1,1175 @@
+"""Reports to hand round the table: the results of an assessment in Markdown or HTML.
+
+The article ends: "The results then need to be shared." :func:`markdown` and :func:`html`
+lay an :class:`~jointworking.Assessment` out for the people who have to act on it, in
+the same seven sections in both formats:
+
+1. **Summary**: how many organisations, responses, groups and relationships; the latest
+   wave; the most severe findings.
+2. **Where each organisation stands internally**: rung, index, and what blocks the next
+   rung.
+3. **Relationships**: each member's view side by side, per-question means and gaps.
+4. **Findings**, most severe first, each with what to do next.
+5. **Added value**: the verdict of the added-value test, where values were given.
+6. **Progress between waves**.
+7. **Method notes**: the instrument, the scale, the rules and the policy choices.
+
+Reports are shared outputs. Like :meth:`Assessment.to_dict(shared=True)
+<jointworking.Assessment.to_dict>`, they withhold the index, per-question figures and
+agreement of every group smaller than the minimum group size, and every gap or change
+derived from them; its rung and blocking questions still show, flagged. Names
+(organisations, units, arrangements, waves) and finding messages are untrusted text: they
+are escaped so that a name cannot inject markup, and the HTML loads nothing from the
+network and runs no script.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+import re
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from html.parser import HTMLParser
+from types import MappingProxyType, ModuleType
+from typing import Any, Final, TypeAlias
+
+import attrs
+
+from jointworking import _display as d
+from jointworking.assessment import (
+    PERCEPTION_GAP_POINTS,
+    Assessment,
+    Finding,
+    GroupView,
+    RelationshipView,
+)
+from jointworking.errors import JointWorkingError
+from jointworking.ladder import Placement, path
+from jointworking.rung import Rung
+from jointworking.value import DEFAULT_THRESHOLD, AddedValue, SimulatedAddedValue
+
+__all__ = ["CSP", "html", "markdown"]
+
+CSP: Final = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+"""The Content-Security-Policy of every HTML report: no script, nothing from the network."""
+
+_TITLE: Final = "Joint working self-assessment"
+_INSTALL_PLOT: Final = 'pip install "jointworking[plot]"'
+_KIND_WORDS: Final = {
+    "overstated_label": "Overstated label",
+    "external_above_internal": "Partner above its inside",
+    "perception_gap": "Perception gap",
+    "low_agreement": "Low agreement",
+    "one_sided": "One-sided",
+    "too_few_respondents": "Too few respondents",
+    "rung_jump": "Rung jump",
+    "insufficient_added_value": "Insufficient added value",
+    "unit_divergence": "Units diverge",
+}
+_SEVERITY_WORDS: Final = {"critical": "Critical", "warning": "Warning", "info": "Info"}
+
+# --- the document: the same blocks render to Markdown and to HTML -----------------------
+
+
+@attrs.frozen
+class _Name:
+    """An untrusted name: escaped, and isolated in ``<bdi>`` in HTML."""
+
+    text: str
+
+
+@attrs.frozen
+class _Message:
+    """Untrusted free text that embeds names (a finding's message, a description)."""
+
+    text: str
+
+
+@attrs.frozen
+class _Strong:
+    parts: tuple[_Inline, ...]
+
+
+@attrs.frozen
+class _Badge:
+    """A rung: coloured in HTML."""
+
+    rung: Rung
+
+
+@attrs.frozen
+class _Flag:
+    """A short flag (trusted text): withheld, uncertain, silent."""
+
+    text: str
+
+
+@attrs.frozen
+class _Prose:
+    """The caller's own text (a description, the instrument's wording): escaped gently."""
+
+    text: str
+
+
+_Inline: TypeAlias = str | _Name | _Message | _Prose | _Strong | _Badge | _Flag
+"""A piece of inline text; a plain ``str`` is the report's own (trusted) wording."""
+_Text: TypeAlias = tuple[_Inline, ...]
+
+
+@attrs.frozen
+class _Heading:
+    text: _Text
+    anchor: str
+
+
+@attrs.frozen
+class _Para:
+    text: _Text
+    note: bool = False
+
+
+@attrs.frozen
+class _Bullets:
+    items: tuple[_Text, ...]
+
+
+@attrs.frozen
+class _Table:
+    head: tuple[_Text, ...]
+    rows: tuple[tuple[_Text, ...], ...]
+    numeric: frozenset[int] = frozenset()
+
+
+@attrs.frozen
+class _Legend:
+    """The rungs and their colours."""
+
+
+@attrs.frozen
+class _Chart:
+    """A chart from :mod:`jointworking.plot` (HTML only)."""
+
+    function: str
+    argument: Any
+    caption: _Text
+    keywords: Mapping[str, Any] = attrs.field(factory=dict)
+
+
+_Block: TypeAlias = _Heading | _Para | _Bullets | _Table | _Legend | _Chart
+
+
+@attrs.frozen
+class _Section:
+    anchor: str
+    title: str
+    blocks: tuple[_Block, ...]
+
+
+def _names(names: Sequence[str]) -> _Text:
+    """Return names as ``A, B and C``."""
+    parts: list[_Inline] = []
+    for i, name in enumerate(names):
+        if i:
+            parts.append(" and " if i == len(names) - 1 else ", ")
+        parts.append(_Name(name))
+    return tuple(parts)
+
+
+def _rung_or_none(rung: Rung | None) -> _Text:
+    return ("not stated",) if rung is None else (_Badge(rung),)
+
+
+# --- privacy ---------------------------------------------------------------------------
+
+
+def _about(view: RelationshipView, member: str) -> str:
+    """Return the `about` under which `member` answered about the relationship."""
+    if view.kind == "arrangement":
+        return view.subject
+    return next(m for m in view.members if m != member)
+
+
+@attrs.frozen
+class _Privacy:
+    """Which figures a shared report withholds."""
+
+    size: int
+    small: frozenset[tuple[str, str, str]]
+
+    @classmethod
+    def of(cls, assessment: Assessment) -> _Privacy:
+        small = frozenset((g.organisation, g.about, g.wave) for g in assessment.groups if g.small)
+        return cls(assessment.min_group_size, small)
+
+    def hidden(self, view: RelationshipView) -> frozenset[str]:
+        """Return the members whose view of `view` rests on a small group."""
+        return frozenset(m for m in view.views if (m, _about(view, m), view.wave) in self.small)
+
+    @property
+    def flag(self) -> str:
+        return d.withheld_text(self.size)
+
+
+def _shared(assessment: Assessment, privacy: _Privacy) -> Assessment:
+    """Return a copy of `assessment` whose small groups' figures are NaN, for the charts."""
+    if not privacy.small:
+        return assessment
+    n = len(assessment.instrument.questions)
+    nan = (math.nan,) * n
+
+    def hide(placement: Placement) -> Placement:
+        return attrs.evolve(placement, index=math.nan, scores=nan)
+
+    groups = tuple(
+        attrs.evolve(
+            g,
+            count=(0,) * n,
+            mean=nan,
+            sd=nan,
+            rwg=nan,
+            rwg_j=math.nan,
+            unit_gap=math.nan,
+            uncertain=(),
+            placement=hide(g.placement),
+        )
+        if g.small
+        else g
+        for g in assessment.groups
+    )
+    relationships = []
+    for view in assessment.relationships:
+        hidden = privacy.hidden(view)
+        if hidden:
+            views = {m: hide(p) if m in hidden else p for m, p in view.views.items()}
+            relationships.append(attrs.evolve(view, views=MappingProxyType(views), gaps=nan))
+        else:
+            relationships.append(view)
+    return attrs.evolve(assessment, groups=groups, relationships=tuple(relationships))
+
+
+# --- building the sections --------------------------------------------------------------
+
+
+@attrs.frozen
+class _Context:
+    assessment: Assessment
+    privacy: _Privacy
+    shared: Assessment
+    latest: tuple[RelationshipView, ...]
+    by_subject: Mapping[tuple[str, str], RelationshipView]
+
+    @classmethod
+    def of(cls, assessment: Assessment) -> _Context:
+        latest: dict[tuple[str, str], RelationshipView] = {}
+        for view in assessment.relationships:
+            key = (view.kind, view.subject)
+            if key not in latest or view.wave > latest[key].wave:
+                latest[key] = view
+        by_subject = {(v.subject, v.wave): v for v in assessment.relationships}
+        ordered = tuple(sorted(latest.values(), key=lambda v: (v.subject, v.kind)))
+        privacy = _Privacy.of(assessment)
+        shared = _shared(assessment, privacy)
+        return cls(assessment, privacy, shared, ordered, MappingProxyType(by_subject))
+
+    @property
+    def numbers(self) -> tuple[int, ...]:
+        return self.assessment.instrument.numbers
+
+    def questions(self, numbers: Sequence[int]) -> str:
+        return d.question_list(self.assessment.instrument, numbers)
+
+
+def _summary(ctx: _Context, description: str | None) -> _Section:
+    a = ctx.assessment
+    c = d.counts(a)
+    blocks: list[_Block] = []
+    if description:
+        blocks.append(_Para((_Prose(description),)))
+    wave: _Text = (_Name(c.latest_wave),) if c.latest_wave else ("not recorded",)
+    views = (
+        ""
+        if c.relationship_views == c.relationships
+        else f" ({c.relationship_views} counting each wave separately)"
+    )
+    blocks.append(
+        _Bullets(
+            (
+                (f"Organisations: {c.organisations}",),
+                (
+                    f"Respondents: {c.responses} responses (a person answering about several"
+                    " subjects, or in several waves, counts once for each)",
+                ),
+                (
+                    f"Groups: {c.groups} (one organisation's respondents about one subject"
+                    " in one wave)",
+                ),
+                (f"Relationships: {c.relationships}{views}",),
+                ("Latest wave: ", *wave),
+                (f"Findings: {d.severity_text(c)}",),
+            )
+        )
+    )
+    top = [a.findings[i] for i in d.top_findings(a)]
+    top = [f for i, f in enumerate(top) if i < 3 or f.severity != "info"]
+    if top:
+        blocks.append(_Para(("The most severe findings:",)))
+        blocks.append(
+            _Bullets(
+                tuple(
+                    (_Strong((_SEVERITY_WORDS[f.severity],)), ": ", _Message(f.message))
+                    for f in top
+                )
+            )
+        )
+    else:
+        blocks.append(_Para(("No findings: nothing in the results needs attention.",)))
+    blocks.append(_Legend())
+    shared = ctx.shared
+    blocks.append(
+        _Chart("ladder", shared, ("Where each group places its joint working on the ladder.",))
+    )
+    blocks.append(_Chart("heatmap", shared, ("Each group's mean score on each question.",)))
+    return _Section("summary", "Summary", tuple(blocks))
+
+
+def _blocking(ctx: _Context, placement: Placement) -> _Text:
+    if placement.next is None:
+        return ("nothing: the top rung",)
+    if not placement.blocking:
+        return (f"{placement.next.label}: nothing",)
+    return (f"{placement.next.label}: {ctx.questions(placement.blocking)}",)
+
+
+def _organisations(a: Assessment) -> list[str]:
+    names = {g.organisation for g in a.groups}
+    for view in a.relationships:
+        names.update(view.members)
+    return sorted(names)
+
+
+def _internal_row(ctx: _Context, organisation: str, g: GroupView | None) -> tuple[_Text, ...]:
+    if g is None:
+        none: _Text = (d.NONE,)
+        return (
+            (_Name(organisation),),
+            none,
+            ("0",),
+            none,
+            none,
+            none,
+            (_Flag("no internal responses"),),
+        )
+    notes: list[_Inline] = []
+    if g.small:
+        notes.append(_Flag(ctx.privacy.flag))
+    elif g.uncertain:
+        low = ", ".join(f"Q{n}" for n in g.uncertain)
+        notes.append(_Flag(f"uncertain: low agreement on {low}"))
+    if g.placement.missing:
+        notes += [" " if notes else "", f"not answered: {ctx.questions(g.placement.missing)}"]
+    wave: _Text = (_Name(g.wave),) if g.wave else (d.NONE,)
+    index: _Text = ("withheld",) if g.small else (d.fmt_index(g.placement.index),)
+    return (
+        (_Name(organisation),),
+        wave,
+        (str(g.respondents),),
+        (_Badge(g.placement.rung),),
+        index,
+        _blocking(ctx, g.placement),
+        tuple(notes),
+    )
+
+
+def _internal(ctx: _Context) -> _Section:
+    a = ctx.assessment
+    latest: dict[str, GroupView] = {}
+    for g in a.groups:
+        if g.internal and (g.organisation not in latest or g.wave > latest[g.organisation].wave):
+            latest[g.organisation] = g
+    rows = tuple(_internal_row(ctx, o, latest.get(o)) for o in _organisations(a))
+    head = ("Organisation", "Wave", "Respondents", "Rung", "Index", "Blocks the next rung", "Notes")
+    return _Section(
+        "internal",
+        "Where each organisation stands internally",
+        (
+            _Para(
+                (
+                    "Each organisation's view of its own internal joint working, in its latest"
+                    " wave. The index is the mean answered score as a percentage of the scale;"
+                    " the blocking questions are those of the next rung not yet met.",
+                )
+            ),
+            _Table(tuple((h,) for h in head), rows, frozenset({2, 4})),
+        ),
+    )
+
+
+def _relationship_blocks(ctx: _Context, number: int, view: RelationshipView) -> list[_Block]:
+    hidden = ctx.privacy.hidden(view)
+    wave: _Text = (" (", _Name(view.wave), ")") if view.wave else ()
+    facts: list[_Text] = [
+        ("Effective rung: ", _Badge(view.effective_rung)),
+        ("Called: ", *_rung_or_none(view.claimed)),
+        ("Aims for: ", *_rung_or_none(view.target)),
+        ("Members: ", *_names(view.members)),
+    ]
+    if view.silent:
+        facts.append(("Silent (gave no view): ", *_names(view.silent)))
+    blocks: list[_Block] = [
+        _Heading((_Name(view.subject), *wave), f"relationship-{number}"),
+        _Bullets(tuple(facts)),
+    ]
+    rows: list[tuple[_Text, ...]] = []
+    for member in view.members:
+        inside = view.internal.get(member)
+        inside_text: _Text = (d.NONE,) if inside is None else (_Badge(inside),)
+        p = view.views.get(member)
+        if p is None:
+            rows.append(
+                (
+                    (_Name(member),),
+                    ("no view",),
+                    (d.NONE,),
+                    (d.NONE,),
+                    inside_text,
+                    (_Flag("silent: gave no view"),),
+                )
+            )
+            continue
+        withheld = member in hidden
+        rows.append(
+            (
+                (_Name(member),),
+                (_Badge(p.rung),),
+                ("withheld",) if withheld else (d.fmt_index(p.index),),
+                _blocking(ctx, p),
+                inside_text,
+                (_Flag(ctx.privacy.flag),) if withheld else (),
+            )
+        )
+    head = ("Member", "View", "Index", "Blocks the next rung", "Own internal rung", "Notes")
+    blocks.append(_Table(tuple((h,) for h in head), tuple(rows), frozenset({2})))
+    blocks += _question_table(ctx, view, hidden)
+    if len(view.views) >= 2 and not hidden:
+        blocks.append(
+            _Chart(
+                "gaps",
+                view,
+                ("Each member's mean per question, and the gaps between them.",),
+                {"instrument": ctx.assessment.instrument, "assessment": ctx.shared},
+            )
+        )
+    return blocks
+
+
+def _question_table(ctx: _Context, view: RelationshipView, hidden: frozenset[str]) -> list[_Block]:
+    inst = ctx.assessment.instrument
+    if not view.views or len(view.gaps) != len(inst.questions):
+        return []
+    members = list(view.views)
+    rows: list[tuple[_Text, ...]] = []
+    for i, q in enumerate(inst.questions):
+        means: list[_Text] = [
+            ("withheld",) if m in hidden else (d.fmt_mean(view.views[m].scores[i]),)
+            for m in members
+        ]
+        gap = view.gaps[i]
+        gap_text: _Text
+        if hidden:
+            gap_text = ("withheld",)
+        elif gap >= PERCEPTION_GAP_POINTS:
+            gap_text = (_Strong((f"{d.fmt_mean(gap)} {d.WIDE}",)),)
+        else:
+            gap_text = (d.fmt_mean(gap),)
+        rows.append(((d.question_label(inst, q.number),), *means, gap_text))
+    head: tuple[_Text, ...] = (("Question",), *((_Name(m),) for m in members), ("Gap",))
+    note = (
+        f"Mean score per question (0 to {inst.scale.high:g}) of each member's respondents;"
+        f" {d.WIDE} marks a gap of {PERCEPTION_GAP_POINTS:g} point or more."
+    )
+    if hidden:
+        note += f" Gaps are withheld: a member's view rests on fewer than {ctx.privacy.size}"
+        note += " respondents."
+    elif len(members) < 2:
+        note += " Gaps need at least two members' views."
+    return [
+        _Para((note,), note=True),
+        _Table(head, tuple(rows), frozenset(range(1, len(members) + 2))),
+    ]
+
+
+def _relationships(ctx: _Context) -> _Section:
+    blocks: list[_Block] = [
+        _Para(
+            (
+                "The latest wave of each relationship. The effective rung is the lowest of"
+                " the members' views and of their own internal rungs: an organisation is no"
+                " better a partner than it is inside.",
+            )
+        )
+    ]
+    if not ctx.latest:
+        blocks.append(_Para(("Nobody gave a view of a relationship with another organisation.",)))
+    for number, view in enumerate(ctx.latest, 1):
+        blocks += _relationship_blocks(ctx, number, view)
+    return _Section("relationships", "Relationships", tuple(blocks))
+
+
+def _largest_gaps(ctx: _Context, f: Finding, view: RelationshipView | None) -> list[int]:
+    """Return the finding's questions, the largest gaps first (at most three), if shown."""
+    if view is None or ctx.privacy.hidden(view) or len(view.gaps) != len(ctx.numbers):
+        return list(f.questions)
+    gap = dict(zip(ctx.numbers, view.gaps, strict=True))
+    return sorted(f.questions, key=lambda n: -gap.get(n, 0.0))[:3]
+
+
+def _next_step(ctx: _Context, f: Finding) -> _Text:  # noqa: PLR0911 - one answer per kind
+    qs = d.questions_phrase(f.questions)
+    view = ctx.by_subject.get((f.subject, f.wave))
+    if f.kind == "overstated_label":
+        label = view.claimed.label if view is not None and view.claimed is not None else "that"
+        verb = "is" if len(f.questions) == 1 else "are"
+        until = f"{qs} {verb} met" if f.questions else "the evidence bears the label out"
+        return (f"Stop calling it a {label} until {until}; agree what the relationship is today.",)
+    if f.kind == "rung_jump":
+        if view is not None and view.target is not None:
+            steps = path(view.effective_rung, view.target)[:-1]
+            if steps:
+                first = steps[0]
+                needed = [q.number for q in ctx.assessment.instrument.questions_for(first)]
+                return (
+                    f"Plan the intermediate rung first: reach {first.label}"
+                    f" ({d.questions_phrase(needed)} met) before aiming for {view.target.label}.",
+                )
+        return ("Plan the intermediate rung first, one rung at a time.",)
+    if f.kind == "one_sided":
+        return (
+            "Ask ",
+            *_names(f.organisations),
+            " to answer the questions about this relationship, then share the results with"
+            " every member.",
+        )
+    if f.kind == "low_agreement":
+        about = qs if f.questions else "the results"
+        return (
+            f"Discuss {about} with the units and teams of ",
+            *_names(f.organisations),
+            " before relying on the placement: find out why views differ.",
+        )
+    if f.kind == "external_above_internal":
+        inside = f" ({qs})" if f.questions else ""
+        return (
+            "Build internal joint working first: ",
+            *_names(f.organisations),
+            f" should meet the next rung inside{inside} before claiming more outside.",
+        )
+    if f.kind == "insufficient_added_value":
+        return (
+            "Revisit the case for the joint working: say what significant value it should add"
+            " and whether that is worth its cost; change it or stop it if not.",
+        )
+    if f.kind == "perception_gap":
+        largest = _largest_gaps(ctx, f, view)
+        start = f", starting with {d.questions_phrase(largest)}" if largest else ""
+        return (
+            "Share the results with every member and discuss the questions with the largest"
+            f" gaps{start}; agree why members see the joint working differently.",
+        )
+    if f.kind == "too_few_respondents":
+        return (
+            f"Widen the survey: ask at least {ctx.privacy.size} people from ",
+            *_names(f.organisations),
+            ", from across its units, to answer, so that its figures can be shared.",
+        )
+    if f.kind == "unit_divergence":
+        return (
+            "Compare the units' views: ask each unit of ",
+            *_names(f.organisations),
+            " what it sees that the others do not, and build on the units where joint"
+            " working already works.",
+        )
+    return ("Discuss this finding with the organisations concerned.",)
+
+
+def _findings(ctx: _Context) -> _Section:
+    a = ctx.assessment
+    blocks: list[_Block] = [
+        _Para(
+            (
+                f"{len(a.findings)} finding(s) on each group's and relationship's latest wave,"
+                " most severe first, each with what to do next.",
+            )
+        )
+    ]
+    for severity in ("critical", "warning", "info"):
+        found = [f for f in a.findings if f.severity == severity]
+        if not found:
+            continue
+        blocks.append(
+            _Heading((f"{_SEVERITY_WORDS[severity]} ({len(found)})",), f"findings-{severity}")
+        )
+        items = tuple(
+            (
+                _Strong((f"{_KIND_WORDS.get(f.kind, f.kind)}:",)),
+                " ",
+                _Message(f.message),
+                " ",
+                _Strong(("What to do next:",)),
+                " ",
+                *_next_step(ctx, f),
+            )
+            for f in found
+        )
+        blocks.append(_Bullets(items))
+    if not a.findings:
+        blocks.append(_Para(("No findings: nothing in the results needs attention.",)))
+    return _Section("findings", "Findings", tuple(blocks))
+
+
+def _point_value(value: AddedValue) -> list[_Block]:
+    facts: list[_Text] = [
+        ("Verdict: ", _Strong((value.verdict.label,))),
+        (
+            f"Uplift: {d.fmt_percent(value.uplift)} over the sum of the parts (significant"
+            f" from {value.threshold:.0%})",
+        ),
+        (f"Sum of the parts: {d.fmt_amount(value.baseline)}",),
+        (f"Joint value: {d.fmt_amount(value.joint)}",),
+        (f"Cost of the joint working: {d.fmt_amount(value.cost)}",),
+        (f"Surplus: {d.fmt_amount(value.surplus)}",),
+        (f"Switching value: {d.switching_text(value)}",),
+    ]
+    if value.optimism_bias:
+        facts.append((f"Optimism bias: joint value reduced by {value.optimism_bias:.0%}",))
+    return [_Bullets(tuple(facts))]
+
+
+def _simulated_value(value: SimulatedAddedValue) -> list[_Block]:
+    u, s = value.uplift, value.surplus
+    seed = f", seed {value.seed}" if value.seed is not None else ""
+    facts: list[_Text] = [
+        ("Verdict: ", _Strong((value.verdict.label,))),
+        (
+            f"P(significant): {d.fmt_probability(value.p_significant)} (an uplift of"
+            f" {value.threshold:.0%} or more; {value.confidence:.0%} needed)",
+        ),
+        (f"P(positive): {d.fmt_probability(value.p_positive)}",),
+        (
+            f"Uplift percentiles: 5th {d.fmt_percent(u.p5)}, median {d.fmt_percent(u.p50)},"
+            f" 95th {d.fmt_percent(u.p95)}",
+        ),
+        (
+            f"Surplus percentiles: 5th {d.fmt_amount(s.p5)}, median {d.fmt_amount(s.p50)},"
+            f" 95th {d.fmt_amount(s.p95)}",
+        ),
+        (f"Simulation: {value.draws:,} draws{seed}",),
+    ]
+    return [
+        _Bullets(tuple(facts)),
+        _Chart("value_distribution", value, ("The simulated uplift over the sum of the parts.",)),
+    ]
+
+
+def _value(ctx: _Context) -> _Section:
+    blocks: list[_Block] = []
+    valued = [v for v in ctx.latest if v.value is not None]
+    if not valued:
+        blocks.append(_Para(("No values were given, so the added-value test was not run.",)))
+    else:
+        blocks.append(
+            _Para(
+                (
+                    "Joint working has to deliver significantly more value than the sum of the"
+                    " organisations working alone; if not, the rationale for it has to be"
+                    " seriously questioned.",
+                )
+            )
+        )
+    for number, view in enumerate(valued, 1):
+        blocks.append(_Heading((_Name(view.subject),), f"value-{number}"))
+        if isinstance(view.value, AddedValue):
+            blocks += _point_value(view.value)
+        elif isinstance(view.value, SimulatedAddedValue):
+            blocks += _simulated_value(view.value)
+    return _Section("added-value", "Added value", tuple(blocks))
+
+
+def _progress(ctx: _Context) -> _Section:
+    a = ctx.assessment
+    if not a.progress:
+        return _Section(
+            "progress",
+            "Progress between waves",
+            (_Para(("Only one wave of responses for each group: no progress to show yet.",)),),
+        )
+    rows: list[tuple[_Text, ...]] = []
+    for p in a.progress:
+        small = {(p.organisation, p.about, w) for w in (p.before, p.after)} & ctx.privacy.small
+        change = p.rung_change
+        moved = "no change" if change == 0 else f"{'up' if change > 0 else 'down'} {abs(change)}"
+        about: _Text = ("internal",) if p.about == "internal" else (_Name(p.about),)
+        index: _Text = ("withheld",) if small else (d.fmt_change(p.index_change),)
+        rows.append(
+            (
+                (_Name(p.organisation),),
+                about,
+                (_Name(p.before), " \u2192 ", _Name(p.after)),
+                (_Badge(p.rung_before), " \u2192 ", _Badge(p.rung_after)),
+                (moved,),
+                index,
+            )
+        )
+    head = ("Organisation", "About", "Waves", "Rung", "Rungs moved", "Index change")
+    return _Section(
+        "progress",
+        "Progress between waves",
+        (_Table(tuple((h,) for h in head), tuple(rows), frozenset({5})),),
+    )
+
+
+def _method(ctx: _Context) -> _Section:
+    a = ctx.assessment
+    inst = a.instrument
+    scale = ", ".join(f"{p.value:g} {p.label}" for p in inst.scale.points)
+    collab = [q.number for q in inst.questions_for(Rung.COLLABORATION)]
+    partner = [q.number for q in inst.questions_for(Rung.PARTNERSHIP)]
+    if inst.collaboration_threshold == inst.partnership_threshold:
+        met = f"at least {inst.collaboration_threshold:g}"
+    else:
+        met = (
+            f"at least {inst.collaboration_threshold:g} for a collaboration question and"
+            f" {inst.partnership_threshold:g} for a partnership question"
+        )
+    thresholds = sorted({v.value.threshold for v in ctx.latest if v.value is not None}) or [
+        DEFAULT_THRESHOLD
+    ]
+    significant = " or ".join(f"{t:.0%}" for t in thresholds)
+    a_points = len(inst.scale.points)
+    facts: tuple[_Text, ...] = (
+        ("Instrument: ", _Prose(inst.name), ". Source: ", _Prose(inst.source)),
+        ("Scale: ", _Prose(scale), "."),
+        (
+            '"Don\'t know" and blank answers are missing, never zero: they are left out of'
+            " every mean, and a question nobody answered is never met.",
+        ),
+        (
+            f"A question is met when its group's mean score is {met}. The gating is staged:"
+            f" collaboration needs every collaboration question (questions"
+            f" {d.numbers_text(collab)}) met; partnership needs collaboration and every"
+            f" partnership question (questions {d.numbers_text(partner)}) met; otherwise the"
+            " joint working is at transaction. Rungs cannot be skipped.",
+        ),
+        (
+            "The index is the mean answered score as a percentage of the scale's range, to"
+            " one decimal; means and gaps are in scale points, to two decimals.",
+        ),
+        (
+            f"Agreement: r_wg per question, against a uniform null distribution over the"
+            f" scale's {a_points} points (variance (A\u00b2 \u2212 1)/12 for an A-point scale)."
+            f" Agreement is low when r_wg is below {a.agreement_threshold:.2f}; a placement is"
+            " uncertain when any question deciding it has low agreement.",
+        ),
+        (
+            f"Minimum group size: {a.min_group_size}. For a smaller group this report"
+            " withholds the index, per-question means, standard deviations and agreement, and"
+            " every gap or change derived from them; its rung and blocking questions are"
+            " shown, flagged as withheld.",
+        ),
+        (
+            "A relationship's effective rung is the lowest of its members' views and of their"
+            " own internal rungs in the same wave.",
+        ),
+        (
+            f"Added value is significant when the uplift over the sum of the parts is"
+            f" {significant} or more. That threshold is a policy choice, not the article's:"
+            " set your own. Under uncertainty the verdict needs that probability to reach"
+            " the confidence asked for.",
+        ),
+    )
+    rows = tuple(
+        ((str(q.number),), (q.key.replace("_", " "),), (_Badge(q.rung),), (_Prose(q.text),))
+        for q in inst.questions
+    )
+    return _Section(
+        "method",
+        "Method notes",
+        (
+            _Bullets(facts),
+            _Para(("The questions:",)),
+            _Table((("Q",), ("Short label",), ("Evidences",), ("Question",)), rows, frozenset({0})),
+        ),
+    )
+
+
+def _document(assessment: Assessment, description: str | None) -> tuple[_Section, ...]:
+    if not isinstance(assessment, Assessment):
+        raise TypeError(
+            f"assessment: expected an Assessment from assess(), got {type(assessment).__name__}"
+        )
+    ctx = _Context.of(assessment)
+    return (
+        _summary(ctx, description),
+        _internal(ctx),
+        _relationships(ctx),
+        _findings(ctx),
+        _value(ctx),
+        _progress(ctx),
+        _method(ctx),
+    )
+
+
+# --- Markdown --------------------------------------------------------------------------
+
+
+def _md_inline(parts: Iterable[_Inline], marker: d.NameMarker) -> str:
+    out = []
+    for part in parts:
+        if isinstance(part, str):
+            out.append(part)
+        elif isinstance(part, _Name):
+            out.append(d.md_name(part.text))
+        elif isinstance(part, _Message):
+            out.append(marker.markdown(part.text))
+        elif isinstance(part, _Prose):
+            out.append(marker.markdown(part.text, prose=True))
+        elif isinstance(part, _Strong):
+            out.append(f"**{_md_inline(part.parts, marker)}**")
+        elif isinstance(part, _Badge):
+            out.append(part.rung.label)
+        else:
+            out.append(f"*{part.text}*")
+    return "".join(out)
+
+
+def _md_block(block: _Block, marker: d.NameMarker) -> str | None:
+    if isinstance(block, _Heading):
+        return f"### {_md_inline(block.text, marker)}"
+    if isinstance(block, _Para):
+        text = _md_inline(block.text, marker)
+        return f"*{text}*" if block.note else text
+    if isinstance(block, _Bullets):
+        return "\n".join(f"- {_md_inline(item, marker)}" for item in block.items)
+    if isinstance(block, _Table):
+
+        def row(cells: Iterable[_Text]) -> str:
+            return "| " + " | ".join(_md_inline(c, marker) or " " for c in cells) + " |"
+
+        rule = (
+            "|"
+            + "|".join("---:" if i in block.numeric else "---" for i in range(len(block.head)))
+            + "|"
+        )
+        return "\n".join([row(block.head), rule, *(row(r) for r in block.rows)])
+    if isinstance(block, _Legend):
+        rungs = "; ".join(f"{r.label} ({d.RUNG_MEANING[r]})" for r in Rung)
+        return f"Rungs, lowest to highest: {rungs}."
+    return None  # charts are for HTML
+
+
+def markdown(assessment: Assessment, *, title: str = _TITLE, description: str | None = None) -> str:
+    """Return the report as Markdown (GitHub-flavoured tables).
+
+    Parameters
+    ----------
+    assessment : Assessment
+        The results of :func:`~jointworking.assess`.
+    title : str, optional
+        The report's title, its first line.
+    description : str, optional
+        A paragraph at the start of the summary, e.g. ``Example.description``.
+
+    Returns
+    -------
+    str
+        Seven sections: summary, where each organisation stands internally,
+        relationships, findings, added value, progress between waves and method notes.
+        Small groups' figures are withheld; names are escaped so that they cannot inject
+        Markdown or HTML.
+
+    Examples
+    --------
+    >>> from jointworking import assess, load_example
+    >>> example = load_example()
+    >>> result = assess(example.responses, arrangements=example.arrangements)
+    >>> text = markdown(result)
+    >>> text.splitlines()[0]
+    '# Joint working self-assessment'
+    >>> [line for line in text.splitlines() if line.startswith("## ")]
+    ['## Summary', '## Where each organisation stands internally', '## Relationships',
+     '## Findings', '## Added value', '## Progress between waves', '## Method notes']
+    """
+    sections = _document(assessment, description)
+    marker = d.finding_names(assessment)
+    parts = [f"# {d.md_text(title)}"]
+    for section in sections:
+        parts.append(f"## {section.title}")
+        for block in section.blocks:
+            text = _md_block(block, marker)
+            if text is not None:
+                parts.append(text)
+    return "\n\n".join(parts) + "\n"
+
+
+# --- HTML ------------------------------------------------------------------------------
+
+_CSS: Final = """
+:root { color-scheme: light; }
+body { margin: 0; background: #fff; color: #1f2328;
+  font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial,
+  sans-serif; }
+header, main, footer { max-width: 68rem; margin: 0 auto; padding: 0 1.25rem; }
+h1 { font-size: 1.8rem; margin: 1.5rem 0 0.5rem; }
+h2 { font-size: 1.35rem; margin: 2.2rem 0 0.6rem; padding-bottom: 0.2rem;
+  border-bottom: 2px solid #d0d7de; }
+h3 { font-size: 1.1rem; margin: 1.6rem 0 0.4rem; }
+h1, h2, h3, p, li, th, td, figcaption { overflow-wrap: anywhere; }
+nav ul { display: flex; flex-wrap: wrap; gap: 0.2rem 1.2rem; list-style: none;
+  padding: 0; margin: 0.5rem 0 1rem; }
+nav a, a { color: #0969da; }
+.table-wrap { overflow-x: auto; }
+table { border-collapse: collapse; margin: 0.5rem 0 1rem; font-size: 0.9rem; }
+th, td { border-bottom: 1px solid #d0d7de; padding: 0.3rem 0.6rem; text-align: left;
+  vertical-align: top; }
+thead th { background: #f6f8fa; border-bottom: 2px solid #d0d7de; }
+.num { text-align: right; font-variant-numeric: tabular-nums; }
+.rung { display: inline-block; padding: 0 0.45em; border-radius: 3px; color: #fff;
+  font-size: 0.85em; white-space: nowrap; }
+.rung-transaction { background: #b34700; }
+.rung-collaboration { background: #0072b2; }
+.rung-partnership { background: #00785a; }
+.flag { display: inline-block; padding: 0 0.4em; border: 1px solid #bf8700;
+  border-radius: 3px; background: #fff8c5; color: #6f4a00; font-size: 0.85em; }
+.legend { display: flex; flex-wrap: wrap; gap: 0.3rem 1.2rem; padding: 0.5rem 0.8rem;
+  margin: 0.8rem 0; border: 1px solid #d0d7de; border-radius: 6px; background: #f6f8fa;
+  font-size: 0.9rem; list-style: none; }
+.note { color: #59636e; font-size: 0.9rem; }
+li { margin: 0.2rem 0; }
+figure { margin: 1rem 0; }
+figure svg { display: block; max-width: 100%; height: auto; }
+figcaption { color: #59636e; font-size: 0.9rem; }
+footer { color: #59636e; font-size: 0.85rem; margin-top: 2rem; padding-bottom: 2rem; }
+@media print {
+  body { font-size: 10.5pt; }
+  nav { display: none; }
+  h2, h3 { break-after: avoid; }
+  tr, figure, li { break-inside: avoid; }
+  .table-wrap { overflow: visible; }
+  .rung, .flag, .legend, thead th { print-color-adjust: exact;
+    -webkit-print-color-adjust: exact; }
+  a { color: inherit; text-decoration: none; }
+}
+"""
+
+
+def _html_inline(parts: Iterable[_Inline], marker: d.NameMarker) -> str:
+    out = []
+    for part in parts:
+        if isinstance(part, str):
+            out.append(d.esc(part))
+        elif isinstance(part, _Name):
+            out.append(d.name_html(part.text))
+        elif isinstance(part, _Message | _Prose):
+            out.append(marker.html(part.text))
+        elif isinstance(part, _Strong):
+            out.append(f"<strong>{_html_inline(part.parts, marker)}</strong>")
+        elif isinstance(part, _Badge):
+            label = d.esc(part.rung.label)
+            out.append(f'<span class="rung rung-{label}">{label}</span>')
+        else:
+            out.append(f'<span class="flag">{d.esc(part.text)}</span>')
+    return "".join(out)
+
+
+class _SvgCheck(HTMLParser):
+    """Refuse an SVG with a script, an event handler or a reference outside itself."""
+
+    _REFUSED: Final = frozenset({"script", "foreignobject", "iframe", "object", "embed"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.safe = True
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag.lower() in self._REFUSED:
+            self.safe = False
+        for key, value in attrs:
+            name = key.lower()
+            target = (value or "").strip().lower()
+            if name.startswith("on"):
+                self.safe = False
+            if (name in {"href", "src"} or name.endswith(":href")) and not (
+                target.startswith("#") or target.startswith("data:image/")
+            ):
+                self.safe = False
+
+
+_SVG_JUNK: Final = re.compile(r"<!--.*?-->|<metadata\b.*?</metadata>", re.DOTALL | re.IGNORECASE)
+_EXTERNAL_CSS: Final = re.compile(r"@import|url\(\s*['\"]?\s*(?!#|data:)", re.IGNORECASE)
+
+
+def _safe_svg(text: str) -> str | None:
+    """Return the ``<svg>`` element of `text`, or None if it is not safe to inline."""
+    start = text.find("<svg")
+    if start < 0:
+        return None
+    svg = _SVG_JUNK.sub("", text[start:]).strip()
+    if _EXTERNAL_CSS.search(svg):
+        return None
+    check = _SvgCheck()
+    check.feed(svg)
+    check.close()
+    return svg if check.safe else None
+
+
+def _plot_module() -> ModuleType | None:
+    try:
+        return importlib.import_module("jointworking.plot")
+    except ImportError:
+        return None
+
+
+def _close(figure: object) -> None:
+    """Close a matplotlib figure made through pyplot, which stays open until closed."""
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    figure_type = getattr(sys.modules.get("matplotlib.figure"), "Figure", None)
+    if pyplot is not None and figure_type is not None and isinstance(figure, figure_type):
+        pyplot.close(figure)
+
+
+@attrs.define
+class _Charts:
+    """Draw charts with :mod:`jointworking.plot`, if it and matplotlib are installed."""
+
+    enabled: bool
+    module: ModuleType | None = None
+    noted: bool = False
+
+    def render(self, chart: _Chart, marker: d.NameMarker) -> str:
+        if not self.enabled:
+            return ""
+        if self.module is None:
+            if self.noted:
+                return ""
+            self.noted = True
+            return (
+                f'<p class="note">Charts are not shown: <code>{d.esc(_INSTALL_PLOT)}</code>'
+                " adds them.</p>"
+            )
+        draw: Callable[..., Any] = getattr(self.module, chart.function)
+        try:
+            figure = draw(chart.argument, **chart.keywords)
+        except JointWorkingError:
+            return ""
+        try:
+            svg = _safe_svg(str(self.module.to_svg(figure)))
+        finally:
+            _close(figure)
+        if svg is None:
+            return ""
+        caption = _html_inline(chart.caption, marker)
+        return f'<figure><div class="chart">{svg}</div><figcaption>{caption}</figcaption></figure>'
+
+
+def _html_block(block: _Block, marker: d.NameMarker, charts: _Charts) -> str:
+    if isinstance(block, _Heading):
+        return f'<h3 id="{d.esc(block.anchor)}">{_html_inline(block.text, marker)}</h3>'
+    if isinstance(block, _Para):
+        css = ' class="note"' if block.note else ""
+        return f"<p{css}>{_html_inline(block.text, marker)}</p>"
+    if isinstance(block, _Bullets):
+        items = "".join(f"<li>{_html_inline(item, marker)}</li>" for item in block.items)
+        return f"<ul>{items}</ul>"
+    if isinstance(block, _Table):
+
+        def cell(tag: str, i: int, parts: _Text) -> str:
+            css = ' class="num"' if i in block.numeric else ""
+            scope = ' scope="col"' if tag == "th" else ""
+            return f"<{tag}{css}{scope}>{_html_inline(parts, marker)}</{tag}>"
+
+        head = "".join(cell("th", i, h) for i, h in enumerate(block.head))
+        body = "".join(
+            "<tr>" + "".join(cell("td", i, c) for i, c in enumerate(row)) + "</tr>"
+            for row in block.rows
+        )
+        return (
+            f'<div class="table-wrap"><table><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table></div>"
+        )
+    if isinstance(block, _Legend):
+        items = "".join(
+            f'<li><span class="rung rung-{r.label}">{r.label}</span>'
+            f" {d.esc(d.RUNG_MEANING[r])}</li>"
+            for r in Rung
+        )
+        return f'<ul class="legend" aria-label="Rungs, lowest to highest">{items}</ul>'
+    return charts.render(block, marker)
+
+
+def html(
+    assessment: Assessment,
+    *,
+    title: str = _TITLE,
+    description: str | None = None,
+    charts: bool = True,
+) -> str:
+    """Return the report as one self-contained HTML5 file.
+
+    Parameters
+    ----------
+    assessment : Assessment
+        The results of :func:`~jointworking.assess`.
+    title : str, optional
+        The report's title.
+    description : str, optional
+        A paragraph at the start of the summary, e.g. ``Example.description``.
+    charts : bool, optional
+        Draw charts as inline SVG with :mod:`jointworking.plot` (True by default). Without
+        matplotlib the report says that ``pip install "jointworking[plot]"`` adds them.
+
+    Returns
+    -------
+    str
+        The same seven sections as :func:`markdown`, with inline CSS that prints well
+        and a legend of the rungs' colours. Nothing is loaded from the network: no
+        external script, stylesheet, font or image, and a Content-Security-Policy
+        (:data:`CSP`) forbids any script. Every name is escaped and isolated in
+        ``<bdi>``; small groups' figures are withheld.
+
+    Examples
+    --------
+    >>> from jointworking import assess, load_example
+    >>> example = load_example()
+    >>> result = assess(example.responses, arrangements=example.arrangements)
+    >>> page = html(result, charts=False)
+    >>> page.startswith("<!DOCTYPE html>"), CSP in page, "<script" in page
+    (True, True, False)
+    """
+    sections = _document(assessment, description)
+    marker = d.finding_names(assessment)
+    drawer = _Charts(charts, _plot_module() if charts else None)
+    from jointworking import __version__  # noqa: PLC0415 - the package imports this module's peers
+
+    nav = "".join(f'<li><a href="#{s.anchor}">{d.esc(s.title)}</a></li>' for s in sections)
+    body = []
+    for section in sections:
+        inner = "".join(_html_block(b, marker, drawer) for b in section.blocks)
+        body.append(
+            f'<section id="{section.anchor}"><h2>{d.esc(section.title)}</h2>{inner}</section>'
+        )
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta name="referrer" content="no-referrer">\n'
+        f'<meta name="generator" content="jointworking {d.esc(__version__)}">\n'
+        f"<title>{d.esc(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
+        f"<header><h1>{d.name_html(title)}</h1>"
+        f'<nav aria-label="Sections"><ul>{nav}</ul></nav></header>\n'
+        f"<main>\n{chr(10).join(body)}\n</main>\n"
+        "<footer>Made with jointworking "
+        f"{d.esc(__version__)} from the ten questions of Morley (2016), Getting the most"
+        " from joint working. The results then need to be shared.</footer>\n"
+        "</body>\n</html>\n"
+    )

@@ -1,0 +1,961 @@
+from __future__ import annotations
+
+import io
+import math
+import re
+import sys
+import types
+from collections.abc import Sequence
+from html.parser import HTMLParser
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import jointworking as jw
+from jointworking import (
+    Assessment,
+    Estimate,
+    Response,
+    Responses,
+    Rung,
+    ValueInputs,
+    assess,
+    load_example,
+    report,
+)
+from jointworking import _display as display
+
+SECTIONS = [
+    "Summary",
+    "Where each organisation stands internally",
+    "Relationships",
+    "Findings",
+    "Added value",
+    "Progress between waves",
+    "Method notes",
+]
+NVA = "Northfield Voluntary Action"
+COUNTY_PAIR = ("Northfield District Council", "Westshire County Council")
+ALLIANCE = "Northfield Health and Housing Alliance"
+
+TOP = [4] * 10
+COLLAB = [3, 3, 2, 2, 2, 3, 2, 2, 2, 2]
+LOW = [1] * 10
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    '" onmouseover="alert(1)',
+    '=HYPERLINK("http://x")',
+    "# Heading",
+    "| pipe | row",
+    "L" * 5000,
+    "\u05e9\u05dc\u05d5\u05dd",
+    "e\u0301",
+    "Line one\n# Injected heading\n| a | b |\r\tend",
+]
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def records(
+    organisation: str,
+    about: str,
+    rows: Sequence[Sequence[float | None]],
+    *,
+    wave: str | None = None,
+    units: Sequence[str | None] | None = None,
+) -> list[Response]:
+    """One Response per row, with ids unique within the group."""
+    return [
+        Response(
+            organisation,
+            about,
+            f"{organisation}-{about}-{i}",
+            dict(enumerate(row, 1)),
+            unit=None if units is None else units[i],
+            wave=wave,
+        )
+        for i, row in enumerate(rows)
+    ]
+
+
+def survey(*groups: list[Response]) -> Responses:
+    return Responses.from_records([r for group in groups for r in group])
+
+
+def example_assessment() -> tuple[jw.Example, Assessment]:
+    example = load_example()
+    result = assess(
+        example.responses,
+        claims=example.claims,
+        targets=example.targets,
+        values=example.values,
+        arrangements=example.arrangements,
+    )
+    return example, result
+
+
+def md_sections(text: str) -> dict[str, str]:
+    """Split Markdown into its level-2 sections, by title."""
+    parts = re.split(r"^## (.+)$", text, flags=re.MULTILINE)
+    return dict(zip(parts[1::2], parts[2::2], strict=True))
+
+
+def html_sections(page: str) -> dict[str, str]:
+    """Split the HTML report into its sections, by id."""
+    found = re.findall(r'<section id="([^"]+)">(.*?)</section>', page, flags=re.DOTALL)
+    return dict(found)
+
+
+class Recorder(HTMLParser):
+    """Record every start tag with its attributes, and the text of the h2 headings."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+        self.h2: list[str] = []
+        self._in_h2 = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, attrs))
+        if tag == "h2":
+            self._in_h2 = True
+            self.h2.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "h2":
+            self._in_h2 = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_h2:
+            self.h2[-1] += data
+
+
+def parse(page: str) -> Recorder:
+    recorder = Recorder()
+    recorder.feed(page)
+    recorder.close()
+    return recorder
+
+
+def assert_safe_html(page: str) -> None:
+    """No script, no event handler, nothing from outside the document; the CSP is there."""
+    recorder = parse(page)
+    tags = {tag for tag, _ in recorder.tags}
+    assert "script" not in tags
+    assert "img" not in tags
+    assert "link" not in tags
+    assert "iframe" not in tags
+    for tag, attrs in recorder.tags:
+        for name, value in attrs:
+            assert not name.lower().startswith("on"), (tag, name)
+            if name.lower() in {"src", "href"} or name.lower().endswith(":href"):
+                target = (value or "").strip().lower()
+                assert not target.startswith(("http", "//", "javascript:")), (tag, name, value)
+    csp = [
+        dict(attrs)
+        for tag, attrs in recorder.tags
+        if tag == "meta"
+        and (dict(attrs).get("http-equiv") or "").lower() == "content-security-policy"
+    ]
+    assert csp == [
+        {
+            "http-equiv": "Content-Security-Policy",
+            "content": "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+        }
+    ]
+
+
+def md_tables(text: str) -> list[list[str]]:
+    """Return each Markdown table as its lines."""
+    tables: list[list[str]] = []
+    current: list[str] = []
+    for line in text.splitlines():
+        if line.startswith("|"):
+            current.append(line)
+        elif current:
+            tables.append(current)
+            current = []
+    if current:
+        tables.append(current)
+    return tables
+
+
+def cells(line: str) -> int:
+    """Count a table row's cell separators: pipes not escaped by a backslash."""
+    return len(re.findall(r"(?<!\\)\|", line))
+
+
+def fake_plot(calls: list[tuple[str, Any]], svg: str | None = None) -> types.ModuleType:
+    """A stand-in for jointworking.plot that records what each chart is given."""
+    module = types.ModuleType("jointworking.plot")
+    drawn = svg or '<svg xmlns="http://www.w3.org/2000/svg"><path d="M0 0L1 1"/></svg>'
+
+    def chart(name: str) -> Any:
+        def draw(argument: Any, **keywords: Any) -> object:
+            calls.append((name, argument))
+            if name == "gaps":
+                assert set(keywords) == {"instrument", "assessment"}
+            return object()
+
+        return draw
+
+    for name in ("ladder", "heatmap", "gaps", "value_distribution", "profile"):
+        setattr(module, name, chart(name))
+    module.to_svg = lambda figure: '<?xml version="1.0"?>\n<!-- a comment -->\n' + drawn  # type: ignore[attr-defined]
+    return module
+
+
+def small_member_survey() -> Responses:
+    """A and B about each other and inside, in two waves; B's view of A has 2 respondents.
+
+    B's two respondents answer 0 and 1 on every question in 2026-Q1: mean 0.50, index 12.5.
+    """
+    b_rows = [[0] * 10, [1] * 10]
+    return survey(
+        records("A", "internal", [TOP] * 3, wave="2025-Q3"),
+        records("A", "internal", [TOP] * 3, wave="2026-Q1"),
+        records("B", "internal", [COLLAB] * 3, wave="2026-Q1"),
+        records("A", "B", [[3, 3, 3, 3, 3, 3, 3, 3, 3, 3]] * 3, wave="2025-Q3"),
+        records("A", "B", [[4, 4, 3, 3, 3, 4, 3, 3, 3, 3]] * 3, wave="2026-Q1"),
+        records("B", "A", [[2] * 10] * 3, wave="2025-Q3"),
+        records("B", "A", b_rows, wave="2026-Q1"),
+    )
+
+
+def hostile_assessment() -> Assessment:
+    """Every hostile name as an organisation, unit, wave and arrangement."""
+    groups: list[list[Response]] = []
+    for i, name in enumerate(HOSTILE):
+        partner = HOSTILE[(i + 1) % len(HOSTILE)]
+        units = [HOSTILE[(i + 2) % len(HOSTILE)]] * 2 + [HOSTILE[(i + 3) % len(HOSTILE)]] * 2
+        wave = HOSTILE[3] if i % 2 else "<b>2026</b>\n# wave"
+        groups.append(records(name, "internal", [TOP, TOP, LOW, LOW], units=units, wave=wave))
+        groups.append(records(name, partner, [TOP] * (2 if i == 0 else 3), wave=wave))
+    arrangement = "<svg onload=alert(1)>| [x](javascript:alert(1))"
+    groups.append(records(HOSTILE[0], arrangement, [COLLAB] * 3, wave="<b>2026</b>\n# wave"))
+    groups.append(records(HOSTILE[1], arrangement, [LOW] * 3, wave="<b>2026</b>\n# wave"))
+    claims: dict[tuple[str, str] | str, Rung | str] = {
+        arrangement: Rung.PARTNERSHIP,
+        (HOSTILE[4], HOSTILE[5]): "partnership",
+    }
+    values: dict[tuple[str, str] | str, ValueInputs] = {
+        arrangement: ValueInputs([4.0, 6.5], Estimate.pert(10, 11, 13), seed=1),
+        (HOSTILE[4], HOSTILE[5]): ValueInputs([4.0, 6.5], 10.6),
+    }
+    return assess(
+        survey(*groups),
+        arrangements={arrangement: [HOSTILE[0], HOSTILE[1], HOSTILE[7]]},
+        claims=claims,
+        targets={(HOSTILE[2], HOSTILE[3]): Rung.PARTNERSHIP},
+        values=values,
+    )
+
+
+@pytest.fixture(scope="module")
+def example() -> tuple[jw.Example, Assessment]:
+    return example_assessment()
+
+
+@pytest.fixture(scope="module")
+def small_member() -> Assessment:
+    return assess(small_member_survey())
+
+
+@pytest.fixture(scope="module")
+def hostile() -> Assessment:
+    return hostile_assessment()
+
+
+@pytest.fixture(scope="module")
+def example_md(example: tuple[jw.Example, Assessment]) -> str:
+    return report.markdown(example[1], description=example[0].description)
+
+
+@pytest.fixture(scope="module")
+def example_html(example: tuple[jw.Example, Assessment]) -> str:
+    return report.html(example[1], description=example[0].description, charts=False)
+
+
+# --- the sections ----------------------------------------------------------------------
+
+
+class TestMarkdownSections:
+    def test_title_then_summary_first(self, example_md: str) -> None:
+        """The title is the first line and the summary is the first section."""
+        lines = example_md.splitlines()
+        assert lines[0] == "# Joint working self-assessment"
+        headings = [line[3:] for line in lines if line.startswith("## ")]
+        assert headings == SECTIONS
+
+    def test_summary_counts(self, example_md: str) -> None:
+        """The summary counts organisations, respondents, groups and relationships."""
+        summary = md_sections(example_md)["Summary"]
+        assert "Organisations: 5" in summary
+        assert "Respondents: 182" in summary
+        assert "Groups: 16" in summary
+        assert "Relationships: 3 (4 counting each wave separately)" in summary
+        assert "Latest wave: 2026\\-Q1" in summary
+        assert "Findings: 2 critical, 15 warnings, 1 info" in summary
+
+    def test_summary_top_findings(self, example: tuple[jw.Example, Assessment]) -> None:
+        """Three to five of the most severe findings, one line each, critical first."""
+        summary = md_sections(report.markdown(example[1]))["Summary"]
+        top = [line for line in summary.splitlines() if line.startswith("- **")]
+        assert 3 <= len(top) <= 5
+        assert top[0].startswith("- **Critical**")
+        assert top[1].startswith("- **Critical**")
+        assert "called a partnership" in top[0]
+
+    def test_description_in_summary(self, example_md: str) -> None:
+        """The description opens the summary."""
+        summary = md_sections(example_md)["Summary"].strip()
+        assert summary.startswith("A fictional survey of five organisations")
+
+    def test_every_organisation_in_internal_table(
+        self, example: tuple[jw.Example, Assessment], example_md: str
+    ) -> None:
+        """Every organisation has a row in the internal table, with its rung."""
+        internal = md_sections(example_md)["Where each organisation stands internally"]
+        for organisation in example[0].responses.organisations:
+            group = example[1].group(organisation)
+            rows = [
+                line for line in internal.splitlines() if line.startswith(f"| {organisation} |")
+            ]
+            assert len(rows) == 1
+            assert f"| {group.placement.rung.label} |" in rows[0]
+
+    def test_internal_table_blocking_and_uncertain(self, example_md: str) -> None:
+        """The table names the blocking questions and flags uncertain placements."""
+        internal = md_sections(example_md)["Where each organisation stands internally"]
+        county = next(line for line in internal.splitlines() if "Westshire County Council" in line)
+        assert "| 43.2 |" in county
+        assert "collaboration: Q1 shared objectives, Q2 aligned priorities" in county
+        assert "uncertain: low agreement on Q1, Q2, Q6" in county
+
+    def test_relationships_with_effective_rung(
+        self, example: tuple[jw.Example, Assessment], example_md: str
+    ) -> None:
+        """Each relationship appears, latest wave, with its effective, claimed and target rungs."""
+        section = md_sections(example_md)["Relationships"]
+        alliance = example[1].relationship(ALLIANCE)
+        for view in (
+            alliance,
+            example[1].relationship(*COUNTY_PAIR),
+            example[1].relationship(COUNTY_PAIR[0], NVA),
+        ):
+            heading = f"### {view.subject} (2026\\-Q1)"
+            assert heading in section
+            block = section.split(heading)[1].split("### ")[0]
+            assert f"- Effective rung: {view.effective_rung.label}" in block
+        assert section.count("### ") == 3
+        block = section.split(f"### {ALLIANCE}")[1]
+        assert "- Called: partnership" in block
+        assert "- Aims for: partnership" in block
+
+    def test_members_side_by_side(self, example_md: str) -> None:
+        """Each member's view, its index and the per-question gaps, wide gaps marked."""
+        section = md_sections(example_md)["Relationships"]
+        block = section.split("### Northfield District Council and Westshire County Council")[1]
+        block = block.split("### ")[0]
+        assert "| Westshire County Council | partnership | 90.1 |" in block
+        assert "| Northfield District Council | collaboration | 63.7 |" in block
+        assert "| Q3 shared accountability | 1.92 | 3.62 | **1.70 \u25b2** |" in block
+        assert "| Q2 aligned priorities | 3.67 | 3.62 | 0.05 |" in block
+
+    def test_silent_member_named(self, example_md: str) -> None:
+        """A member that gave no view is named as silent."""
+        section = md_sections(example_md)["Relationships"]
+        assert f"- Silent (gave no view): {NVA}" in section
+        assert f"| {NVA} | no view |" in section
+
+    def test_findings_in_severity_order(
+        self, example: tuple[jw.Example, Assessment], example_md: str
+    ) -> None:
+        """Critical, then warning, then info; every finding with what to do next."""
+        section = md_sections(example_md)["Findings"]
+        positions = [section.index(f"### {s}") for s in ("Critical", "Warning", "Info")]
+        assert positions == sorted(positions)
+        items = [line for line in section.splitlines() if line.startswith("- ")]
+        assert len(items) == len(example[1].findings)
+        assert all("**What to do next:**" in item for item in items)
+
+    @pytest.mark.parametrize(
+        "advice",
+        [
+            "Stop calling it a partnership until questions 3, 4, 5, 7, 8, 9 and 10 are met;"
+            " agree what the relationship is today.",
+            "Plan the intermediate rung first: reach collaboration (questions 1, 2 and 6 met)"
+            " before aiming for partnership.",
+            f"Ask {NVA} to answer the questions about this relationship",
+            "with the units and teams of Westshire County Council before relying on the placement",
+            "Build internal joint working first: Westshire County Council",
+            "Revisit the case for the joint working",
+            "discuss the questions with the largest gaps, starting with questions 3, 5 and 10",
+            f"Widen the survey: ask at least 3 people from {NVA}",
+            "Compare the units' views",
+        ],
+    )
+    def test_what_to_do_next(self, example_md: str, advice: str) -> None:
+        """Each kind of finding comes with its own next step."""
+        assert advice in md_sections(example_md)["Findings"]
+
+    def test_added_value(self, example_md: str) -> None:
+        """The point test gives uplift and switching value; the simulation probabilities."""
+        section = md_sections(example_md)["Added value"]
+        county = section.split("### Northfield District Council and Westshire County Council")[1]
+        county = county.split("### ")[0]
+        assert "- Verdict: **significant**" in county
+        assert "- Uplift: +15.4%" in county
+        assert "- Switching value: 0.63" in county
+        alliance = section.split(f"### {ALLIANCE}")[1]
+        assert "- Verdict: **marginal**" in alliance
+        assert "- P(significant): 48%" in alliance
+        assert "- P(positive): 96%" in alliance
+        assert "median +9.7%" in alliance
+
+    def test_progress(self, example_md: str) -> None:
+        """Progress between waves is a table of rung and index changes."""
+        section = md_sections(example_md)["Progress between waves"]
+        row = next(
+            line
+            for line in section.splitlines()
+            if line.startswith("| Northfield District Council | internal |")
+        )
+        assert "transaction \u2192 collaboration | up 1 | +13.7 |" in row
+
+    def test_method_notes(self, example_md: str) -> None:
+        """The method notes give the instrument, scale, rules and policy choices."""
+        notes = md_sections(example_md)["Method notes"]
+        for text in (
+            "Instrument: morley-2016",
+            "Morley, M.",
+            "0 No evidence",
+            "4 Strong evidence",
+            "at least 3",
+            "staged",
+            "r_wg",
+            "below 0.70",
+            "uniform null",
+            "Minimum group size: 3",
+            "withholds",
+            "missing, never zero",
+            "10% or more",
+            "policy choice",
+        ):
+            assert text in notes, text
+
+    def test_empty_sections_still_present(self) -> None:
+        """Without values, relationships or waves every section is still there, saying so."""
+        text = report.markdown(assess(survey(records("A", "internal", [TOP] * 3))))
+        sections = md_sections(text)
+        assert list(sections) == SECTIONS
+        assert "not run" in sections["Added value"]
+        assert "no progress" in sections["Progress between waves"]
+        assert "Nobody gave a view" in sections["Relationships"]
+        assert "Latest wave: not recorded" in sections["Summary"]
+
+    def test_no_findings(self) -> None:
+        """A report with nothing to flag says so."""
+        text = report.markdown(assess(survey(records("A", "internal", [TOP] * 3))))
+        assert "No findings" in md_sections(text)["Summary"]
+        assert "No findings" in md_sections(text)["Findings"]
+
+    def test_custom_title(self, example: tuple[jw.Example, Assessment]) -> None:
+        """The title is escaped but stays readable."""
+        text = report.markdown(example[1], title="Board pack: joint-working review <draft>")
+        assert text.splitlines()[0] == "# Board pack: joint-working review &lt;draft&gt;"
+
+    def test_deterministic(self, example: tuple[jw.Example, Assessment]) -> None:
+        """The same results give the same report, byte for byte."""
+        assert report.markdown(example[1]) == report.markdown(example[1])
+        assert report.html(example[1], charts=False) == report.html(example[1], charts=False)
+
+    def test_rejects_non_assessment(self) -> None:
+        """Anything but an Assessment is refused with a clear message."""
+        with pytest.raises(TypeError, match="expected an Assessment"):
+            report.markdown({"groups": []})  # type: ignore[arg-type]
+
+
+class TestHTML:
+    def test_same_sections_in_same_order(self, example_html: str) -> None:
+        """The HTML has the seven sections in the order of the Markdown."""
+        assert parse(example_html).h2 == SECTIONS
+
+    def test_self_contained(self, example_html: str) -> None:
+        """No script, no external resource; the Content-Security-Policy is there."""
+        assert example_html.startswith("<!DOCTYPE html>")
+        assert_safe_html(example_html)
+        assert "@import" not in example_html
+        assert "url(" not in example_html
+
+    def test_legend_and_css(self, example_html: str) -> None:
+        """Inline CSS with a rung legend, print rules and wrapping of long names."""
+        assert 'class="legend"' in example_html
+        for rung in Rung:
+            assert f'<span class="rung rung-{rung.label}">{rung.label}</span>' in example_html
+        assert "@media print" in example_html
+        assert "overflow-wrap: anywhere" in example_html
+
+    def test_same_content(self, example_html: str) -> None:
+        """The key figures of the Markdown are in the HTML too."""
+        sections = html_sections(example_html)
+        assert "Organisations: 5" in sections["summary"]
+        assert '<td class="num">43.2</td>' in sections["internal"]
+        assert "<strong>1.70 \u25b2</strong>" in sections["relationships"]
+        assert "What to do next:" in sections["findings"]
+        assert "P(significant): 48%" in sections["added-value"]
+        assert "+13.7" in sections["progress"]
+        assert "policy choice" in sections["method"]
+
+    def test_names_in_bdi(self, example_html: str) -> None:
+        """Names are isolated in <bdi>, in tables and inside finding messages."""
+        assert "<bdi>Westshire County Council</bdi>" in example_html
+        findings = html_sections(example_html)["findings"]
+        assert f"Ask <bdi>{NVA}</bdi> to answer" in findings
+
+    def test_no_charts_when_off(self, example_html: str) -> None:
+        """charts=False draws no chart and says nothing about installing them."""
+        assert "<svg" not in example_html
+        assert "jointworking[plot]" not in example_html
+
+    def test_install_note_without_plot(
+        self, example: tuple[jw.Example, Assessment], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Without matplotlib (no jointworking.plot) the report says how to add charts."""
+        monkeypatch.setitem(sys.modules, "jointworking.plot", None)  # import raises
+        page = report.html(example[1])
+        assert "<svg" not in page
+        assert page.count("pip install &quot;jointworking[plot]&quot;") == 1
+        assert_safe_html(page)
+
+    def test_inline_svg_with_plot(self, example: tuple[jw.Example, Assessment]) -> None:
+        """With matplotlib and jointworking.plot the charts are inline SVG."""
+        pytest.importorskip("matplotlib")
+        pytest.importorskip("jointworking.plot")
+        page = report.html(example[1])
+        assert "<svg" in page
+        assert_safe_html(page)
+        assert "<svg" not in report.html(example[1], charts=False)
+
+    def test_charts_from_plot_module(
+        self, example: tuple[jw.Example, Assessment], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Ladder and heatmap once, gaps per two-sided relationship, the value distribution."""
+        calls: list[tuple[str, Any]] = []
+        monkeypatch.setitem(sys.modules, "jointworking.plot", fake_plot(calls))
+        page = report.html(example[1])
+        names = [name for name, _ in calls]
+        assert names.count("ladder") == 1
+        assert names.count("heatmap") == 1
+        assert names.count("gaps") == 2  # the one-sided relationship has no gaps to draw
+        assert names.count("value_distribution") == 1
+        assert page.count("<svg") == len(calls)
+        assert "<?xml" not in page
+        assert "a comment" not in page
+        summary = html_sections(page)["summary"]
+        assert summary.count("<svg") == 2
+
+    def test_charts_withhold_small_groups(
+        self, example: tuple[jw.Example, Assessment], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The charts are drawn from results whose small groups' figures are withheld."""
+        calls: list[tuple[str, Any]] = []
+        monkeypatch.setitem(sys.modules, "jointworking.plot", fake_plot(calls))
+        report.html(example[1])
+        shared = next(arg for name, arg in calls if name == "ladder")
+        small = shared.group(NVA)
+        assert small.small
+        assert math.isnan(small.placement.index)
+        assert all(math.isnan(m) for m in small.mean)
+        assert all(math.isnan(r) for r in small.rwg)
+        assert small.placement.rung is example[1].group(NVA).placement.rung
+        assert shared.group(COUNTY_PAIR[0]) == example[1].group(COUNTY_PAIR[0])
+
+    @pytest.mark.parametrize(
+        "svg",
+        [
+            "<svg><script>alert(1)</script></svg>",
+            '<svg><rect onclick="alert(1)"/></svg>',
+            '<svg><image href="https://example.com/x.png"/></svg>',
+            '<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>',
+            "<svg><style>@import url(https://example.com/x.css);</style></svg>",
+            "<svg><foreignObject><div>x</div></foreignObject></svg>",
+            "not an svg",
+        ],
+    )
+    def test_unsafe_svg_dropped(
+        self,
+        example: tuple[jw.Example, Assessment],
+        monkeypatch: pytest.MonkeyPatch,
+        svg: str,
+    ) -> None:
+        """A chart whose SVG could run script or load anything is left out."""
+        calls: list[tuple[str, Any]] = []
+        monkeypatch.setitem(sys.modules, "jointworking.plot", fake_plot(calls, svg))
+        page = report.html(example[1])
+        assert calls
+        assert "<svg" not in page
+        assert_safe_html(page)
+
+    def test_chart_error_skips_chart(
+        self, example: tuple[jw.Example, Assessment], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A chart the plot module cannot draw (a library error) is left out."""
+        calls: list[tuple[str, Any]] = []
+        module = fake_plot(calls)
+
+        def refuse(argument: object, **keywords: object) -> object:
+            raise jw.ArgumentError("cannot draw this")
+
+        module.heatmap = refuse  # type: ignore[attr-defined]
+        monkeypatch.setitem(sys.modules, "jointworking.plot", module)
+        page = report.html(example[1])
+        assert html_sections(page)["summary"].count("<svg") == 1
+
+    def test_real_svg_with_matplotlib(
+        self, example: tuple[jw.Example, Assessment], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A matplotlib SVG (text as paths, an embedded image) inlines safely; figures close."""
+        matplotlib = pytest.importorskip("matplotlib")
+        matplotlib.use("Agg")
+        plt = pytest.importorskip("matplotlib.pyplot")
+
+        module = types.ModuleType("jointworking.plot")
+
+        def draw(argument: object, **keywords: object) -> object:
+            figure, axes = plt.subplots(figsize=(3, 2))
+            axes.imshow(np.arange(6.0).reshape(2, 3))
+            axes.set_title("<script>alert(1)</script>")
+            return figure
+
+        def to_svg(figure: Any) -> str:
+            buffer = io.StringIO()
+            with matplotlib.rc_context({"svg.fonttype": "path"}):
+                figure.savefig(buffer, format="svg", metadata={"Date": None})
+            return buffer.getvalue()
+
+        for name in ("ladder", "heatmap", "gaps", "value_distribution", "profile"):
+            setattr(module, name, draw)
+        module.to_svg = to_svg  # type: ignore[attr-defined]
+        monkeypatch.setitem(sys.modules, "jointworking.plot", module)
+        before = len(plt.get_fignums())
+        page = report.html(example[1])
+        assert page.count("<svg") == 5
+        assert len(plt.get_fignums()) == before
+        assert_safe_html(page)
+
+
+# --- privacy ---------------------------------------------------------------------------
+
+
+class TestPrivacy:
+    @staticmethod
+    def nva_figures(example: jw.Example) -> tuple[str, list[str]]:
+        """NVA's internal index and per-question means, computed from the raw answers."""
+        r = example.responses
+        rows = r.answers[(r.organisation == NVA) & (r.about == "internal")]
+        assert len(rows) == 2
+        question_means = np.nanmean(rows, axis=0)  # "don't know" is left out, never zero
+        index = 100 * question_means.mean() / 4  # the index of the group's mean scores
+        return f"{index:.1f}", [f"{m:.2f}" for m in question_means]
+
+    def test_small_internal_group_markdown(
+        self, example: tuple[jw.Example, Assessment], example_md: str
+    ) -> None:
+        """NVA's two respondents: rung and blocking shown, index and means withheld."""
+        index, means = self.nva_figures(example[0])
+        group = example[1].group(NVA)
+        assert group.small
+        assert index == f"{group.placement.index:.1f}"
+        assert means == [f"{m:.2f}" for m in group.mean]
+        internal = md_sections(example_md)["Where each organisation stands internally"]
+        row = next(line for line in internal.splitlines() if line.startswith(f"| {NVA} |"))
+        assert "withheld: fewer than 3 respondents" in row
+        assert "| collaboration |" in row
+        assert "Q5 shared risk and reward" in row
+        assert "uncertain" not in row
+        assert index not in internal
+        assert index not in example_md
+        for mean in means:
+            assert mean not in row
+            assert mean not in internal
+        relationships = md_sections(example_md)["Relationships"]
+        assert f"| Question | {NVA} |" not in relationships
+
+    def test_small_internal_group_html(
+        self, example: tuple[jw.Example, Assessment], example_html: str
+    ) -> None:
+        """The same figures are withheld from the HTML."""
+        index, means = self.nva_figures(example[0])
+        internal = html_sections(example_html)["internal"]
+        row = next(r for r in internal.split("<tr>") if f"<bdi>{NVA}</bdi>" in r)
+        assert "withheld: fewer than 3 respondents" in row
+        assert index not in internal
+        assert index not in example_html
+        for mean in means:
+            assert mean not in row
+
+    def test_matches_to_dict(self, example: tuple[jw.Example, Assessment]) -> None:
+        """What the report withholds, the shared dictionary withholds too."""
+        shared = example[1].to_dict(shared=True)
+        group = next(
+            g for g in shared["groups"] if g["organisation"] == NVA and g["about"] == "internal"
+        )
+        assert group["withheld"]
+        assert group["placement"]["index"] is None
+
+    def test_small_member_of_relationship(self, small_member: Assessment) -> None:
+        """A member's small view: its index, means and every gap withheld; its rung shown."""
+        view = small_member.relationship("A", "B")
+        assert view.views["B"].index == pytest.approx(12.5)
+        text = report.markdown(small_member)
+        section = md_sections(text)["Relationships"]
+        assert "| B | transaction | withheld |" in section
+        assert "12.5" not in section
+        assert "0.50" not in section
+        rows = [line for line in section.splitlines() if re.match(r"\| Q\d", line)]
+        assert len(rows) == 10
+        assert all(line.endswith("| withheld | withheld |") for line in rows)
+        assert "| Q1 shared objectives | 4.00 |" in section  # A's own means still show
+        assert "Gaps are withheld" in section
+
+    def test_small_member_html(
+        self, small_member: Assessment, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The HTML withholds the same, and draws no gaps chart for it."""
+        calls: list[tuple[str, Any]] = []
+        monkeypatch.setitem(sys.modules, "jointworking.plot", fake_plot(calls))
+        page = report.html(small_member)
+        section = html_sections(page)["relationships"]
+        assert "12.5" not in section
+        assert "0.50" not in section
+        assert "gaps" not in [name for name, _ in calls]
+        shared = next(arg for name, arg in calls if name == "heatmap")
+        view = shared.relationship("A", "B")
+        assert math.isnan(view.views["B"].index)
+        assert all(math.isnan(g) for g in view.gaps)
+        assert view.views["A"].index == small_member.relationship("A", "B").views["A"].index
+
+    def test_progress_change_withheld(self, small_member: Assessment) -> None:
+        """An index change that involves a small group is withheld."""
+        text = report.markdown(small_member)
+        section = md_sections(text)["Progress between waves"]
+        b_row = next(line for line in section.splitlines() if line.startswith("| B | A |"))
+        assert b_row.endswith("| withheld |")
+        a_row = next(line for line in section.splitlines() if line.startswith("| A | internal |"))
+        assert a_row.endswith("| +0.0 |")
+
+
+# --- hostile names ---------------------------------------------------------------------
+
+
+class TestHostileNames:
+    def test_html_safe(self, hostile: Assessment) -> None:
+        """No name becomes a tag, an attribute or a link, with or without charts."""
+        for charts in (False, True):
+            page = report.html(hostile, title=HOSTILE[0], description=HOSTILE[1], charts=charts)
+            assert_safe_html(page)
+            assert "<script>alert" not in page
+            assert "<img" not in page
+
+    def test_html_names_escaped_and_isolated(self, hostile: Assessment) -> None:
+        """Names are escaped and wrapped in <bdi>; RTL and combining characters survive."""
+        page = report.html(hostile, charts=False)
+        assert "<bdi>&lt;script&gt;alert(1)&lt;/script&gt;</bdi>" in page
+        assert "<bdi>&quot; onmouseover=&quot;alert(1)</bdi>" in page
+        assert "<bdi>\u05e9\u05dc\u05d5\u05dd</bdi>" in page
+        assert "<bdi>e\u0301</bdi>" in page
+        assert f"<bdi>{'L' * 5000}</bdi>" in page
+        assert "<bdi>Line one # Injected heading | a | b | end</bdi>" in page
+
+    def test_html_with_fake_charts(
+        self, hostile: Assessment, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Hostile names pass through the chart path safely."""
+        calls: list[tuple[str, Any]] = []
+        monkeypatch.setitem(sys.modules, "jointworking.plot", fake_plot(calls))
+        page = report.html(hostile)
+        assert "<svg" in page
+        assert_safe_html(page)
+
+    def test_markdown_no_raw_html(self, hostile: Assessment) -> None:
+        """No raw < or > from a name survives in the Markdown."""
+        text = report.markdown(hostile, title=HOSTILE[0], description=HOSTILE[1])
+        assert "<" not in text
+        assert ">" not in text
+        assert "&lt;script&gt;" in text
+
+    def test_markdown_no_injected_lines(self, hostile: Assessment) -> None:
+        """No line starts with a name's # or |, and every table row keeps its cells."""
+        text = report.markdown(hostile, description="# Described\n| x |")
+        for line in text.splitlines():
+            assert not line.startswith(("# Heading", "#Heading", "# Injected", "# wave"))
+            assert not line.startswith(("| pipe", "| a | b", "| x"))
+            assert not line.startswith("# Described")
+            if line.startswith("#"):
+                assert re.match(r"#{1,3} ", line)
+        for table in md_tables(text):
+            assert len({cells(line) for line in table}) == 1, table[0][:200]
+
+    def test_markdown_escapes(self, hostile: Assessment) -> None:
+        """Markdown punctuation in names is backslash-escaped; RTL names are isolated."""
+        text = report.markdown(hostile)
+        assert "\\# Heading" in text
+        assert "\\| pipe \\| row" in text
+        assert "http\\://x" in text
+        assert "http://x" not in text
+        assert "\\[x\\]\\(javascript\\:alert\\(1\\)\\)" in text
+        assert "\u2068\u05e9\u05dc\u05d5\u05dd\u2069" in text
+        assert "e\u0301" in text
+        assert "L" * 5000 in text
+
+    def test_bidi_controls_cannot_reorder(self) -> None:
+        """A name's explicit bidi override is dropped, so it cannot reorder what follows."""
+        name = "Evil\u202eecnanif"
+        result = assess(survey(records(name, "internal", [TOP] * 3)))
+        assert "\u202e" not in report.markdown(result)
+        page = report.html(result, charts=False)
+        assert "\u202e" not in page
+        assert "<bdi>Evilecnanif</bdi>" in page
+
+
+# --- notebook fragments ----------------------------------------------------------------
+
+
+class TestDisplay:
+    def test_placement(self) -> None:
+        """A placement shows its rung, index and blocking questions."""
+        fragment = display.placement_html(jw.classify([4, 3, 2, 3, 1, 3, 2, 3, 3, 2]))
+        assert fragment.startswith("<div")
+        assert fragment.endswith("</div>")
+        assert "collaboration" in fragment
+        assert "65.0" in fragment
+        assert "Q3 shared accountability" in fragment
+
+    def test_group_escapes_names(self) -> None:
+        """Organisation and unit names are escaped and isolated."""
+        result = assess(
+            survey(
+                records(HOSTILE[0], "internal", [TOP] * 3, units=[HOSTILE[1]] * 3),
+            )
+        )
+        fragment = display.group_html(result.group(HOSTILE[0]))
+        assert_fragment_safe(fragment)
+        assert "<bdi>&lt;script&gt;alert(1)&lt;/script&gt; (internal)</bdi>" in fragment
+        assert "<bdi>&lt;img src=x onerror=alert(1)&gt;</bdi>" in fragment
+        assert "<table" in fragment
+
+    def test_group_small_withheld(self, example: tuple[jw.Example, Assessment]) -> None:
+        """A small group's fragment has no per-question figures and no index."""
+        index, _means = TestPrivacy.nva_figures(example[0])
+        group = example[1].group(NVA)
+        fragment = display.group_html(group)
+        assert "<table" not in fragment
+        assert "withheld" in fragment
+        assert index not in fragment
+        assert group._repr_html_() == fragment
+
+    def test_relationship(self, example: tuple[jw.Example, Assessment]) -> None:
+        """A relationship's fragment shows views, gaps, and withholds named members."""
+        view = example[1].relationship(*COUNTY_PAIR)
+        fragment = display.relationship_html(view)
+        assert "90.1" in fragment
+        assert "1.70" in fragment
+        hidden = display.relationship_html(view, withheld=["Westshire County Council"])
+        assert "90.1" not in hidden
+        assert "1.70" not in hidden
+        assert "3.62" not in hidden
+        assert "withheld" in hidden
+
+    def test_relationship_escapes(self) -> None:
+        """Names in a relationship fragment are escaped."""
+        result = hostile_assessment()
+        for view in result.relationships:
+            assert_fragment_safe(display.relationship_html(view, result.instrument))
+
+    def test_added_value(self) -> None:
+        """The point test's verdict, uplift and switching value."""
+        fragment = display.added_value_html(jw.added_value([400, 350, 250], 1200, cost=50))
+        assert "significant" in fragment
+        assert "+15.0%" in fragment
+        assert "50.00" in fragment
+
+    def test_simulated(self, example: tuple[jw.Example, Assessment]) -> None:
+        """The simulation's verdict and probabilities as percentages."""
+        value = example[1].relationship(ALLIANCE).value
+        assert isinstance(value, jw.SimulatedAddedValue)
+        fragment = display.simulated_html(value)
+        assert "marginal" in fragment
+        assert "48%" in fragment
+        assert "96%" in fragment
+
+    def test_assessment_compact(self, example: tuple[jw.Example, Assessment]) -> None:
+        """A compact summary: counts and top findings, not the whole report."""
+        fragment = display.assessment_html(example[1])
+        assert_fragment_safe(fragment)
+        assert "Organisations" in fragment
+        assert fragment.count("<li>") == 5
+        assert "Method notes" not in fragment
+        assert example[1]._repr_html_() == fragment
+
+    def test_assessment_escapes(self) -> None:
+        """Finding messages in the summary are escaped."""
+        fragment = display.assessment_html(hostile_assessment())
+        assert_fragment_safe(fragment)
+        assert "<bdi>" in fragment
+
+
+def assert_fragment_safe(fragment: str) -> None:
+    """One div, no script, no handler, no external reference."""
+    assert fragment.startswith("<div")
+    assert fragment.endswith("</div>")
+    recorder = parse(fragment)
+    assert "script" not in {tag for tag, _ in recorder.tags}
+    assert "img" not in {tag for tag, _ in recorder.tags}
+    for _, attrs in recorder.tags:
+        for name, _value in attrs:
+            assert not name.startswith("on")
+            assert name not in {"src", "href"}
+
+
+# --- escaping --------------------------------------------------------------------------
+
+
+class TestEscaping:
+    def test_newlines_collapse(self) -> None:
+        """Newlines, carriage returns and tabs become single spaces."""
+        assert display.md("a\nb\r\nc\td") == "a b c d"
+        assert display.esc("a\n\nb") == "a b"
+
+    def test_markdown_punctuation(self) -> None:
+        """Every Markdown punctuation character of the brief is escaped."""
+        escaped = display.md("\\`*_{}[]()#+-.!|~")
+        assert escaped == "".join("\\" + ch for ch in "\\`*_{}[]()#+-.!|~")
+
+    def test_entities(self) -> None:
+        """&, < and > become entities in Markdown."""
+        assert display.md("a & <b>") == "a &amp; &lt;b&gt;"
+
+    @given(st.text())
+    def test_markdown_escape_property(self, text: str) -> None:
+        """Escaped text is one line, has no raw < > and no unescaped markup character."""
+        escaped = display.md(text)
+        assert "\n" not in escaped
+        assert "\r" not in escaped
+        assert "<" not in escaped
+        assert ">" not in escaped
+        unescaped = re.sub(r"\\.", "", escaped)
+        assert not set(unescaped) & set("\\`*_{}[]()#+-.!|~")
+
+    @given(st.text())
+    def test_html_escape_property(self, text: str) -> None:
+        """Escaped text has no character that could open a tag or close an attribute."""
+        escaped = display.name_html(text)
+        inner = escaped.removeprefix("<bdi>").removesuffix("</bdi>")
+        assert not set(inner) & set("<>\"'")
