@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import csv
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -8,6 +10,18 @@ import pytest
 
 import jointworking as jw
 from jointworking.cli import main
+
+SURVEY = """organisation,about,respondent,unit,wave,q1,q2,q3,q4,q5,q6,q7,q8,q9,q10
+Alpha Council,internal,a1,Housing,,4,4,3,3,3,4,3,3,3,3
+Alpha Council,internal,a2,Planning,,3,4,3,3,3,3,3,3,3,4
+Alpha Council,internal,a3,Finance,,4,3,3,4,3,4,3,3,3,3
+Alpha Council,Beta Trust,a4,,,3,3,2,2,2,3,2,2,2,2
+Alpha Council,Beta Trust,a5,,,3,3,2,1,2,3,2,2,2,2
+Alpha Council,Beta Trust,a6,,,4,3,2,2,2,3,2,2,Don't know,2
+Beta Trust,Alpha Council,b1,,,4,4,4,4,4,4,4,4,4,4
+Beta Trust,Alpha Council,b2,,,4,4,4,4,4,4,4,4,4,4
+Beta Trust,Alpha Council,b3,,,4,4,4,4,3,4,4,4,4,4
+"""
 
 
 def _run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -20,39 +34,116 @@ def _run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str
     )
 
 
+@pytest.fixture
+def survey(tmp_path: Path) -> Path:
+    path = tmp_path / "survey.csv"
+    path.write_text(SURVEY, encoding="utf-8")
+    return path
+
+
+def _one_line_error(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("jointworking: error: ")
+    assert result.stderr.count("\n") == 1
+    return result.stderr
+
+
 class TestDemo:
-    def test_report_sections(self) -> None:
-        """The demo prints a report with the placement, what blocks it and the value test."""
+    def test_markdown_report(self) -> None:
+        """The demo prints the example's report with its main sections."""
         result = _run("demo")
         assert result.returncode == 0, result.stderr
         out = result.stdout
-        assert "## Where it stands" in out
-        assert "Rung: **collaboration**" in out
-        assert "the label is **overstated** by 1 rung(s)" in out
-        assert "## What holds it below partnership" in out
-        assert "- Question 3: Is there evidence of shared accountability" in out
-        assert "## Does it add significant value?" in out
-        assert "P(significant)" in out
+        assert out.startswith("# Joint working self-assessment: a fictional example")
+        assert "Northfield District Council" in out
+        assert "overstated" in out.lower()
+
+    def test_html_file(self, tmp_path: Path) -> None:
+        """With -o NAME.html the demo writes a self-contained HTML report."""
+        out = tmp_path / "demo.html"
+        result = _run("demo", "-o", str(out))
+        assert result.returncode == 0, result.stderr
+        assert result.stdout == ""
+        text = out.read_text(encoding="utf-8")
+        assert text.lstrip().lower().startswith("<!doctype html>")
+        assert "Northfield Voluntary Action" in text
+
+    def test_json(self) -> None:
+        """--format json prints the versioned layout, shared by default."""
+        result = _run("demo", "--format", "json")
+        data = json.loads(result.stdout)
+        assert data["schema_version"] == jw.SCHEMA_VERSION
+        assert data["shared"] is True
 
     def test_no_command_runs_the_demo(self) -> None:
         """Plain ``python -m jointworking`` gives the demo."""
         assert _run().stdout == _run("demo").stdout
 
-    def test_writes_file(self, tmp_path: Path) -> None:
-        """With -o the report goes to the file and stdout stays empty."""
-        out = tmp_path / "demo.md"
-        result = _run("demo", "-o", str(out))
-        assert result.returncode == 0
-        assert result.stdout == ""
-        assert out.read_text(encoding="utf-8").startswith("# Joint working self-assessment")
-
     def test_unwritable_output(self, tmp_path: Path) -> None:
         """A file that cannot be written exits 2 with a one-line message, no traceback."""
-        result = _run("demo", "-o", str(tmp_path / "absent" / "demo.md"))
-        assert result.returncode == 2
-        assert result.stderr.startswith("jointworking: error: ")
-        assert "demo.md: cannot be written" in result.stderr
-        assert "Traceback" not in result.stderr
+        error = _one_line_error(_run("demo", "-o", str(tmp_path / "absent" / "demo.md")))
+        assert "demo.md: cannot be written" in error
+
+
+class TestAssess:
+    def test_markdown(self, survey: Path) -> None:
+        """assess FILE prints a report naming the organisations."""
+        result = _run("assess", str(survey))
+        assert result.returncode == 0, result.stderr
+        assert "Alpha Council" in result.stdout
+        assert "Beta Trust" in result.stdout
+
+    def test_claims_and_arrangements(self, survey: Path, tmp_path: Path) -> None:
+        """A claims file makes an overstated label a finding in the JSON output."""
+        claims = tmp_path / "claims.csv"
+        claims.write_text("organisation,partner,rung\nBeta Trust,Alpha Council,partnership\n")
+        result = _run("assess", str(survey), "--claims", str(claims), "--format", "json")
+        assert result.returncode == 0, result.stderr
+        kinds = {f["kind"] for f in json.loads(result.stdout)["findings"]}
+        assert "overstated_label" in kinds
+
+    def test_csv_exports(self, survey: Path, tmp_path: Path) -> None:
+        """--format csv writes group scores and findings, safe for spreadsheets."""
+        out = tmp_path / "scores.csv"
+        result = _run("assess", str(survey), "--format", "csv", "-o", str(out))
+        assert result.returncode == 0, result.stderr
+        with out.open(encoding="utf-8") as stream:
+            rows = list(csv.DictReader(stream))
+        assert {r["organisation"] for r in rows} == {"Alpha Council", "Beta Trust"}
+        assert (tmp_path / "scores.findings.csv").is_file()
+
+    def test_min_group_size_withholds(self, survey: Path, tmp_path: Path) -> None:
+        """Groups below --min-group-size have no per-question figures in the CSV."""
+        out = tmp_path / "scores.csv"
+        _run("assess", str(survey), "--min-group-size", "4", "-o", str(out))
+        with out.open(encoding="utf-8") as stream:
+            rows = list(csv.DictReader(stream))
+        assert all(r["withheld"] == "true" and r["q1"] == "" for r in rows)
+
+    def test_broken_cell(self, survey: Path, tmp_path: Path) -> None:
+        """A value off the scale exits 2 naming the file, line and column."""
+        broken = tmp_path / "broken.csv"
+        broken.write_text(SURVEY.replace("a5,,,3,3,2,1", "a5,,,3,3,2,7"), encoding="utf-8")
+        error = _one_line_error(_run("assess", str(broken)))
+        assert "broken.csv: line 6, column 'q4'" in error
+
+    def test_missing_file(self, tmp_path: Path) -> None:
+        """A survey file that does not exist exits 2 naming it."""
+        error = _one_line_error(_run("assess", str(tmp_path / "absent.csv")))
+        assert "absent.csv" in error
+
+    def test_bad_claims_file(self, survey: Path, tmp_path: Path) -> None:
+        """A bad rung in the claims file exits 2 naming its line and column."""
+        claims = tmp_path / "claims.csv"
+        claims.write_text("organisation,partner,rung\nBeta Trust,Alpha Council,merger\n")
+        error = _one_line_error(_run("assess", str(survey), "--claims", str(claims)))
+        assert "claims.csv: line 2, column 'rung'" in error
+
+    def test_csv_needs_output(self, survey: Path) -> None:
+        """--format csv without -o is refused plainly."""
+        error = _one_line_error(_run("assess", str(survey), "--format", "csv"))
+        assert "--format csv needs -o" in error
 
 
 class TestQuestions:
@@ -67,12 +158,46 @@ class TestQuestions:
         """An invalid instrument file exits 2 naming the file and the field."""
         file = tmp_path / "bad.toml"
         file.write_text('name = "x"\nsource = "y"\nquestions = []\n', encoding="utf-8")
-        result = _run("questions", "--instrument", str(file))
-        assert result.returncode == 2
-        assert (
-            "bad.toml: instrument 'x': questions: expected at least one question" in result.stderr
-        )
-        assert result.stderr.count("\n") == 1
+        error = _one_line_error(_run("questions", "--instrument", str(file)))
+        assert "bad.toml: instrument 'x': questions: expected at least one question" in error
+
+
+class TestValue:
+    def test_point(self) -> None:
+        """Numbers give the point test: 12.2 - 0.6 - 10.5 = 1.1, uplift 10.5%."""
+        result = _run("value", "--individual", "4.0", "6.5", "--joint", "12.2", "--cost", "0.6")
+        assert result.returncode == 0, result.stderr
+        assert "verdict: significant" in result.stdout
+        assert "uplift: 10.5%" in result.stdout
+
+    def test_three_point_estimates(self) -> None:
+        """LOW:MODE:HIGH estimates give a seeded simulation, the same for the same seed."""
+        args = ("value", "--individual", "3.6:4.0:4.3", "6.5", "--joint", "10.8:12.2:13")
+        first, second = _run(*args, "--seed", "1"), _run(*args, "--seed", "1")
+        assert first.returncode == 0, first.stderr
+        assert "P(significant)" in first.stdout
+        assert first.stdout == second.stdout
+
+    def test_json(self) -> None:
+        """--format json gives the figures as data."""
+        result = _run("value", "--individual", "600", "400", "--joint", "1050", "--format", "json")
+        assert json.loads(result.stdout)["verdict"] == "marginal"
+
+    @pytest.mark.parametrize(
+        ("args", "message"),
+        [
+            (
+                ("--individual", "a", "--joint", "1"),
+                "--individual 1: expected a number or LOW:MODE:HIGH",
+            ),
+            (("--individual", "1", "--joint", "3:2:1"), "low: expected low <= mode"),
+            (("--individual", "0", "--joint", "1"), "individual: expected values whose sum"),
+            (("--individual", "1", "--joint", "2", "--confidence", "1"), "confidence"),
+        ],
+    )
+    def test_bad_values(self, args: tuple[str, ...], message: str) -> None:
+        """Bad numbers exit 2 with the argument named."""
+        assert message in _one_line_error(_run("value", *args))
 
 
 class TestMain:
@@ -85,3 +210,9 @@ class TestMain:
         """--version prints the package version."""
         result = _run("--version")
         assert result.stdout.strip() == f"jointworking {jw.__version__}"
+
+    def test_help_has_examples(self) -> None:
+        """--help shows examples."""
+        result = _run("--help")
+        assert "examples:" in result.stdout
+        assert "jointworking assess survey.csv" in result.stdout

@@ -43,6 +43,7 @@ from jointworking.instrument import (
     ScalePoint,
     load_instrument,
 )
+from jointworking.io import read_responses, write_responses
 from jointworking.ladder import LabelCheck, Placement, check_label, classify, path
 from jointworking.responses import Response, Responses
 from jointworking.rung import Rung
@@ -97,5 +98,7 @@ __all__ = [
     "load_example",
     "load_instrument",
     "path",
+    "read_responses",
     "simulate_added_value",
+    "write_responses",
 ]

@@ -26,7 +26,7 @@ group's members does not enter that group's multi-item index.
 
 The arithmetic lives in private kernels that work on per-group statistics (counts, means
 and variances, shape ``(n_groups,)`` or ``(n_groups, n_items)``) so that a survey engine
-can compute the statistics once, possibly in chunks with :func:`_sufficient_statistics`,
+can compute the statistics once, possibly in chunks with ``_sufficient_statistics``,
 and call the kernels directly.
 
 Examples

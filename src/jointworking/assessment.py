@@ -255,7 +255,7 @@ class Finding:
     Attributes
     ----------
     kind : str
-        One of :data:`FindingKind`.
+        One of :data:`~jointworking.assessment.FindingKind`.
     severity : {"info", "warning", "critical"}
     subject : str
         The group or relationship it is about.
@@ -606,7 +606,9 @@ def _relationship_key(
 
 
 def _codes(labels: npt.NDArray[np.object_]) -> tuple[list[str], npt.NDArray[np.intp]]:
-    uniques, inverse = np.unique(labels.astype(str), return_inverse=True)
+    # Labels are Python str in an object array: compare them as they are, without the
+    # fixed-width copy astype(str) would make (padded to the longest, NULs stripped).
+    uniques, inverse = np.unique(labels, return_inverse=True)
     return uniques.tolist(), inverse.reshape(-1).astype(np.intp)
 
 
@@ -633,7 +635,7 @@ def assess(
     Parameters
     ----------
     responses : Responses
-        The survey, e.g. from :func:`~jointworking.read_responses`.
+        The survey, e.g. from :func:`~jointworking.io.read_responses`.
     instrument : Instrument, optional
         The instrument answered. The responses already know theirs; give it only to check
         that it is the one expected.

@@ -288,7 +288,10 @@ class Scale:
         elif isinstance(answer, bool) or not isinstance(answer, int | float | np.number):
             number = None
         else:
-            number = float(answer)
+            try:
+                number = float(answer)
+            except OverflowError:
+                number = math.inf
             if math.isnan(number):
                 return None
         if number is not None and number in self.values:

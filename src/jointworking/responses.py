@@ -202,7 +202,7 @@ class Responses:
     """Many responses as validated columns.
 
     Build one with :meth:`from_records`, :meth:`from_arrays`, :meth:`from_frame` or
-    :func:`~jointworking.read_responses` rather than the constructor.
+    :func:`~jointworking.io.read_responses` rather than the constructor.
 
     Attributes
     ----------
@@ -529,7 +529,9 @@ def _check_self_reference(organisation: _LabelArray, about: _LabelArray) -> None
 
 def _codes(labels: _LabelArray) -> tuple[npt.NDArray[np.object_], npt.NDArray[np.intp]]:
     """Return the sorted distinct labels and each row's index into them."""
-    uniques, inverse = np.unique(labels.astype(str), return_inverse=True)
+    # Labels are Python str in an object array: compare them as they are, without the
+    # fixed-width copy astype(str) would make (padded to the longest, NULs stripped).
+    uniques, inverse = np.unique(labels, return_inverse=True)
     return uniques.astype(object), inverse.reshape(-1)
 
 

@@ -1,0 +1,1092 @@
+"""Read and write survey files: wide CSV, long CSV and JSON.
+
+:func:`read_responses` reads the files people actually have: exported from a spreadsheet
+or an online survey tool, in UTF-8 (with or without a byte order mark) or Windows-1252,
+delimited by commas, semicolons or tabs, with labels ("Clear evidence"), numbers and
+"don't know" mixed in one column. Everything it cannot read exactly is an error that names
+the file, the line and the column as written, and says what was expected; no row is ever
+dropped silently. :func:`write_responses` writes a file that reads back exactly, with every
+text cell protected against spreadsheet formula injection.
+
+Layouts
+-------
+Wide CSV, one row per respondent::
+
+    organisation,about,respondent,unit,wave,q1,q2,q3,...,q10
+    Harlow DC,internal,r1,Housing,2026-Q1,3,Some evidence,Don't know,...
+
+Long CSV, one row per answer, recognised by its ``question`` and ``answer`` columns::
+
+    organisation,about,respondent,unit,wave,question,answer
+    Harlow DC,internal,r1,Housing,2026-Q1,q1,3
+
+JSON, a list of records (or an object ``{"responses": [...]}``)::
+
+    [{"organisation": "Harlow DC", "about": "internal", "respondent": "r1",
+      "unit": "Housing", "wave": "2026-Q1",
+      "answers": {"q1": 3, "q2": "Some evidence", "q3": null}}]
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import math
+import os
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import IO, Any, Final, cast
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from jointworking._csvsafe import neutralise, restore
+from jointworking.errors import ArgumentError, ResponseFileError
+from jointworking.instrument import MORLEY_2016, Instrument, Scale
+from jointworking.responses import INTERNAL, Responses
+
+__all__ = ["read_responses", "write_responses"]
+
+_STREAM: Final = "<stream>"
+_FORMATS: Final = ("csv", "json")
+_SUFFIXES: Final = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".json": "json"}
+_SPREADSHEETS: Final = frozenset({".xlsx", ".xlsm", ".xls", ".ods", ".numbers"})
+_DELIMITERS: Final = ",;\t"
+_LABEL_COLUMNS: Final = ("organisation", "about", "respondent", "unit", "wave")
+_HEADER_NAMES: Final = {
+    "organisation": "organisation",
+    "organization": "organisation",
+    "about": "about",
+    "respondent": "respondent",
+    "unit": "unit",
+    "wave": "wave",
+}
+_LONG_COLUMNS: Final = ("question", "answer")
+_JSON_FIELDS: Final = ("organisation", "about", "respondent", "unit", "wave", "answers")
+_JSON_REQUIRED: Final = ("organisation", "about", "respondent", "answers")
+_SEP_LINE: Final = re.compile(r"[ \t]*sep=(.)[ \t]*(?:\r\n|\r|\n|\Z)", re.IGNORECASE)
+# Tokens of a CSV line, enough to count delimiters outside quotes: a quoted stretch (a
+# doubled quote inside one simply closes and reopens it), a run of ordinary text, one
+# delimiter, or a line ending.
+_HEADER_TOKENS: Final = re.compile(r'"[^"]*"?|[^",;\t\r\n]+|[,;\t]|\r\n?|\n')
+_LINE_BREAKS: Final = re.compile(rb"\r\n|\r|\n")
+_FIRST_CHARACTER: Final = re.compile(r"\s*(\S)")
+_NEEDS_QUOTES: Final = re.compile(r'[,"\r\n]')
+
+
+class _InvalidError(Exception):
+    """A value is not what was expected; the caller adds where it is."""
+
+
+class _DuplicateKeyError(Exception):
+    """A JSON object holds the same key twice."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_responses(
+    source: str | os.PathLike[str] | IO[bytes] | IO[str],
+    instrument: Instrument = MORLEY_2016,
+    *,
+    format: str | None = None,
+) -> Responses:
+    r"""Read survey responses from a wide CSV, long CSV or JSON file.
+
+    Parameters
+    ----------
+    source : str, os.PathLike or file object
+        A path, or a file opened in binary (preferred: the encoding is then detected) or
+        text mode. Messages name the path as given, the file object's ``name``, or
+        ``"<stream>"``.
+    instrument : Instrument, optional
+        The instrument answered; :data:`~jointworking.MORLEY_2016` by default. Its scale
+        reads the answers and its questions name the columns.
+    format : {"csv", "json"}, optional
+        By default, from the file's suffix (``.csv``, ``.txt`` and ``.tsv`` are CSV,
+        ``.json`` is JSON); for a file object without a name, or a path without a
+        suffix, JSON if the first non-blank character is ``[`` or ``{``, else CSV.
+
+    Returns
+    -------
+    Responses
+        One respondent per data row (wide CSV), per distinct organisation, about, wave
+        and respondent (long CSV), or per record (JSON), in the order they first appear.
+
+    Raises
+    ------
+    ResponseFileError
+        If the file cannot be read or decoded, or anything in it is not what was
+        expected. The message names the file, the line (counting the file's lines from
+        1, so the header is line 1; for a record spanning several lines, the line it
+        starts on) and the column by its header as written, or for JSON the record
+        (counting from 1) and the field, and says what was expected. The error's
+        ``line`` and ``column`` attributes hold the same (``None`` for JSON records).
+    ArgumentError
+        If `source`, `instrument` or `format` is not of a usable kind.
+
+    Notes
+    -----
+    **Text.** Bytes are read as UTF-8, with or without a byte order mark, falling back
+    to Windows-1252 (the encoding of older spreadsheet exports) when they are not valid
+    UTF-8; UTF-16 with a byte order mark is read too. Lines may end in CRLF, LF or CR.
+
+    **CSV.** The delimiter, a comma, semicolon or tab, is the one the header line uses
+    most often outside quotes, unless a first line such as ``sep=;`` names it. Headers
+    are trimmed and case-insensitive. A file with both a ``question`` and an ``answer``
+    column is *long*; otherwise it is *wide*.
+
+    * Wide: required columns ``organisation`` (or ``organization``) and ``about``;
+      optional ``respondent``, ``unit`` and ``wave``; and one column per question, headed
+      ``q3``, ``3`` or the question's key (``shared_accountability``). A question without
+      a column is missing for everyone. Without a ``respondent`` column, each
+      respondent's identifier is its line number as text (``"2"`` for the first data
+      row).
+    * Long: required columns ``organisation``, ``about``, ``respondent``, ``question``
+      and ``answer``; optional ``unit`` and ``wave``. A respondent is an organisation,
+      about, wave and respondent identifier; its unit must be the same on all its rows
+      and it may answer each question once.
+
+    Any other column is an error, as is a row with more or fewer fields than the
+    header; a column without a header is ignored only while every cell in it is blank
+    (a sheet's stray empty columns). Rows whose cells are all blank, such as the empty
+    rows a spreadsheet leaves at the end, are skipped; every other row is read or
+    reported. Text cells that :func:`write_responses` protected against formula
+    injection (a leading ``'``) are restored. Fields longer than
+    :func:`csv.field_size_limit` are an error.
+
+    **Answers.** A number on the scale (``3``), a label (``Clear evidence``) or an alias
+    (``clear``), in any case; blank, "don't know" and the scale's other missing markers
+    are missing (NaN), never zero.
+
+    **JSON.** Each record holds ``organisation``, ``about``, ``respondent`` (text or a
+    whole number) and ``answers`` (an object keyed by question number, ``q3`` or key,
+    with a score, label or ``null``), and optionally ``unit`` and ``wave`` (text, a
+    whole number or ``null``).
+
+    Examples
+    --------
+    >>> import io
+    >>> survey = io.StringIO(
+    ...     "organisation;about;respondent;q1;Q2;shared_accountability\n"
+    ...     "Harlow DC;internal;r1;Clear evidence;2;Don't know\n"
+    ...     "Harlow DC;Essex CC;r1;strong;;1\n"
+    ... )
+    >>> responses = read_responses(survey)
+    >>> responses.about.tolist()
+    ['internal', 'Essex CC']
+    >>> responses.answers[:, :4].tolist()
+    [[3.0, 2.0, nan, nan], [4.0, nan, 1.0, nan]]
+    >>> read_responses(io.StringIO("organisation,about,q1\nHarlow DC,internal,7\n"))
+    Traceback (most recent call last):
+    ...
+    jointworking.errors.ResponseFileError: <stream>: line 2, column 'q1': expected one of ...
+    """
+    if not isinstance(instrument, Instrument):
+        raise ArgumentError(f"instrument: expected an Instrument, got {instrument!r}")
+    chosen = _check_format(format)
+    name, suffix, data = _load(source, chosen)
+    text = _decode(data, name)
+    kind = chosen or _format_of(suffix, name) or _sniff(text)
+    if kind == "json":
+        return _read_json(text, name, instrument)
+    return _read_csv(text, name, instrument)
+
+
+def _check_format(format: object) -> str | None:
+    if format is None:
+        return None
+    if isinstance(format, str) and format.strip().casefold() in _FORMATS:
+        return format.strip().casefold()
+    raise ArgumentError(f"format: expected 'csv', 'json' or None, got {format!r}")
+
+
+def _format_of(suffix: str, name: str) -> str | None:
+    """Return the format a suffix names, None for no suffix; refuse any other suffix."""
+    if not suffix:
+        return None
+    if suffix in _SUFFIXES:
+        return _SUFFIXES[suffix]
+    hint = " (save the sheet as CSV UTF-8)" if suffix in _SPREADSHEETS else ""
+    raise ResponseFileError(
+        name,
+        f"cannot tell the format from the suffix {suffix!r}{hint}; expected .csv, .txt,"
+        " .tsv or .json, or pass format='csv' or format='json'",
+    )
+
+
+def _sniff(text: str) -> str:
+    first = _FIRST_CHARACTER.match(text)
+    return "json" if first is not None and first.group(1) in "[{" else "csv"
+
+
+def _stream_name(stream: object) -> str:
+    name = getattr(stream, "name", None)
+    return name if isinstance(name, str) and name else _STREAM
+
+
+def _suffix(name: str) -> str:
+    return "" if name == _STREAM else Path(name).suffix.casefold()
+
+
+def _load(
+    source: str | os.PathLike[str] | IO[bytes] | IO[str], chosen: str | None
+) -> tuple[str, str, bytes | str]:
+    """Return the name for messages, the suffix and the content (bytes, or text)."""
+    if isinstance(source, str | os.PathLike):
+        name = os.fsdecode(source)
+        if "\n" in name:
+            raise ArgumentError(
+                "source: expected a path or an open file, got text with line breaks; to read"
+                " text, pass io.StringIO(text)"
+            )
+        suffix = _suffix(name)
+        if chosen is None:
+            _format_of(suffix, name)  # refuse an unknown suffix before reading
+        try:
+            return name, suffix, Path(name).read_bytes()
+        except OSError as error:
+            raise ResponseFileError(name, f"cannot be read: {error.strerror or error}") from None
+    read = getattr(source, "read", None)
+    if not callable(read):
+        raise ArgumentError(f"source: expected a path or an open file, got {type(source).__name__}")
+    name = _stream_name(source)
+    try:
+        data = read()
+    except UnicodeDecodeError:
+        raise ResponseFileError(
+            name,
+            "cannot be decoded with the encoding the file was opened with; open it in"
+            " binary mode ('rb') so that its encoding is detected",
+        ) from None
+    except OSError as error:
+        raise ResponseFileError(name, f"cannot be read: {error}") from None
+    if isinstance(data, bytes | bytearray | memoryview):
+        return name, _suffix(name), bytes(data)
+    if isinstance(data, str):
+        return name, _suffix(name), data
+    raise ArgumentError(f"source: reading it gave {type(data).__name__}, not bytes or text")
+
+
+def _line_of(data: bytes, position: int) -> int:
+    """Return the line (from 1) of byte `position`, counting CRLF, LF and CR as line ends."""
+    return len(_LINE_BREAKS.findall(data, 0, position)) + 1
+
+
+def _decode(data: bytes | str, name: str) -> str:
+    """Decode UTF-8 (BOM optional), else Windows-1252; UTF-16 with a BOM."""
+    if isinstance(data, str):
+        return data.removeprefix("\ufeff")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16").removeprefix("\ufeff")
+        except UnicodeDecodeError as error:
+            raise ResponseFileError(
+                name, f"not valid UTF-16 text ({error.reason} at byte {error.start})"
+            ) from None
+    body = data.removeprefix(codecs.BOM_UTF8)
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return body.decode("cp1252")
+    except UnicodeDecodeError as error:
+        byte = body[error.start]
+        raise ResponseFileError(
+            name,
+            f"not UTF-8 or Windows-1252 text: byte 0x{byte:02x} cannot be decoded; save"
+            " the file as CSV UTF-8",
+            line=_line_of(body, error.start),
+        ) from None
+
+
+def _show(value: object, limit: int = 60) -> str:
+    """Show a value in a message: its repr, shortened; a container by its kind."""
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _is_whole(value: Any) -> bool:
+    """Whether `value` is a whole number (not a boolean): ``7`` or ``7.0``."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return isinstance(value, int) or value.is_integer()
+
+
+def _clip(header: str, limit: int = 80) -> str:
+    """Shorten a very long header (a file that is not CSV at all) for messages."""
+    return header if len(header) <= limit else header[: limit - 3] + "..."
+
+
+def _show_json(value: object) -> str:
+    """Show a JSON value in a message: text and numbers by value, others by kind."""
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        return _show(value)
+    return _kind(value)
+
+
+def _kind(value: object) -> str:
+    """Name a JSON value's kind, for messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    return "a list" if isinstance(value, list) else "an object"
+
+
+class _Scores:
+    """Read answers on one scale, remembering each distinct answer already read."""
+
+    def __init__(self, scale: Scale) -> None:
+        self._scale = scale
+        # Text and numbers never compare equal, and booleans never get here.
+        self._cache: dict[str | float, float] = {}
+
+    def expected(self, got: object) -> str:
+        points = ", ".join(f"{v:g}" for v in self._scale.values)
+        labels = ", ".join(repr(p.label) for p in self._scale.points)
+        return (
+            f"expected one of the scale's points ({points}), a label ({labels}) or"
+            f' "don\'t know" or blank for missing, got {_show(got)}'
+        )
+
+    def cell(self, value: str | float) -> float:
+        """Read one CSV cell or JSON text or number; NaN if missing. Raises `_InvalidError`."""
+        score = self._cache.get(value)
+        if score is None:
+            score = self._cache[value] = self._parse(value)
+        return score
+
+    def value(self, value: object) -> float:
+        """Read one answer of any kind; NaN if missing. Raises `_InvalidError`."""
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return math.nan
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise _InvalidError(self.expected(value))
+        return self.cell(value)
+
+    def _parse(self, value: str | float) -> float:
+        try:
+            score = self._scale.parse(value)
+        except (ArgumentError, OverflowError):
+            raise _InvalidError(self.expected(value)) from None
+        return math.nan if score is None else score
+
+
+# --------------------------------------------------------------------------- CSV
+
+
+@attrs.frozen
+class _Header:
+    """Where each column is: labels by canonical name, questions by position."""
+
+    line: int
+    width: int
+    labels: Mapping[str, tuple[int, str]]
+    questions: Mapping[int, tuple[int, str]]
+    long: bool
+    unnamed: tuple[int, ...]
+
+
+def _delimiter(text: str, name: str) -> tuple[str, bool]:
+    """Return the delimiter, and whether line 1 is a ``sep=`` line naming it."""
+    sep = _SEP_LINE.match(text)
+    if sep is not None:
+        delimiter = sep.group(1)
+        if delimiter not in _DELIMITERS:
+            raise ResponseFileError(
+                name,
+                f"the 'sep=' line names the delimiter {delimiter!r}; expected ',', ';' or a tab",
+                line=1,
+            )
+        return delimiter, True
+    counts = dict.fromkeys(_DELIMITERS, 0)
+    content = False
+    for match in _HEADER_TOKENS.finditer(text):
+        token = match.group()
+        if token in counts:
+            counts[token] += 1
+        elif token[0] in "\r\n":
+            if content:
+                break
+            counts = dict.fromkeys(_DELIMITERS, 0)
+        elif token[0] == '"' or not token.isspace():
+            content = True
+    return max(_DELIMITERS, key=lambda d: counts[d]), False
+
+
+def _csv_problem(error: csv.Error, delimiter: str) -> str:
+    text = str(error)
+    if "field limit" in text:
+        return (
+            f"a field is longer than the limit of {csv.field_size_limit()} characters"
+            " (csv.field_size_limit)"
+        )
+    if "unexpected end of data" in text:
+        return "a quoted field is not closed: the file ends inside it"
+    if "expected after" in text:
+        return (
+            f"expected the delimiter {delimiter!r} or the end of the line after a closing"
+            ' quote (a quote inside a quoted field is written twice: "")'
+        )
+    return f"not valid CSV: {text}"
+
+
+def _records(
+    text: str, name: str, delimiter: str, sep_line: bool
+) -> Iterator[tuple[int, list[str]]]:
+    """Yield (line the record starts on, cells) for every record not wholly blank."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    while True:
+        line = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise ResponseFileError(name, _csv_problem(error, delimiter), line=line) from None
+        if sep_line and line == 1:
+            continue
+        if any(cell.strip() for cell in cells):
+            yield line, cells
+
+
+def _accepted(instrument: Instrument, long: bool) -> str:
+    if long:
+        return (
+            "expected organisation (or organization), about, respondent, unit, wave,"
+            " question and answer"
+        )
+    numbers = ", ".join(f"q{n}" for n in instrument.numbers)
+    keys = ", ".join(instrument.keys)
+    return (
+        "expected organisation (or organization), about, respondent, unit, wave and one"
+        f" column per question: {numbers} (or the number alone, or the question's key:"
+        f" {keys})"
+    )
+
+
+def _header(cells: Sequence[str], line: int, name: str, instrument: Instrument) -> _Header:
+    written = [_clip(cell.strip()) for cell in cells]
+    keys = [" ".join(cell.casefold().split()) for cell in written]
+    long = all(column in keys for column in _LONG_COLUMNS)
+    labels: dict[str, tuple[int, str]] = {}
+    questions: dict[int, tuple[int, str]] = {}
+    unnamed: list[int] = []
+    for i, (key, header) in enumerate(zip(keys, written, strict=True)):
+        if not key:
+            unnamed.append(i)  # allowed while every cell below it is blank
+            continue
+        canonical = _HEADER_NAMES.get(key) or (key if long and key in _LONG_COLUMNS else None)
+        if canonical is not None:
+            if canonical in labels:
+                raise ResponseFileError(
+                    name,
+                    f"a second {canonical} column (the first is {labels[canonical][1]!r});"
+                    " expected each column once",
+                    line=line,
+                    column=header,
+                )
+            labels[canonical] = (i, header)
+            continue
+        if key in _LONG_COLUMNS:
+            other = "answer" if key == "question" else "question"
+            raise ResponseFileError(
+                name,
+                f"a {key!r} column without an {other!r} column; a long file (one row per"
+                " answer) needs both",
+                line=line,
+                column=header,
+            )
+        try:
+            position = instrument.position(key)
+        except ArgumentError:
+            raise ResponseFileError(
+                name,
+                f"unknown column; {_accepted(instrument, long)}",
+                line=line,
+                column=header,
+            ) from None
+        if long:
+            raise ResponseFileError(
+                name,
+                "a question column in a long file (one row per answer, with question and"
+                f" answer columns); {_accepted(instrument, long)}",
+                line=line,
+                column=header,
+            )
+        if position in questions:
+            raise ResponseFileError(
+                name,
+                f"question {instrument.questions[position].number} already has a column,"
+                f" {questions[position][1]!r}; expected one column per question",
+                line=line,
+                column=header,
+            )
+        questions[position] = (i, header)
+    required = ("organisation", "about", "respondent") if long else ("organisation", "about")
+    for column in required:
+        if column not in labels:
+            layout = "long file" if long else "file"
+            raise ResponseFileError(
+                name,
+                f"no {column!r} column; a {layout} needs {', '.join(required)} columns"
+                f" (the header has {', '.join(repr(h) for h in written)})",
+                line=line,
+            )
+    if not long and not questions:
+        raise ResponseFileError(
+            name, f"no question columns; {_accepted(instrument, long)}", line=line
+        )
+    return _Header(line, len(cells), labels, questions, long, tuple(unnamed))
+
+
+Key = tuple[str, str, str, str]
+"""A respondent: organisation, about, wave, respondent."""
+
+
+class _Labels:
+    """Read and check the label cells of rows, cleaning each distinct cell once."""
+
+    def __init__(self, header: _Header, name: str) -> None:
+        self._header = header
+        self._name = name
+        self._cache: dict[str, str] = {}
+
+    def _text(self, cells: Sequence[str], column: str) -> str:
+        where = self._header.labels.get(column)
+        if where is None:
+            return ""
+        cell = cells[where[0]]
+        text = self._cache.get(cell)
+        if text is None:
+            text = self._cache[cell] = restore(cell.strip()).strip()
+        return text
+
+    def error(self, line: int, column: str | None, message: str) -> ResponseFileError:
+        header = None if column is None else self._header.labels[column][1]
+        return ResponseFileError(self._name, message, line=line, column=header)
+
+    def read(self, line: int, cells: Sequence[str]) -> tuple[Key, str]:
+        """Return the respondent's key and unit."""
+        if len(cells) != self._header.width:
+            raise self.error(
+                line,
+                None,
+                f"expected {self._header.width} fields, as in the header (line"
+                f" {self._header.line}), got {len(cells)}",
+            )
+        for i in self._header.unnamed:
+            if cells[i].strip():
+                raise self.error(
+                    line,
+                    None,
+                    f"column {i + 1} has no header but holds {_show(cells[i])}; give the column"
+                    " a header or remove it",
+                )
+        organisation = self._text(cells, "organisation")
+        if not organisation:
+            raise self.error(
+                line, "organisation", "expected the responding organisation, got a blank cell"
+            )
+        if organisation.casefold() == INTERNAL:
+            raise self.error(line, "organisation", _RESERVED)
+        about = self._text(cells, "about")
+        if not about:
+            raise self.error(line, "about", f"{_EXPECTED_ABOUT}, got a blank cell")
+        if about.casefold() == INTERNAL:
+            about = INTERNAL
+        if about == organisation:
+            raise self.error(line, "about", _self_reference(organisation))
+        if "respondent" in self._header.labels:
+            respondent = self._text(cells, "respondent")
+            if not respondent:
+                raise self.error(
+                    line, "respondent", "expected the respondent's identifier, got a blank cell"
+                )
+        else:
+            respondent = str(line)
+        wave = self._text(cells, "wave")
+        return (organisation, about, wave, respondent), self._text(cells, "unit")
+
+
+def _who(key: Key) -> str:
+    organisation, about, wave, respondent = key
+    in_wave = f", wave {wave!r}" if wave else ""
+    return f"respondent {respondent!r} of {organisation!r} about {about!r}{in_wave}"
+
+
+def _unit(unit: str) -> str:
+    return f"unit {unit!r}" if unit else "no unit"
+
+
+def _read_csv(text: str, name: str, instrument: Instrument) -> Responses:
+    delimiter, sep_line = _delimiter(text, name)
+    records = _records(text, name, delimiter, sep_line)
+    first = next(records, None)
+    if first is None:
+        raise ResponseFileError(
+            name, "the file is empty; expected a header row, then one row per respondent"
+        )
+    header = _header(first[1], first[0], name, instrument)
+    if header.long:
+        keys, units, matrix = _read_long(records, header, name, instrument)
+    else:
+        keys, units, matrix = _read_wide(records, header, name, instrument)
+    if not keys:
+        raise ResponseFileError(
+            name, f"no responses: the file has a header (line {header.line}) but no data rows"
+        )
+    return _build(name, keys, units, matrix, instrument)
+
+
+def _read_wide(
+    records: Iterator[tuple[int, list[str]]], header: _Header, name: str, instrument: Instrument
+) -> tuple[list[Key], list[str], npt.NDArray[np.float64]]:
+    labels = _Labels(header, name)
+    scores = _Scores(instrument.scale)
+    columns = sorted(header.questions.items())
+    seen: dict[Key, int] = {}
+    keys: list[Key] = []
+    units: list[str] = []
+    rows: list[list[float]] = []
+    for line, cells in records:
+        key, unit = labels.read(line, cells)
+        row: list[float] = []
+        for _, (index, column) in columns:
+            try:
+                row.append(scores.cell(cells[index]))
+            except _InvalidError as problem:
+                raise ResponseFileError(name, str(problem), line=line, column=column) from None
+        if key in seen:
+            raise labels.error(
+                line, "respondent", f"{_who(key)} answers twice (lines {seen[key]} and {line})"
+            )
+        seen[key] = line
+        keys.append(key)
+        units.append(unit)
+        rows.append(row)
+    matrix = np.full((len(rows), len(instrument.questions)), np.nan)
+    if rows:
+        matrix[:, [position for position, _ in columns]] = np.array(rows, dtype=np.float64)
+    return keys, units, matrix
+
+
+@attrs.define
+class _Respondent:
+    """One respondent of a long file, as its rows are read."""
+
+    line: int
+    unit: str
+    answers: dict[int, tuple[float, int]] = attrs.field(factory=dict)
+
+
+def _read_long(
+    records: Iterator[tuple[int, list[str]]], header: _Header, name: str, instrument: Instrument
+) -> tuple[list[Key], list[str], npt.NDArray[np.float64]]:
+    labels = _Labels(header, name)
+    scores = _Scores(instrument.scale)
+    question_index, question_header = header.labels["question"]
+    answer_index, answer_header = header.labels["answer"]
+    positions: dict[str, int] = {}
+    respondents: dict[Key, _Respondent] = {}
+    for line, cells in records:
+        key, unit = labels.read(line, cells)
+        cell = cells[question_index]
+        position = positions.get(cell)
+        if position is None:
+            try:
+                position = positions[cell] = instrument.position(cell.strip())
+            except ArgumentError:
+                numbers = ", ".join(str(n) for n in instrument.numbers)
+                raise ResponseFileError(
+                    name,
+                    f"expected a question number ({numbers}), the number with a 'q' in"
+                    f" front (q1) or a question key, got {_show(cell)}",
+                    line=line,
+                    column=question_header,
+                ) from None
+        try:
+            score = scores.cell(cells[answer_index])
+        except _InvalidError as problem:
+            raise ResponseFileError(name, str(problem), line=line, column=answer_header) from None
+        respondent = respondents.get(key)
+        if respondent is None:
+            respondent = respondents[key] = _Respondent(line, unit)
+        elif unit != respondent.unit:
+            raise labels.error(
+                line,
+                "unit",
+                f"{_who(key)} has {_unit(unit)} here but {_unit(respondent.unit)} on line"
+                f" {respondent.line}; expected one unit per respondent",
+            )
+        if position in respondent.answers:
+            number = instrument.questions[position].number
+            first = respondent.answers[position][1]
+            raise ResponseFileError(
+                name,
+                f"{_who(key)} answers question {number} twice (lines {first} and {line})",
+                line=line,
+                column=question_header,
+            )
+        respondent.answers[position] = (score, line)
+    matrix = np.full((len(respondents), len(instrument.questions)), np.nan)
+    for row, respondent in enumerate(respondents.values()):
+        for position, (score, _) in respondent.answers.items():
+            matrix[row, position] = score
+    return list(respondents), [r.unit for r in respondents.values()], matrix
+
+
+def _build(
+    name: str,
+    keys: Sequence[Key],
+    units: Sequence[str],
+    matrix: npt.NDArray[np.float64],
+    instrument: Instrument,
+) -> Responses:
+    """Build the responses; any problem not caught row by row still names the file."""
+    try:
+        return Responses.from_arrays(
+            matrix,
+            organisation=[k[0] for k in keys],
+            about=[k[1] for k in keys],
+            wave=[k[2] for k in keys],
+            respondent=[k[3] for k in keys],
+            unit=list(units),
+            instrument=instrument,
+        )
+    except ArgumentError as error:
+        raise ResponseFileError(name, str(error)) from None
+
+
+# --------------------------------------------------------------------------- JSON
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    table: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in table:
+            raise _DuplicateKeyError(key)
+        table[key] = value
+    return table
+
+
+def _self_reference(organisation: str) -> str:
+    return (
+        f"{organisation!r} is about itself; use {INTERNAL!r} for an organisation's view of its"
+        " own joint working"
+    )
+
+
+_EXPECTED_ABOUT: Final = f"expected {INTERNAL!r} or the partner or arrangement assessed"
+_RESERVED: Final = (
+    f"{INTERNAL!r} is reserved for an organisation's view of itself (in the about column);"
+    " expected the responding organisation's name"
+)
+
+
+class _JsonRecords:
+    """Check JSON records one by one, filling a row of scores for each."""
+
+    def __init__(self, name: str, instrument: Instrument) -> None:
+        self._name = name
+        self._instrument = instrument
+        self._scores = _Scores(instrument.scale)
+        self._positions: dict[str, int] = {}
+        numbers = ", ".join(str(n) for n in instrument.numbers)
+        self._unknown = f"unknown question; expected a number ({numbers}), q1 ... or a key"
+
+    def error(self, i: int, field: str | None, message: str) -> ResponseFileError:
+        where = f"record {i}" if field is None else f"record {i}, field {field!r}"
+        return ResponseFileError(self._name, f"{where}: {message}")
+
+    def _text(self, record: Mapping[str, Any], field: str, i: int, *, whole: bool = False) -> str:
+        """Return a text field, trimmed; ``""`` if absent or null. `whole` allows whole numbers.
+
+        Whole numbers (an identifier or wave exported as a number) become text, as
+        :class:`~jointworking.Responses` reads them: ``7`` and ``7.0`` are ``"7"``.
+        """
+        value = record.get(field)
+        if value is None:
+            return ""
+        if whole and _is_whole(value):
+            return str(int(value))
+        if not isinstance(value, str):
+            expected = "text or a whole number" if whole else "text"
+            raise self.error(i, field, f"expected {expected}, got {_show_json(value)}")
+        return value.strip()
+
+    def read(self, i: int, record: object, row: npt.NDArray[np.float64]) -> tuple[Key, str]:
+        """Check record `i`, fill `row` with its scores and return its key and unit."""
+        fields = ", ".join(_JSON_FIELDS)
+        if not isinstance(record, dict):
+            raise self.error(i, None, f"expected an object with {fields}, got {_kind(record)}")
+        for field in record:
+            if field not in _JSON_FIELDS:
+                raise self.error(i, field, f"unknown field; expected {fields}")
+        for field in _JSON_REQUIRED:
+            if field not in record:
+                raise self.error(i, field, f"missing; expected {fields}")
+        organisation = self._text(record, "organisation", i)
+        if not organisation:
+            raise self.error(i, "organisation", "expected the responding organisation's name")
+        if organisation.casefold() == INTERNAL:
+            raise self.error(i, "organisation", _RESERVED)
+        about = self._text(record, "about", i)
+        if not about:
+            raise self.error(i, "about", _EXPECTED_ABOUT)
+        if about.casefold() == INTERNAL:
+            about = INTERNAL
+        if about == organisation:
+            raise self.error(i, "about", _self_reference(organisation))
+        respondent = self._text(record, "respondent", i, whole=True)
+        if not respondent:
+            raise self.error(i, "respondent", "expected the respondent's identifier")
+        wave = self._text(record, "wave", i, whole=True)
+        self._answers(i, record["answers"], row)
+        return (organisation, about, wave, respondent), self._text(record, "unit", i, whole=True)
+
+    def _answers(self, i: int, answers: object, row: npt.NDArray[np.float64]) -> None:
+        if not isinstance(answers, dict):
+            raise self.error(
+                i, "answers", f"expected an object keyed by question, got {_kind(answers)}"
+            )
+        answered: dict[int, str] = {}
+        for ref, value in answers.items():
+            field = f"answers.{ref}"
+            position = self._positions.get(ref)
+            if position is None:
+                try:
+                    position = self._positions[ref] = self._instrument.position(ref)
+                except ArgumentError:
+                    raise self.error(i, field, self._unknown) from None
+            if position in answered:
+                number = self._instrument.questions[position].number
+                raise self.error(
+                    i,
+                    field,
+                    f"question {number} is answered twice (also as {answered[position]!r})",
+                )
+            answered[position] = ref
+            try:
+                row[position] = self._scores.value(value)
+            except _InvalidError as problem:
+                raise self.error(i, field, str(problem)) from None
+
+
+def _read_json(text: str, name: str, instrument: Instrument) -> Responses:
+    try:
+        data = json.loads(text, object_pairs_hook=_unique_keys)
+    except json.JSONDecodeError as error:
+        raise ResponseFileError(
+            name, f"not valid JSON: {error.msg} (column {error.colno})", line=error.lineno
+        ) from None
+    except _DuplicateKeyError as duplicate:
+        raise ResponseFileError(
+            name, f"an object has the key {duplicate.key!r} twice; expected each key once"
+        ) from None
+    except RecursionError:
+        raise ResponseFileError(name, "not valid JSON: nested too deeply") from None
+    except ValueError as error:
+        raise ResponseFileError(name, f"not valid JSON: {error}") from None
+    expected = 'expected a list of response records, or an object {"responses": [...]}'
+    if isinstance(data, dict):
+        if set(data) != {"responses"}:
+            fields = ", ".join(repr(k) for k in data) or "none"
+            raise ResponseFileError(name, f"{expected}; the object's fields are {fields}")
+        data = data["responses"]
+    if not isinstance(data, list):
+        raise ResponseFileError(name, f"{expected}, got {_kind(data)}")
+    if not data:
+        raise ResponseFileError(name, "no responses: the list of records is empty")
+    reader = _JsonRecords(name, instrument)
+    seen: dict[Key, int] = {}
+    keys: list[Key] = []
+    units: list[str] = []
+    matrix = np.full((len(data), len(instrument.questions)), np.nan)
+    for i, record in enumerate(data, 1):
+        key, unit = reader.read(i, record, matrix[i - 1])
+        if key in seen:
+            raise reader.error(
+                i, "respondent", f"{_who(key)} answers twice (records {seen[key]} and {i})"
+            )
+        seen[key] = i
+        keys.append(key)
+        units.append(unit)
+    return _build(name, keys, units, matrix, instrument)
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def write_responses(
+    responses: Responses,
+    target: str | os.PathLike[str] | IO[str] | IO[bytes],
+    *,
+    format: str | None = None,
+) -> None:
+    r"""Write responses as a wide CSV or a JSON file that :func:`read_responses` reads back.
+
+    Parameters
+    ----------
+    responses : Responses
+    target : str, os.PathLike or file object
+        A path (overwritten), or an open file: text (opened with ``newline=""`` so that
+        line endings are kept as written) or binary (UTF-8 is written).
+    format : {"csv", "json"}, optional
+        By default, from the suffix of the path or the file object's name (``.csv``,
+        ``.txt``, ``.tsv`` or ``.json``); CSV when there is no suffix.
+
+    Raises
+    ------
+    ResponseFileError
+        If the file cannot be written, or its suffix names no format.
+    ArgumentError
+        If `responses`, `target` or `format` is not of a usable kind.
+
+    Notes
+    -----
+    CSV: UTF-8 without a byte order mark, ``\n`` line endings, header
+    ``organisation,about,respondent,unit,wave,q1,...`` (question numbers of the
+    instrument), whole scores written as ``3``, missing as a blank cell. Text cells that
+    a spreadsheet would run as a formula (``=...``, ``+...``, ``-...``, ``@...``) get a
+    leading ``'``, which :func:`read_responses` removes again.
+
+    JSON: UTF-8, a list of records, one per line, with ``organisation``, ``about``,
+    ``respondent``, ``unit`` and ``wave`` (``null`` where not given) and ``answers``
+    keyed ``"q1"``, ... (whole scores as integers, ``null`` for missing). Names are
+    written as they are: JSON is not opened by spreadsheets.
+
+    Examples
+    --------
+    >>> import io
+    >>> responses = Responses.from_arrays(
+    ...     [[3, 2, None, 1, 1, 3, 2, 2, 1, 0]], organisation="=Harlow", about="internal"
+    ... )
+    >>> out = io.StringIO()
+    >>> write_responses(responses, out)
+    >>> print(out.getvalue(), end="")
+    organisation,about,respondent,unit,wave,q1,q2,q3,q4,q5,q6,q7,q8,q9,q10
+    '=Harlow,internal,1,,,3,2,,1,1,3,2,2,1,0
+    >>> read_responses(io.StringIO(out.getvalue())).organisation.tolist()
+    ['=Harlow']
+    """
+    if not isinstance(responses, Responses):
+        raise ArgumentError(f"responses: expected Responses, got {type(responses).__name__}")
+    chosen = _check_format(format)
+    if isinstance(target, str | os.PathLike):
+        name = os.fsdecode(target)
+        kind = chosen or _format_of(_suffix(name), name) or "csv"
+        data = _encode(_render(responses, kind), name)
+        try:
+            Path(name).write_bytes(data)
+        except OSError as error:
+            raise ResponseFileError(name, f"cannot be written: {error.strerror or error}") from None
+        return
+    if not callable(getattr(target, "write", None)):
+        raise ArgumentError(f"target: expected a path or an open file, got {type(target).__name__}")
+    name = _stream_name(target)
+    kind = chosen or _format_of(_suffix(name), name) or "csv"
+    text = _render(responses, kind)
+    try:
+        if isinstance(target, io.RawIOBase | io.BufferedIOBase) or "b" in str(
+            getattr(target, "mode", "")
+        ):
+            cast("IO[bytes]", target).write(_encode(text, name))
+        else:
+            cast("IO[str]", target).write(text)
+    except UnicodeEncodeError as error:
+        raise ResponseFileError(
+            name,
+            f"cannot be written in the file's encoding ({error.encoding}); open it with"
+            " encoding='utf-8'",
+        ) from None
+    except OSError as error:
+        raise ResponseFileError(name, f"cannot be written: {error}") from None
+
+
+def _encode(text: str, name: str) -> bytes:
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise ResponseFileError(
+            name,
+            f"cannot be written as UTF-8: a name holds {_show(error.object[error.start])},"
+            " a lone surrogate",
+        ) from None
+
+
+def _render(responses: Responses, kind: str) -> str:
+    return _json(responses) if kind == "json" else _csv(responses)
+
+
+def _score_text(score: float) -> str:
+    if math.isnan(score):
+        return ""
+    return str(int(score)) if score.is_integer() else repr(score)
+
+
+def _json_score(score: float) -> int | float | None:
+    if math.isnan(score):
+        return None
+    return int(score) if score.is_integer() else score
+
+
+def _quote(cell: str) -> str:
+    # csv.writer leaves a lone CR unquoted when lines end in LF, so quote by hand.
+    return f'"{cell.replace(chr(34), chr(34) * 2)}"' if _NEEDS_QUOTES.search(cell) else cell
+
+
+def _csv(responses: Responses) -> str:
+    numbers = responses.instrument.numbers
+    columns = [getattr(responses, column).tolist() for column in _LABEL_COLUMNS]
+    cache: dict[str, str] = {}
+
+    def cell(text: str) -> str:
+        safe = cache.get(text)
+        if safe is None:
+            safe = cache[text] = _quote(neutralise(text))
+        return safe
+
+    lines = [",".join([*_LABEL_COLUMNS, *(f"q{n}" for n in numbers)])]
+    for labels, scores in zip(zip(*columns, strict=True), responses.answers.tolist(), strict=True):
+        lines.append(",".join([*map(cell, labels), *map(_score_text, scores)]))
+    return "\n".join(lines) + "\n"
+
+
+def _json(responses: Responses) -> str:
+    numbers = responses.instrument.numbers
+    columns = [getattr(responses, column).tolist() for column in _LABEL_COLUMNS]
+    records = [
+        {
+            "organisation": organisation,
+            "about": about,
+            "respondent": respondent,
+            "unit": unit or None,
+            "wave": wave or None,
+            "answers": {f"q{n}": _json_score(s) for n, s in zip(numbers, scores, strict=True)},
+        }
+        for (organisation, about, respondent, unit, wave), scores in zip(
+            zip(*columns, strict=True), responses.answers.tolist(), strict=True
+        )
+    ]
+    # One record per line: readable, and json's fast encoder does not indent.
+    lines = ",\n".join(json.dumps(record, ensure_ascii=False) for record in records)
+    return f"[\n{lines}\n]\n"
