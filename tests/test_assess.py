@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -11,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import jointworking as jw
+from builders import records, survey
 from jointworking import ArgumentError, Response, Responses, Rung, ValueInputs, assess
 
 C, P, T = Rung.COLLABORATION, Rung.PARTNERSHIP, Rung.TRANSACTION
@@ -19,32 +19,6 @@ C, P, T = Rung.COLLABORATION, Rung.PARTNERSHIP, Rung.TRANSACTION
 TOP = [4] * 10  # partnership, index 100
 COLLAB = [3, 3, 2, 2, 2, 3, 2, 2, 2, 2]  # collaboration; partnership questions not met
 LOW = [1] * 10  # transaction
-
-
-def records(
-    organisation: str,
-    about: str,
-    rows: Sequence[Sequence[float | None]],
-    *,
-    wave: str | None = None,
-    units: Sequence[str | None] | None = None,
-) -> list[Response]:
-    """One Response per row, with ids unique within the group."""
-    return [
-        Response(
-            organisation,
-            about,
-            f"{organisation}-{about}-{i}",
-            dict(enumerate(row, 1)),
-            unit=None if units is None else units[i],
-            wave=wave,
-        )
-        for i, row in enumerate(rows)
-    ]
-
-
-def survey(*groups: list[Response]) -> Responses:
-    return Responses.from_records([r for group in groups for r in group])
 
 
 def kinds(assessment: jw.Assessment) -> list[tuple[str, str, str]]:

@@ -22,17 +22,12 @@ import numpy.typing as npt
 import pytest
 
 import jointworking.examples
+from builders import ALLIANCE, COUNTY, DISTRICT, HOUSING, TRUST, VOLUNTARY
 from jointworking import Estimate, Rung, Verdict, check_label, classify, path
 from jointworking.assessment import ValueInputs
 from jointworking.examples import Example, load_example
 from jointworking.responses import Responses
 
-DISTRICT = "Northfield District Council"
-COUNTY = "Westshire County Council"
-TRUST = "Westshire Community Health NHS Trust"
-HOUSING = "Northfield Homes Housing Association"
-VOLUNTARY = "Northfield Voluntary Action"
-ALLIANCE = "Northfield Health and Housing Alliance"
 ORGANISATIONS = {DISTRICT, COUNTY, TRUST, HOUSING, VOLUNTARY}
 INTERNAL = "internal"
 EARLY, LATEST = "2025-Q3", "2026-Q1"

@@ -19,13 +19,12 @@ from matplotlib.figure import Figure
 from matplotlib.markers import MarkerStyle
 from matplotlib.patches import Rectangle
 
+from builders import ALLIANCE, COUNTY, DISTRICT, HOUSING, VOLUNTARY, records, survey
 from jointworking import (
     MORLEY_2016,
     ArgumentError,
     Assessment,
     Estimate,
-    Response,
-    Responses,
     Rung,
     SimulatedAddedValue,
     added_value,
@@ -35,13 +34,6 @@ from jointworking import (
     simulate_added_value,
 )
 from jointworking.plot import _drawable, _label
-
-DISTRICT = "Northfield District Council"
-COUNTY = "Westshire County Council"
-TRUST = "Westshire Community Health NHS Trust"
-HOUSING = "Northfield Homes Housing Association"
-VOLUNTARY = "Northfield Voluntary Action"
-ALLIANCE = "Northfield Health and Housing Alliance"
 
 HOSTILE = "<script>alert(1)</script> $x^2$"
 RTL = "مجلس مدينة الشمال"
@@ -53,24 +45,6 @@ ARRANGEMENT = "$\\frac{1}{0}$ <b>Alliance</b> --> <!--"
 TOP = [4, 4, 3, 3, 3, 4, 3, 3, 3, 3]  # partnership
 COLLAB = [3, 3, 2, 2, 2, 3, 2, 2, 2, 2]  # collaboration; partnership questions not met
 LOW = [1] * 10  # transaction
-
-
-def records(
-    organisation: str,
-    about: str,
-    rows: Sequence[Sequence[float | None]],
-    *,
-    wave: str | None = None,
-) -> list[Response]:
-    """One Response per row, with ids unique within the group."""
-    return [
-        Response(organisation, about, f"r{i}", dict(enumerate(row, 1)), wave=wave)
-        for i, row in enumerate(rows)
-    ]
-
-
-def survey(*groups: list[Response]) -> Responses:
-    return Responses.from_records([r for group in groups for r in group])
 
 
 @pytest.fixture(scope="module")

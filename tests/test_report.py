@@ -5,7 +5,6 @@ import math
 import re
 import sys
 import types
-from collections.abc import Sequence
 from html.parser import HTMLParser
 from typing import Any
 
@@ -15,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import jointworking as jw
+from builders import ALLIANCE, records, survey
 from jointworking import (
     Assessment,
     Estimate,
@@ -39,7 +39,6 @@ SECTIONS = [
 ]
 NVA = "Northfield Voluntary Action"
 COUNTY_PAIR = ("Northfield District Council", "Westshire County Council")
-ALLIANCE = "Northfield Health and Housing Alliance"
 
 TOP = [4] * 10
 COLLAB = [3, 3, 2, 2, 2, 3, 2, 2, 2, 2]
@@ -60,32 +59,6 @@ HOSTILE = [
 
 
 # --- helpers ---------------------------------------------------------------------------
-
-
-def records(
-    organisation: str,
-    about: str,
-    rows: Sequence[Sequence[float | None]],
-    *,
-    wave: str | None = None,
-    units: Sequence[str | None] | None = None,
-) -> list[Response]:
-    """One Response per row, with ids unique within the group."""
-    return [
-        Response(
-            organisation,
-            about,
-            f"{organisation}-{about}-{i}",
-            dict(enumerate(row, 1)),
-            unit=None if units is None else units[i],
-            wave=wave,
-        )
-        for i, row in enumerate(rows)
-    ]
-
-
-def survey(*groups: list[Response]) -> Responses:
-    return Responses.from_records([r for group in groups for r in group])
 
 
 def example_assessment() -> tuple[jw.Example, Assessment]:
