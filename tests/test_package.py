@@ -8,6 +8,7 @@ import attrs
 import pytest
 
 import jointworking as jw
+from jointworking import assessment, io
 
 
 class TestPublicSurface:
@@ -34,13 +35,20 @@ class TestPublicSurface:
             placement.rung = jw.Rung.TRANSACTION  # type: ignore[misc]
 
     def test_import_is_light(self) -> None:
-        """Importing the package loads no optional dependency."""
+        """Importing the package loads no optional dependency and no survey machinery."""
         code = (
             "import sys, jointworking;"
-            "heavy = {'hypothesis', 'pandas', 'matplotlib', 'scipy', 'tomllib'} & set(sys.modules);"
+            "heavy = {'hypothesis', 'pandas', 'matplotlib', 'scipy', 'tomllib',"
+            " 'jointworking.io', 'jointworking.assessment'} & set(sys.modules);"
             "print(sorted(heavy))"
         )
         result = subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, check=True
         )
         assert result.stdout.strip() == "[]"
+
+    def test_lazy_names_resolve(self) -> None:
+        """Names loaded on first use are the objects of their modules."""
+        assert jw.assess is assessment.assess
+        assert jw.read_responses is io.read_responses
+        assert set(jw.__all__) <= set(dir(jw))

@@ -16,24 +16,15 @@ Verdict.SIGNIFICANT
 
 from __future__ import annotations
 
-from jointworking import agreement
-from jointworking.assessment import (
-    SCHEMA_VERSION,
-    Assessment,
-    Finding,
-    GroupView,
-    Progress,
-    RelationshipView,
-    ValueInputs,
-    assess,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from jointworking.errors import (
     ArgumentError,
     InstrumentError,
     JointWorkingError,
     ResponseFileError,
 )
-from jointworking.examples import Example, load_example
 from jointworking.instrument import (
     DEFAULT_SCALE,
     MORLEY_2016,
@@ -43,9 +34,7 @@ from jointworking.instrument import (
     ScalePoint,
     load_instrument,
 )
-from jointworking.io import read_responses, write_responses
 from jointworking.ladder import LabelCheck, Placement, check_label, classify, path
-from jointworking.responses import Response, Responses
 from jointworking.rung import Rung
 from jointworking.value import (
     DEFAULT_THRESHOLD,
@@ -57,6 +46,59 @@ from jointworking.value import (
     added_value,
     simulate_added_value,
 )
+
+if TYPE_CHECKING:
+    from jointworking import agreement
+    from jointworking.assessment import (
+        SCHEMA_VERSION,
+        Assessment,
+        Finding,
+        GroupView,
+        Progress,
+        RelationshipView,
+        ValueInputs,
+        assess,
+    )
+    from jointworking.examples import Example, load_example
+    from jointworking.io import read_responses, write_responses
+    from jointworking.responses import Response, Responses
+
+# Survey handling is imported on first use, so that ``import jointworking`` stays as quick
+# as importing numpy and attrs: the core model is imported above, the rest on demand.
+_LAZY: dict[str, str] = {
+    "agreement": "",
+    "SCHEMA_VERSION": "assessment",
+    "Assessment": "assessment",
+    "Finding": "assessment",
+    "GroupView": "assessment",
+    "Progress": "assessment",
+    "RelationshipView": "assessment",
+    "ValueInputs": "assessment",
+    "assess": "assessment",
+    "Example": "examples",
+    "load_example": "examples",
+    "read_responses": "io",
+    "write_responses": "io",
+    "Response": "responses",
+    "Responses": "responses",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'jointworking' has no attribute {name!r}")
+    if module:
+        value = getattr(importlib.import_module(f"jointworking.{module}"), name)
+    else:
+        value = importlib.import_module(f"jointworking.{name}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
 
 __version__ = "0.1.0.dev0"
 
