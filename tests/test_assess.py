@@ -185,12 +185,27 @@ class TestFindings:
         assert finding.subject == "A and B"
         assert finding.questions == (3, 4, 5, 7, 8, 9, 10)
         assert "called a partnership" in finding.message
-        assert "places it at collaboration, 1 rung(s) lower" in finding.message
+        assert "places it at collaboration, 1 rung lower." in finding.message
 
     def test_overstated_label_critical(self) -> None:
         """A claim two rungs above the evidence is critical."""
         assessment = assess(pair_survey(None, LOW, LOW, None), claims={("A", "B"): P})
         assert ("overstated_label", "critical", "A and B") in kinds(assessment)
+
+    def test_overstated_because_capped(self) -> None:
+        """When an internal rung caps the relationship, the finding says so (R7)."""
+        assessment = assess(pair_survey(LOW, TOP, TOP, TOP), claims={("A", "B"): P})
+        (finding,) = [f for f in assessment.findings if f.kind == "overstated_label"]
+        assert "2 rungs lower (the members' views are higher, but A is at transaction" in (
+            finding.message
+        )
+
+    def test_withheld_gaps_not_named(self) -> None:
+        """A perception-gap finding names no questions when a member's group is small."""
+        responses = survey(records("A", "B", [TOP] * 2), records("B", "A", [COLLAB] * 3))
+        (finding,) = [f for f in assess(responses).findings if f.kind == "perception_gap"]
+        assert finding.questions == ()
+        assert "gaps" not in finding.message
 
     def test_consistent_label(self) -> None:
         """A claim the evidence bears out is no finding."""
@@ -235,6 +250,7 @@ class TestFindings:
         """Disagreement on the questions that decide the placement is a warning."""
         rows = [[0, *LOW[1:]], [4, *LOW[1:]], [4, *LOW[1:]]]
         (finding,) = assess(survey(records("A", "internal", rows))).findings
+        assert finding.message.startswith("Respondents for A (internal) disagree on question 1,")
         assert (finding.kind, finding.severity, finding.questions) == (
             "low_agreement",
             "warning",
@@ -359,6 +375,9 @@ class TestToDict:
         assert group["questions"] is None
         assert group["placement"]["rung"] == "partnership"
         assert group["placement"]["index"] is None
+        assert group["placement"]["met"] is None
+        assert group["units"] is None
+        assert group["placement"]["blocking"] == []
         relationship = shared["relationships"][0]
         assert relationship["gaps"] is None
         assert relationship["views"]["A"]["index"] is None

@@ -270,7 +270,7 @@ class TestMarkdownSections:
         """The summary counts organisations, respondents, groups and relationships."""
         summary = md_sections(example_md)["Summary"]
         assert "Organisations: 5" in summary
-        assert "Respondents: 182" in summary
+        assert "Responses: 182" in summary
         assert "Groups: 16" in summary
         assert "Relationships: 3 (4 counting each wave separately)" in summary
         assert "Latest wave: 2026\\-Q1" in summary

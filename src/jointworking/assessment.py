@@ -911,7 +911,8 @@ def _group_findings(
                     "too_few_respondents",
                     "warning",
                     g.subject,
-                    f"Only {g.respondents} respondent(s) answered for {g.subject}, fewer than"
+                    f"Only {_count(g.respondents, 'respondent')} answered for {g.subject},"
+                    " fewer than"
                     f" the minimum of {size}: the placement rests on very few people, and"
                     " shared results withhold its per-question figures.",
                     (g.organisation,),
@@ -925,9 +926,10 @@ def _group_findings(
                     "low_agreement",
                     "warning",
                     g.subject,
-                    f"Respondents from {g.organisation} disagree (r_wg below {agreement:.2f})"
-                    f" on question(s) {_numbers(g.uncertain)}, which decide the placement"
-                    f" ({g.placement.rung}): the placement is uncertain.",
+                    f"Respondents for {g.subject} disagree on {_questions(g.uncertain)},"
+                    f" which decide its placement ({g.placement.rung}): their within-group"
+                    f" agreement (r_wg) is below {agreement:.2f}, so the placement is"
+                    " uncertain.",
                     (g.organisation,),
                     g.uncertain,
                     g.wave,
@@ -940,9 +942,9 @@ def _group_findings(
                     "low_agreement",
                     "info",
                     g.subject,
-                    f"Respondents from {g.organisation} agree little overall"
-                    f" (r_wg(J) = {g.rwg_j:.2f}), though not on the questions that decide"
-                    " the placement.",
+                    f"Respondents for {g.subject} agree little overall (within-group"
+                    f" agreement r_wg(J) = {g.rwg_j:.2f}), though not on the questions that"
+                    " decide the placement.",
                     (g.organisation,),
                     low,
                     g.wave,
@@ -968,6 +970,28 @@ def _numbers(numbers: Iterable[int]) -> str:
     return ", ".join(str(n) for n in numbers)
 
 
+def _questions(numbers: Sequence[int]) -> str:
+    word = "question" if len(numbers) == 1 else "questions"
+    return f"{word} {_numbers(numbers)}"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _capped(view: RelationshipView) -> str:
+    """Explain an effective rung below every member's view: an internal rung caps it."""
+    lowest_view = min(p.rung for p in view.views.values())
+    if view.effective_rung >= lowest_view:
+        return ""
+    capping = [m for m, r in view.internal.items() if r == view.effective_rung]
+    return (
+        f" (the members' views are higher, but {_names(capping)} is at"
+        f" {view.effective_rung} internally, and an organisation is no better a partner than"
+        " it is inside)"
+    )
+
+
 def _relationship_findings(
     views: Sequence[RelationshipView],
     keys: Sequence[tuple[_PairKey, str]],
@@ -987,14 +1011,24 @@ def _relationship_findings(
                     subject,
                     f"{_names(view.silent)} gave no view of {_joint(view)}: the relationship is"
                     " seen from one side only until every member answers and the results"
-                    " are shared.",
+                    " are shared."
+                    + (
+                        ""
+                        if view.kind == "arrangement"
+                        else f" (If {_names(view.silent)} is a multi-party arrangement rather"
+                        " than an organisation, declare it with its members.)"
+                    ),
                     view.silent,
                     wave=wave,
                 )
             )
         rungs = {p.rung for p in view.views.values()}
+        # Gaps computed from a withheld (small) group's answers are not named in findings,
+        # which are shared outputs.
         wide = tuple(
-            n for n, gap in zip(numbers, view.gaps, strict=True) if gap >= PERCEPTION_GAP_POINTS
+            n
+            for n, gap in zip(numbers, view.gaps, strict=True)
+            if gap >= PERCEPTION_GAP_POINTS and not view.withheld
         )
         if len(rungs) > 1 or wide:
             placed = "; ".join(f"{m}: {p.rung}" for m, p in view.views.items())
@@ -1004,7 +1038,7 @@ def _relationship_findings(
                     "warning" if len(rungs) > 1 else "info",
                     subject,
                     f"Members see {_joint(view)} differently ({placed})"
-                    + (f"; gaps of a point or more on question(s) {_numbers(wide)}" if wide else "")
+                    + (f"; gaps of a point or more on {_questions(wide)}" if wide else "")
                     + ".",
                     tuple(view.views),
                     wide,
@@ -1040,9 +1074,9 @@ def _relationship_findings(
                     "critical" if gap >= 2 else "warning",
                     subject,
                     f"{_sentence(_joint(view))} is called a {view.claimed}, but the evidence"
-                    f" places it at {effective}, {gap} rung(s) lower. A label the reality of"
-                    " performance and behaviours does not bear out undermines credibility and"
-                    " confidence.",
+                    f" places it at {effective}, {_count(gap, 'rung')} lower"
+                    f"{_capped(view)}. A label the reality of performance and behaviours does"
+                    " not bear out undermines credibility and confidence.",
                     members,
                     tuple(holding),
                     wave,
@@ -1127,9 +1161,11 @@ def _placement_dict(placement: Placement, *, withheld: bool) -> dict[str, Any]:
         "index": None if withheld else _number(placement.index),
         "next": None if placement.next is None else placement.next.label,
         "blocking": list(placement.blocking),
-        "missing": list(placement.missing),
-        "met": list(placement.met),
-        "ahead": list(placement.ahead),
+        # A withheld group keeps its rung and what blocks the next one; which questions
+        # each person answered or met is not shared.
+        "missing": None if withheld else list(placement.missing),
+        "met": None if withheld else list(placement.met),
+        "ahead": None if withheld else list(placement.ahead),
     }
 
 
@@ -1145,7 +1181,7 @@ def _to_dict(assessment: Assessment, *, shared: bool) -> dict[str, Any]:
             "about": g.about,
             "wave": g.wave,
             "respondents": g.respondents,
-            "units": list(g.units),
+            "units": None if hide else list(g.units),
             "withheld": hide,
             "placement": _placement_dict(g.placement, withheld=hide),
             "uncertain": list(g.uncertain),

@@ -297,7 +297,7 @@ def _summary(ctx: _Context, description: str | None) -> _Section:
             (
                 (f"Organisations: {c.organisations}",),
                 (
-                    f"Respondents: {c.responses} responses (a person answering about several"
+                    f"Responses: {c.responses} (a person answering about several"
                     " subjects, or in several waves, counts once for each)",
                 ),
                 (
@@ -597,7 +597,8 @@ def _findings(ctx: _Context) -> _Section:
     blocks: list[_Block] = [
         _Para(
             (
-                f"{len(a.findings)} finding(s) on each group's and relationship's latest wave,"
+                f"{len(a.findings)} {'finding' if len(a.findings) == 1 else 'findings'} on each"
+                " group's and relationship's latest wave,"
                 " most severe first, each with what to do next.",
             )
         )
@@ -923,7 +924,9 @@ h1 { font-size: 1.8rem; margin: 1.5rem 0 0.5rem; }
 h2 { font-size: 1.35rem; margin: 2.2rem 0 0.6rem; padding-bottom: 0.2rem;
   border-bottom: 2px solid #d0d7de; }
 h3 { font-size: 1.1rem; margin: 1.6rem 0 0.4rem; }
-h1, h2, h3, p, li, th, td, figcaption { overflow-wrap: anywhere; }
+h1, h2, h3, p, li, figcaption { overflow-wrap: anywhere; }
+th, td { overflow-wrap: break-word; }
+th, td.num { white-space: nowrap; }
 nav ul { display: flex; flex-wrap: wrap; gap: 0.2rem 1.2rem; list-style: none;
   padding: 0; margin: 0.5rem 0 1rem; }
 nav a, a { color: #0969da; }
