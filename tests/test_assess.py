@@ -304,6 +304,21 @@ class TestFindings:
         order = [f.severity for f in assessment.findings]
         assert order == sorted(order, key=["critical", "warning", "info"].index)
 
+    @pytest.mark.parametrize(
+        ("waves", "warned"),
+        [(("2025-Q3", "2026-Q1"), False), (("October 2025", "March 2026"), True)],
+    )
+    def test_wave_order(self, waves: tuple[str, str], warned: bool) -> None:
+        """Waves not named year first get a warning that text order may not be time order."""
+        responses = survey(
+            records("A", "internal", [TOP] * 3, wave=waves[0]),
+            records("A", "internal", [TOP] * 3, wave=waves[1]),
+        )
+        found = [f for f in assess(responses).findings if f.kind == "wave_order"]
+        assert bool(found) is warned
+        if warned:
+            assert "('March 2026' before 'October 2025')" in found[0].message
+
     def test_findings_on_latest_wave_only(self) -> None:
         """An earlier wave's problems do not reappear as findings."""
         responses = survey(

@@ -680,10 +680,16 @@ class TestValidation:
         with pytest.raises(ArgumentError, match=r"about: row 1: 'A' is about itself"):
             Responses.from_records([Response("A", " A", "r1", {})])
 
-    def test_names_case_sensitive(self) -> None:
-        """'A' about 'a' is allowed: names are case-sensitive, so these are two organisations."""
-        responses = _arrays(organisation=["A", "a"], about=["a", "A"])
-        assert responses.about.tolist() == ["a", "A"]
+    @pytest.mark.parametrize(
+        ("organisation", "about"),
+        [(["A", "a"], ["a", "A"]), (["Ashford Council", "Ashford  council"], "internal")],
+    )
+    def test_names_differing_only_in_case_or_spacing(
+        self, organisation: list[str], about: str | list[str]
+    ) -> None:
+        """Names that differ only in case or spacing are refused as a likely typing slip."""
+        with pytest.raises(ArgumentError, match="differ only in case or spacing"):
+            _arrays(organisation=organisation, about=about)
 
     def test_duplicate_respondent(self) -> None:
         """One respondent twice in one organisation, about and wave names both rows."""

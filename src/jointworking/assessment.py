@@ -18,6 +18,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any, Final, Literal, TypeAlias, TypeVar
@@ -79,6 +80,7 @@ FindingKind: TypeAlias = Literal[
     "rung_jump",
     "insufficient_added_value",
     "unit_divergence",
+    "wave_order",
 ]
 """The kinds of :class:`Finding`."""
 
@@ -783,6 +785,7 @@ def assess(
     findings = _group_findings(groups, size, agreement, numbers) + _relationship_findings(
         relationships, list(relationship_index), groups, group_index, numbers
     )
+    findings += _wave_findings(groups)
     findings.sort(key=lambda f: (_SEVERITY_ORDER[f.severity], f.kind, f.subject))
     return Assessment(
         instrument=inst,
@@ -964,6 +967,29 @@ def _group_findings(
                 )
             )
     return findings
+
+
+_YEAR_FIRST: Final = re.compile(r"\d{4}")
+
+
+def _wave_findings(groups: Sequence[GroupView]) -> list[Finding]:
+    """Warn when waves, ordered as text, may not be in time order."""
+    waves = sorted({g.wave for g in groups})
+    if len(waves) < 2 or all(_YEAR_FIRST.match(w) for w in waves):
+        return []
+    order = " before ".join(repr(w) for w in waves)
+    return [
+        Finding(
+            "wave_order",
+            "warning",
+            "waves",
+            f"Waves are put in order as text ({order}), so the latest wave and the progress"
+            " between waves are only right if that is their order in time. Name waves year"
+            " first (e.g. 2025-10, 2026-03) so that text order is time order.",
+            (),
+            wave=waves[-1],
+        )
+    ]
 
 
 def _numbers(numbers: Iterable[int]) -> str:

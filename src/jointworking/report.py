@@ -66,6 +66,7 @@ _KIND_WORDS: Final = {
     "rung_jump": "Rung jump",
     "insufficient_added_value": "Insufficient added value",
     "unit_divergence": "Units diverge",
+    "wave_order": "Wave order",
 }
 _SEVERITY_WORDS: Final = {"critical": "Critical", "warning": "Warning", "info": "Info"}
 
@@ -588,6 +589,11 @@ def _next_step(ctx: _Context, f: Finding) -> _Text:  # noqa: PLR0911 - one answe
             *_names(f.organisations),
             " what it sees that the others do not, and build on the units where joint"
             " working already works.",
+        )
+    if f.kind == "wave_order":
+        return (
+            "Rename the waves year first (for example 2025-10 and 2026-03) so that their"
+            " text order is their order in time, and assess again.",
         )
     return ("Discuss this finding with the organisations concerned.",)
 

@@ -245,6 +245,7 @@ class Responses:
                 raise ArgumentError(f"{name}: expected {n} labels, one per respondent")
         _check_scores(self.answers, self.instrument)
         _check_self_reference(self.organisation, self.about)
+        _check_similar_names(self.organisation, self.about)
         _check_unique_respondents(self)
 
     def __len__(self) -> int:
@@ -515,6 +516,29 @@ def _check_scores(answers: npt.NDArray[np.float64], instrument: Instrument) -> N
             f"answers: row {row + 1}, question {number}: expected a point of the scale"
             f" ({points}) or missing, got {float(answers[row, col])!r}"
         )
+
+
+def _fold(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def _check_similar_names(organisation: _LabelArray, about: _LabelArray) -> None:
+    """Refuse names that differ only in case or spacing: almost always a typing slip.
+
+    Left alone, "Ashford council" and "Ashford Council" would be two organisations, and a
+    report would quietly count a fifth organisation that gave too few answers.
+    """
+    names = sorted({*organisation.tolist(), *about.tolist()} - {INTERNAL})
+    seen: dict[str, str] = {}
+    for name in names:
+        other = seen.setdefault(_fold(name), name)
+        if other != name:
+            rows = np.flatnonzero((organisation == name) | (about == name))
+            raise ArgumentError(
+                f"organisation: {other!r} and {name!r} differ only in case or spacing (row"
+                f" {int(rows[0]) + 1} has {name!r}); write each organisation's name the same"
+                " way everywhere"
+            )
 
 
 def _check_self_reference(organisation: _LabelArray, about: _LabelArray) -> None:
