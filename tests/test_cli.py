@@ -76,9 +76,11 @@ class TestDemo:
         assert data["schema_version"] == jw.SCHEMA_VERSION
         assert data["shared"] is True
 
-    def test_no_command_runs_the_demo(self) -> None:
-        """Plain ``python -m jointworking`` gives the demo."""
-        assert _run().stdout == _run("demo").stdout
+    def test_no_command_prints_help(self) -> None:
+        """Plain ``python -m jointworking`` prints help, not a report."""
+        result = _run()
+        assert result.returncode == 0
+        assert result.stdout == _run("--help").stdout
 
     def test_unwritable_output(self, tmp_path: Path) -> None:
         """A file that cannot be written exits 2 with a one-line message, no traceback."""
@@ -140,6 +142,13 @@ class TestAssess:
         error = _one_line_error(_run("assess", str(survey), "--claims", str(claims)))
         assert "claims.csv: line 2, column 'rung'" in error
 
+    def test_claim_about_unknown_relationship(self, survey: Path, tmp_path: Path) -> None:
+        """A claim nobody gave a view of names the claims file."""
+        claims = tmp_path / "claims.csv"
+        claims.write_text("organisation,partner,rung\nAlpha Council,Zeta,partnership\n")
+        error = _one_line_error(_run("assess", str(survey), "--claims", str(claims)))
+        assert f"{claims}: claims: nobody gave a view of 'Alpha Council and Zeta'" in error
+
     def test_csv_needs_output(self, survey: Path) -> None:
         """--format csv without -o is refused plainly."""
         error = _one_line_error(_run("assess", str(survey), "--format", "csv"))
@@ -178,6 +187,18 @@ class TestValue:
         assert "P(significant)" in first.stdout
         assert first.stdout == second.stdout
 
+    def test_seed_always_printed(self) -> None:
+        """A simulation without --seed picks one and prints it, so it can be rerun."""
+        result = _run("value", "--individual", "3:4:5", "--joint", "6")
+        assert "seed None" not in result.stdout
+        assert ", seed " in result.stdout
+
+    def test_json_from_suffix(self, tmp_path: Path) -> None:
+        """-o NAME.json writes JSON without --format."""
+        out = tmp_path / "value.json"
+        _run("value", "--individual", "600", "400", "--joint", "1200", "-o", str(out))
+        assert json.loads(out.read_text(encoding="utf-8"))["verdict"] == "significant"
+
     def test_json(self) -> None:
         """--format json gives the figures as data."""
         result = _run("value", "--individual", "600", "400", "--joint", "1050", "--format", "json")
@@ -193,6 +214,8 @@ class TestValue:
             (("--individual", "1", "--joint", "3:2:1"), "low: expected low <= mode"),
             (("--individual", "0", "--joint", "1"), "individual: expected values whose sum"),
             (("--individual", "1", "--joint", "2", "--confidence", "1"), "confidence"),
+            (("--individual", "1", "--joint", "2", "--threshold", "10"), "(0.10 for 10%)"),
+            (("--individual", "5:4:3", "--joint", "2"), "--individual 1 5:4:3: low: expected"),
         ],
     )
     def test_bad_values(self, args: tuple[str, ...], message: str) -> None:

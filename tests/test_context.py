@@ -65,6 +65,7 @@ class TestReadRungs:
             ),
             ("organisation,partner,rung\nA,B\n", r"line 2: expected 3 fields"),
             ("", r"the file is empty"),
+            ("organisation,partner,rung,notes\nA,B,partnership,x\n", r"line 1, column 'notes'"),
         ],
     )
     def test_errors(self, tmp_path: Path, text: str, message: str) -> None:

@@ -54,6 +54,7 @@ def _rows(
                     line=1,
                 )
         keys = [h.strip().casefold() for h in header]
+        _check_columns(name, keys, header, required)
         start = reader.line_num + 1
         for row in reader:
             line, start = start, reader.line_num + 1
@@ -66,6 +67,19 @@ def _rows(
             yield line, {k: v.strip() for k, v in zip(keys, row, strict=True)}, written
     except csv.Error as error:
         raise ResponseFileError(name, f"not valid CSV: {error}", line=reader.line_num) from None
+
+
+def _check_columns(
+    name: str, keys: list[str], header: list[str], required: tuple[str, ...]
+) -> None:
+    for key, as_written in zip(keys, header, strict=True):
+        if key not in required:
+            raise ResponseFileError(
+                name,
+                f"unknown column; expected columns {', '.join(required)}",
+                line=1,
+                column=as_written,
+            )
 
 
 def read_arrangements(path: str | os.PathLike[str]) -> dict[str, list[str]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import secrets
 import sys
 import time
 from collections.abc import Sequence
@@ -156,16 +157,19 @@ def _cmd_assess(args: argparse.Namespace) -> None:
     started = time.perf_counter()
     if large:
         _progress(f"reading {path} ({path.stat().st_size / 1e6:.0f} MB)...")
-    responses = read_responses(path, instrument)
+    responses = read_responses(path, instrument, format=args.input_format)
     if large:
         _progress(f"read {len(responses):,} respondents; assessing...")
-    assessment = assess(
-        responses,
-        claims=claims,
-        targets=targets,
-        arrangements=arrangements or None,
-        min_group_size=args.min_group_size,
-    )
+    try:
+        assessment = assess(
+            responses,
+            claims=claims,
+            targets=targets,
+            arrangements=arrangements or None,
+            min_group_size=args.min_group_size,
+        )
+    except ArgumentError as error:
+        raise ArgumentError(f"{_source_of(error, args)}: {error}") from None
     if large:
         _progress(f"assessed in {time.perf_counter() - started:.1f} s")
     _render(
@@ -175,6 +179,16 @@ def _cmd_assess(args: argparse.Namespace) -> None:
         title=args.title or f"Joint working self-assessment: {path.name}",
         description=None,
     )
+
+
+def _source_of(error: ArgumentError, args: argparse.Namespace) -> str:
+    """Name the file an assessment error comes from: claims, targets, arrangements or survey."""
+    for option in ("claims", "targets", "arrangements"):
+        if str(error).startswith(option) and getattr(args, option) is not None:
+            return str(getattr(args, option))
+    if str(error).startswith("min_group_size"):
+        return "--min-group-size"
+    return str(args.file)
 
 
 def _estimate(text: str, distribution: str, argument: str) -> float | Estimate:
@@ -190,9 +204,12 @@ def _estimate(text: str, distribution: str, argument: str) -> float | Estimate:
     if len(numbers) != 3:
         raise ArgumentError(f"{argument}: expected a number or LOW:MODE:HIGH, got {text!r}")
     low, mode, high = numbers
-    if distribution == "pert":
-        return Estimate.pert(low, mode, high)
-    return Estimate.triangular(low, mode, high)
+    try:
+        if distribution == "pert":
+            return Estimate.pert(low, mode, high)
+        return Estimate.triangular(low, mode, high)
+    except ArgumentError as error:
+        raise ArgumentError(f"{argument} {text}: {error}") from None
 
 
 def _value_text(result: AddedValue | SimulatedAddedValue) -> str:
@@ -217,14 +234,18 @@ def _value_text(result: AddedValue | SimulatedAddedValue) -> str:
             f"P(any increase): {result.p_positive:.1%}",
             f"uplift 5th/50th/95th percentiles: {result.uplift.p5:.1%} /"
             f" {result.uplift.p50:.1%} / {result.uplift.p95:.1%}",
-            f"surplus 5th/50th/95th percentiles: {result.surplus.p5:g} /"
-            f" {result.surplus.p50:g} / {result.surplus.p95:g}",
+            f"surplus 5th/50th/95th percentiles: {result.surplus.p5:.4g} /"
+            f" {result.surplus.p50:.4g} / {result.surplus.p95:.4g}",
             "",
         ]
     )
 
 
 def _cmd_value(args: argparse.Namespace) -> None:
+    if not 0 <= args.threshold <= 1:
+        raise ArgumentError(
+            f"--threshold: expected a fraction from 0 to 1 (0.10 for 10%), got {args.threshold}"
+        )
     if not 0 < args.confidence < 1:
         raise ArgumentError(
             f"--confidence: expected a probability strictly between 0 and 1, got {args.confidence}"
@@ -237,6 +258,9 @@ def _cmd_value(args: argparse.Namespace) -> None:
     cost = _estimate(args.cost, args.distribution, "--cost")
     result: AddedValue | SimulatedAddedValue
     if any(isinstance(v, Estimate) for v in (*individual, joint, cost)):
+        if args.seed is None:
+            # Always seeded, so that the printed result can be reproduced with --seed.
+            args.seed = secrets.randbelow(2**31)
         result = simulate_added_value(
             individual,
             joint,
@@ -255,7 +279,11 @@ def _cmd_value(args: argparse.Namespace) -> None:
             threshold=args.threshold,
             optimism_bias=args.optimism_bias,
         )
-    if args.format == "json":
+    fmt = args.format
+    if fmt is None:
+        suffix = "" if args.output is None else args.output.suffix.lower()
+        fmt = "json" if suffix == ".json" else "text"
+    if fmt == "json":
         from jointworking.assessment import _value_dict  # noqa: PLC0415
 
         _write(json.dumps(_value_dict(result), indent=2) + "\n", args.output)
@@ -315,6 +343,11 @@ def _parser() -> argparse.ArgumentParser:
         help="withhold figures of smaller groups (default 3)",
     )
     assess.add_argument("--instrument", type=Path, help="a custom instrument (TOML or JSON)")
+    assess.add_argument(
+        "--input-format",
+        choices=["csv", "json"],
+        help="the survey's format (default: from its suffix or content)",
+    )
     assess.add_argument("--title", help="the report's title")
     assess.set_defaults(run=_cmd_assess)
 
@@ -345,18 +378,40 @@ def _parser() -> argparse.ArgumentParser:
         default=DEFAULT_THRESHOLD,
         help=f"uplift counted as significant (default {DEFAULT_THRESHOLD})",
     )
-    value.add_argument("--optimism-bias", type=float, default=0.0, metavar="B")
+    value.add_argument(
+        "--optimism-bias",
+        type=float,
+        default=0.0,
+        metavar="B",
+        help="fraction by which to reduce the joint value (default 0)",
+    )
     value.add_argument(
         "--distribution",
         choices=["triangular", "pert"],
         default="triangular",
         help="for LOW:MODE:HIGH estimates (default triangular)",
     )
-    value.add_argument("--confidence", type=float, default=0.80)
-    value.add_argument("--draws", type=int, default=100_000, metavar="N")
-    value.add_argument("--seed", type=int, metavar="N")
-    value.add_argument("--format", choices=["text", "json"], default="text")
-    value.add_argument("-o", "--output", type=Path)
+    value.add_argument(
+        "--confidence",
+        type=float,
+        default=0.80,
+        help="how sure a verdict under uncertainty must be (default 0.80)",
+    )
+    value.add_argument(
+        "--draws", type=int, default=100_000, metavar="N", help="Monte Carlo draws (default 100000)"
+    )
+    value.add_argument(
+        "--seed",
+        type=int,
+        metavar="N",
+        help="Monte Carlo seed (default: chosen at random and printed)",
+    )
+    value.add_argument(
+        "--format",
+        choices=["text", "json"],
+        help="output format (default: from the -o suffix, else text)",
+    )
+    value.add_argument("-o", "--output", type=Path, help="write here instead of stdout")
     value.set_defaults(run=_cmd_value)
     return parser
 
@@ -366,7 +421,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        args = parser.parse_args(["demo", *(argv or [])])
+        parser.print_help()
+        return 0
     try:
         args.run(args)
     except JointWorkingError as error:

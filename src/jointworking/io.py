@@ -219,7 +219,8 @@ def _format_of(suffix: str, name: str) -> str | None:
     raise ResponseFileError(
         name,
         f"cannot tell the format from the suffix {suffix!r}{hint}; expected .csv, .txt,"
-        " .tsv or .json, or pass format='csv' or format='json'",
+        " .tsv or .json, or pass format='csv' or format='json' (--input-format on the"
+        " command line)",
     )
 
 
