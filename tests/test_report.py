@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import jointworking as jw
-from builders import ALLIANCE, records, survey
+from builders import ALLIANCE, VOLUNTARY, records, survey
 from jointworking import (
     Assessment,
     Estimate,
@@ -932,3 +932,28 @@ class TestEscaping:
         escaped = display.name_html(text)
         inner = escaped.removeprefix("<bdi>").removesuffix("</bdi>")
         assert not set(inner) & set("<>\"'")
+
+
+class TestNotebookDisplay:
+    def test_every_result_displays_itself(self) -> None:
+        """Placement, value results, groups, relationships and assessments have HTML reprs."""
+        _, assessment = example_assessment()
+        objects: list[Any] = [
+            jw.classify([3] * 10),
+            jw.added_value([1.0, 2.0], 3.5),
+            jw.simulate_added_value([1.0, jw.Estimate.triangular(1, 2, 3)], 4.0, seed=1, draws=500),
+            assessment,
+            assessment.group(VOLUNTARY),
+            assessment.relationship(ALLIANCE),
+        ]
+        for obj in objects:
+            fragment = obj._repr_html_()
+            assert fragment.startswith("<div")
+            assert "<script" not in fragment
+
+    def test_small_group_relationship_withholds(self) -> None:
+        """A relationship's notebook display withholds a small member's figures by default."""
+        responses = survey(records("A", "B", [[4] * 10] * 2), records("B", "A", [[3] * 10] * 3))
+        view = assess(responses).relationship("A", "B")
+        assert view.withheld == ("A",)
+        assert "withheld" in view._repr_html_()
