@@ -391,6 +391,7 @@ class TestToDict:
         assert group["placement"]["rung"] == "partnership"
         assert group["placement"]["index"] is None
         assert group["placement"]["met"] is None
+        assert group["uncertain"] is None
         assert group["units"] is None
         assert group["placement"]["blocking"] == []
         relationship = shared["relationships"][0]

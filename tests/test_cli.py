@@ -239,3 +239,16 @@ class TestMain:
         result = _run("--help")
         assert "examples:" in result.stdout
         assert "jointworking assess survey.csv" in result.stdout
+
+
+class TestCsvWithoutFindings:
+    def test_header_only_findings_file(self, tmp_path: Path) -> None:
+        """A clean survey writes a findings CSV with only its header, and exits 0."""
+        clean = tmp_path / "clean.csv"
+        rows = "".join(f"A,internal,r{i},,,3,3,3,3,3,3,3,3,3,3\n" for i in range(3))
+        clean.write_text(SURVEY.splitlines()[0] + "\n" + rows, encoding="utf-8")
+        out = tmp_path / "out.csv"
+        result = _run("assess", str(clean), "--format", "csv", "-o", str(out))
+        assert result.returncode == 0, result.stderr
+        text = (tmp_path / "out.findings.csv").read_text(encoding="utf-8")
+        assert text == "severity,kind,subject,wave,organisations,questions,message\n"

@@ -80,6 +80,12 @@ class TestWriteCsv:
         with pytest.raises(JointWorkingError, match="no rows"):
             export.write_csv([], io.StringIO())
 
+    def test_header_only(self) -> None:
+        """With a header, no rows gives a file with just the header."""
+        stream = io.StringIO()
+        export.write_csv([], stream, header=export.FINDING_COLUMNS)
+        assert stream.getvalue() == ",".join(export.FINDING_COLUMNS) + "\n"
+
 
 class TestToFrame:
     def test_frame(self) -> None:

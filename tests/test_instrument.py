@@ -106,7 +106,6 @@ class TestScaleParse:
             ("clear", 3.0),
             ("  strong   evidence ", 4.0),
             ("No evidence", 0.0),
-            ("none", 0.0),
             ("little", 1.0),
             ("Some Evidence", 2.0),
         ],
@@ -117,7 +116,19 @@ class TestScaleParse:
 
     @pytest.mark.parametrize(
         "answer",
-        ["", "   ", "don't know", "Don\u2019t know", "DONT KNOW", "dk", "n/a", None, math.nan],
+        [
+            "",
+            "   ",
+            "don't know",
+            "Don\u2019t know",
+            "DONT KNOW",
+            "dk",
+            "n/a",
+            "None",
+            "null",
+            None,
+            math.nan,
+        ],
     )
     def test_missing(self, answer: str | float | None) -> None:
         """Blank and "don't know" (any apostrophe or case) are missing, not zero."""

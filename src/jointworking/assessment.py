@@ -1210,7 +1210,7 @@ def _to_dict(assessment: Assessment, *, shared: bool) -> dict[str, Any]:
             "units": None if hide else list(g.units),
             "withheld": hide,
             "placement": _placement_dict(g.placement, withheld=hide),
-            "uncertain": list(g.uncertain),
+            "uncertain": None if hide else list(g.uncertain),
             "rwg_j": None if hide else _number(g.rwg_j),
             "unit_gap": None if hide else _number(g.unit_gap),
             "questions": None

@@ -103,7 +103,7 @@ def _render(
             raise ArgumentError("--format csv needs -o NAME.csv (it writes two files)")
         findings = output.with_name(f"{output.stem}.findings{output.suffix or '.csv'}")
         export.write_csv(export.group_rows(assessment), output)
-        export.write_csv(export.finding_rows(assessment), findings)
+        export.write_csv(export.finding_rows(assessment), findings, header=export.FINDING_COLUMNS)
         print(f"wrote {output} and {findings}", file=sys.stderr)
         return
     if fmt == "json":

@@ -74,13 +74,25 @@ def group_rows(assessment: Assessment, *, shared: bool = True) -> list[Row]:
             "index": _figure(g.placement.index, hide),
             "next": None if g.placement.next is None else g.placement.next.label,
             "blocking": _numbers(g.placement.blocking),
-            "uncertain": _numbers(g.uncertain),
+            "uncertain": None if hide else _numbers(g.uncertain),
             "rwg_j": _figure(g.rwg_j, hide),
         }
         for number, mean in zip(numbers, g.mean, strict=True):
             row[f"q{number}"] = _figure(mean, hide)
         rows.append(row)
     return rows
+
+
+FINDING_COLUMNS: tuple[str, ...] = (
+    "severity",
+    "kind",
+    "subject",
+    "wave",
+    "organisations",
+    "questions",
+    "message",
+)
+"""The columns of :func:`finding_rows`, for writing a findings file that has none."""
 
 
 def finding_rows(assessment: Assessment) -> list[Row]:
@@ -116,7 +128,12 @@ def _cell(value: str | int | float | bool | None) -> str:
     return neutralise(value)
 
 
-def write_csv(rows: Sequence[Row], target: str | os.PathLike[str] | TextIO) -> None:
+def write_csv(
+    rows: Sequence[Row],
+    target: str | os.PathLike[str] | TextIO,
+    *,
+    header: Sequence[str] | None = None,
+) -> None:
     """Write rows as CSV, neutralising text that a spreadsheet would run as a formula.
 
     A text cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets
@@ -127,9 +144,10 @@ def write_csv(rows: Sequence[Row], target: str | os.PathLike[str] | TextIO) -> N
     JointWorkingError
         If the file cannot be written, naming it.
     """
-    if not rows:
-        raise JointWorkingError("write_csv: no rows to write")
-    header = list(rows[0])
+    if header is None:
+        if not rows:
+            raise JointWorkingError("write_csv: no rows to write, and no header given")
+        header = list(rows[0])
 
     def write(stream: TextIO) -> None:
         writer = csv.writer(stream, lineterminator="\n")

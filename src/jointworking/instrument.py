@@ -160,6 +160,9 @@ _DEFAULT_MISSING: Final = (
     "n/a",
     "na",
     "not applicable",
+    # Python and pandas exports write a missing value as None: never read it as "no".
+    "none",
+    "null",
 )
 
 
@@ -314,7 +317,7 @@ def _as_number(token: str) -> float | None:
 
 DEFAULT_SCALE: Final = Scale(
     (
-        ScalePoint(0, "No evidence", ("no", "none")),
+        ScalePoint(0, "No evidence", ("no",)),
         ScalePoint(1, "Little evidence", ("little",)),
         ScalePoint(2, "Some evidence", ("some",)),
         ScalePoint(3, "Clear evidence", ("clear",)),
