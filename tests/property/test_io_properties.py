@@ -193,8 +193,8 @@ def test_reordering_csv_rows_gives_the_same_responses(original: Responses, rando
 _MISSING = st.sampled_from(
     ["", " ", "Don't know", "DON\u2019T KNOW", "dont know", " dk ", "n/a", "Not sure", "unknown"]
 )
-_SCORES = st.sampled_from(["0", "1", "2", "3", "4", "No evidence", "none", "Strong evidence"])
-_VALUES = {"0": 0, "1": 1, "2": 2, "3": 3, "4": 4, "No evidence": 0, "none": 0}
+_SCORES = st.sampled_from(["0", "1", "2", "3", "4", "No evidence", "no", "Strong evidence"])
+_VALUES = {"0": 0, "1": 1, "2": 2, "3": 3, "4": 4, "No evidence": 0, "no": 0}
 _VALUES["Strong evidence"] = 4
 
 
