@@ -76,12 +76,39 @@ class TestGroups:
         assert assessment.group(" A ", "INTERNAL").placement.rung is C
 
     def test_unit_gap(self) -> None:
-        """The spread of units' mean index is reported (R8)."""
-        rows = [TOP, TOP, LOW, LOW]
-        units = ["Housing", "Housing", "Highways", "Highways"]
+        """The spread of units' index is reported (R8); TOP scores 100, LOW 25."""
+        rows = [TOP] * 3 + [LOW] * 3
+        units = ["Housing"] * 3 + ["Highways"] * 3
         group = assess(survey(records("A", "internal", rows, units=units))).group("A")
         assert group.units == ("Highways", "Housing")
         assert group.unit_gap == pytest.approx(100.0 - 25.0)
+
+    def test_unit_gap_leaves_out_small_units(self) -> None:
+        """A unit with fewer than min_group_size respondents does not enter the gap.
+
+        Otherwise a unit of one would put one person's answers into a shared figure.
+        """
+        rows = [TOP] * 3 + [LOW] * 3 + [[0] * 10]
+        units = ["Housing"] * 3 + ["Highways"] * 3 + ["Parks"]
+        group = assess(survey(records("A", "internal", rows, units=units))).group("A")
+        assert group.units == ("Highways", "Housing", "Parks")
+        assert group.unit_gap == pytest.approx(75.0)  # Parks (index 0) is left out
+        everyone = assess(
+            survey(records("A", "internal", rows, units=units)), min_group_size=1
+        ).group("A")
+        assert everyone.unit_gap == pytest.approx(100.0)
+
+    def test_unit_index_is_placed_from_unit_means(self) -> None:
+        """A unit's index is its per-question means placed like a group's, not a mean of
+        people's indices: a person who answered one question counts for that question."""
+        rows: list[list[float | None]] = [[4] * 10, [4] * 10, [0, *[None] * 9]]
+        rows += [[2] * 10] * 3
+        units = ["Housing"] * 3 + ["Highways"] * 3
+        group = assess(survey(records("A", "internal", rows, units=units))).group("A")
+        # Housing: question 1 mean 8/3, questions 2-10 mean 4 -> index
+        # 100 * (8/3 + 9 * 4) / 10 / 4; Highways: index 50.
+        housing = 100 * (8 / 3 + 36) / 40
+        assert group.unit_gap == pytest.approx(housing - 50.0)
 
     def test_unknown_group(self) -> None:
         """Asking for a group nobody answered for is an error listing the groups."""

@@ -300,6 +300,29 @@ class TestAddedValue:
         ):
             added_value(individual, 200.0)
 
+    @pytest.mark.parametrize(
+        ("individual", "joint", "cost", "outcome"),
+        [
+            # S = 1e308-0-0.5 = 1e308 (the 0.5 is lost to rounding); u = 1e308/0.5 = 2e308,
+            # beyond the largest float (about 1.8e308), so inf
+            ([0.5], 1e308, 0.0, r"surplus 1e\+308, uplift inf"),
+            # S = -1e308-0-1e308 = -2e308: -inf, and u = -inf/1e308 = -inf
+            ([1e308], -1e308, 0.0, "surplus -inf, uplift -inf"),
+            # S = -1.7e308-1.7e308-1 = -3.4e308: -inf
+            ([1.0], -1.7e308, 1.7e308, "surplus -inf, uplift -inf"),
+        ],
+    )
+    def test_rejects_overflowing_results(
+        self, individual: list[float], joint: float, cost: float, outcome: str
+    ) -> None:
+        """A surplus or uplift that overflows is an error naming the inputs, not a verdict."""
+        with pytest.raises(
+            ArgumentError,
+            match=r"joint, cost, individual: the values overflowed: the surplus or uplift is"
+            rf" not finite \({outcome}\)",
+        ):
+            added_value(individual, joint, cost=cost)
+
     def test_rejects_negative_cost(self) -> None:
         """The cost of joint working is zero or more."""
         with pytest.raises(ArgumentError, match=r"cost: expected zero or more, got -1\.0"):
@@ -380,6 +403,15 @@ class TestEstimate:
         assert Estimate.pert(1, 2, 3) != Estimate.triangular(1, 2, 3)
         assert Estimate.samples([1.0, 2.0]) == Estimate.samples(np.array([1.0, 2.0]))
         assert Estimate.samples([1.0, 2.0]) != Estimate.samples([2.0, 1.0])
+
+    def test_pert_draws_are_scaled_beta_draws(self) -> None:
+        """A PERT draw is low + (high - low) * Beta(1 + 4(m-a)/(b-a), 1 + 4(b-m)/(b-a))."""
+        # a, m, b = 80, 100, 150: shapes 1 + 80/70 and 1 + 200/70
+        expected = 80 + (150 - 80) * np.random.default_rng(3).beta(
+            1 + 4 * (100 - 80) / (150 - 80), 1 + 4 * (150 - 100) / (150 - 80), 1000
+        )
+        drawn = Estimate.pert(80, 100, 150).draw(1000, np.random.default_rng(3))
+        assert np.array_equal(drawn, expected)
 
     def test_samples_are_a_read_only_copy(self) -> None:
         """The samples are copied in, flattened, and cannot be changed afterwards."""
@@ -667,6 +699,132 @@ class TestSimulateAddedValue:
         # surplus and uplift are the same draws: u = S / B with B in [950, 1030]
         ratio = result.surplus_draws / result.uplift_draws
         assert np.all((ratio >= 950.0) & (ratio <= 1030.0))
+
+    def test_draws_follow_the_documented_sequence(self) -> None:
+        """A seeded result is the point test applied to draws made in the documented order.
+
+        Individual values in order, then joint, then cost, from one generator; numbers and
+        estimates with no spread use no randomness. The expected values are computed here
+        with numpy alone, so seeded results stay reproducible from version to version.
+        """
+        n, seed = 1001, 42
+        result = simulate_added_value(
+            [
+                Estimate.pert(80, 100, 150),
+                Estimate.triangular(90, 120, 140),
+                50.0,
+                Estimate.normal(200, 5),
+                Estimate.normal(7, 0),
+                Estimate.samples([10.0, 20.0, 25.0]),
+            ],
+            Estimate.pert(450, 560, 700),
+            cost=Estimate.triangular(0, 20, 40),
+            threshold=0.05,
+            optimism_bias=0.1,
+            draws=n,
+            seed=seed,
+        )
+        rng = np.random.default_rng(seed)
+        pert = 80 + (150 - 80) * rng.beta(
+            1 + 4 * (100 - 80) / (150 - 80), 1 + 4 * (150 - 100) / (150 - 80), n
+        )
+        triangular = rng.triangular(90, 120, 140, n)
+        normal = rng.normal(200, 5, n)
+        resampled = np.array([10.0, 20.0, 25.0])[rng.integers(0, 3, n)]
+        joint = 450 + (700 - 450) * rng.beta(
+            1 + 4 * (560 - 450) / (700 - 450), 1 + 4 * (700 - 560) / (700 - 450), n
+        )
+        cost = rng.triangular(0, 20, 40, n)
+        baseline = pert + triangular + 50.0 + normal + 7.0 + resampled
+        surplus = joint * (1 - 0.1) - cost - baseline
+        uplift = surplus / baseline
+        assert np.array_equal(result.surplus_draws, surplus)
+        assert np.array_equal(result.uplift_draws, uplift)
+        assert result.surplus == Percentiles(*np.percentile(surplus, [5, 50, 95]).tolist())
+        assert result.uplift == Percentiles(*np.percentile(uplift, [5, 50, 95]).tolist())
+        assert result.p_positive == np.count_nonzero(uplift > 0) / n
+        assert result.p_significant == np.count_nonzero((uplift > 0) & (uplift >= 0.05)) / n
+        # the case is not trivial: some draws fall in each grade
+        assert 0 < result.p_significant < result.p_positive < 1
+
+    @pytest.mark.parametrize("draws", [1, 2, 3, 20, 101, 997, 100_003])
+    @pytest.mark.parametrize(
+        "joint",
+        [
+            Estimate.triangular(90, 110, 140),
+            # few distinct values, so many ties
+            Estimate.samples([100.0, 101.0, 105.0, 120.0, 130.0]),
+        ],
+    )
+    def test_percentiles_are_numpys_linear_percentiles(self, draws: int, joint: Estimate) -> None:
+        """The percentiles are exactly numpy's default (linear) percentiles of the draws."""
+        result = simulate_added_value(
+            [Estimate.triangular(40, 50, 70), 50.0], joint, draws=draws, seed=5
+        )
+        for name in ("uplift", "surplus"):
+            expected = np.percentile(getattr(result, f"{name}_draws"), [5, 50, 95])
+            assert getattr(result, name) == Percentiles(*expected.tolist()), name
+
+    @pytest.mark.parametrize(
+        ("individual", "joint", "cost", "message"),
+        [
+            # S = 1e308-0-0.5 = 1e308; u = 1e308/0.5 = 2e308, beyond the largest float
+            # (about 1.8e308): inf in every draw
+            (
+                [0.5],
+                1e308,
+                0.0,
+                r"joint, cost, individual: the simulated values overflowed: the surplus or"
+                " uplift is not finite in 10 of 10 draws",
+            ),
+            # S = -1e308-0-1e308 = -2e308: -inf; this gave a verdict of none and NaN
+            # percentiles before
+            (
+                [1e308],
+                Estimate.fixed(-1e308),
+                0.0,
+                "joint, cost, individual: the simulated values overflowed: the surplus or"
+                " uplift is not finite in 10 of 10 draws",
+            ),
+            # u = 1e10/1e-300 = 1e310: a tiny baseline overflows the division
+            (
+                [1e-300],
+                1e10,
+                0.0,
+                "joint, cost, individual: the simulated values overflowed",
+            ),
+            # numpy's triangular multiplies (high - low) by (high - mode) or (mode - low):
+            # 1e300 * 1e300 overflows, so every draw is 1e300 - sqrt(inf) = -inf (the other
+            # branch, taken with probability 1e-100, gives 0 + sqrt(inf) = inf)
+            (
+                [100.0],
+                Estimate.triangular(0, 1e200, 1e300),
+                0.0,
+                "joint: the simulated values overflowed: 10 of 10 draws of the joint value"
+                " are not finite",
+            ),
+            (
+                [100.0],
+                200.0,
+                Estimate.triangular(0, 1e200, 1e300),
+                "cost: the simulated values overflowed: 10 of 10 draws of the cost are not finite",
+            ),
+            # 1.7e308 + 1.7e308 = inf, then inf + -inf (the triangular draws above) = NaN
+            (
+                [1.7e308, 1.7e308, Estimate.triangular(0, 1e200, 1e300)],
+                200.0,
+                0.0,
+                r"individual: the simulated values overflowed: the sum of the individual"
+                r" values \(the baseline\) is not finite in 10 of 10 draws",
+            ),
+        ],
+    )
+    def test_rejects_non_finite_draws(
+        self, individual: list[Any], joint: Any, cost: Any, message: str
+    ) -> None:
+        """Draws or results that overflow are an error naming the arguments, not a verdict."""
+        with pytest.raises(ArgumentError, match=message):
+            simulate_added_value(individual, joint, cost=cost, draws=10, seed=3)
 
     def test_different_seeds_differ(self) -> None:
         """Different seeds give different draws of an uncertain input."""

@@ -62,6 +62,7 @@ if TYPE_CHECKING:
     from jointworking.examples import Example, load_example
     from jointworking.io import read_responses, write_responses
     from jointworking.responses import Response, Responses
+    from jointworking.statistics import GroupStatistics
 
 # Survey handling is imported on first use, so that ``import jointworking`` stays as quick
 # as importing numpy and attrs: the core model is imported above, the rest on demand.
@@ -81,6 +82,7 @@ _LAZY: dict[str, str] = {
     "write_responses": "io",
     "Response": "responses",
     "Responses": "responses",
+    "GroupStatistics": "statistics",
 }
 
 
@@ -113,6 +115,7 @@ __all__ = [
     "Estimate",
     "Example",
     "Finding",
+    "GroupStatistics",
     "GroupView",
     "Instrument",
     "InstrumentError",

@@ -21,8 +21,8 @@ from typing import Final
 
 import attrs
 
+from jointworking._engine import PERCEPTION_GAP_POINTS
 from jointworking.assessment import (
-    PERCEPTION_GAP_POINTS,
     Assessment,
     GroupView,
     RelationshipView,

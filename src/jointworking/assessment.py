@@ -15,35 +15,36 @@ to be shared" (rules R10 and R11). :func:`assess` does the whole exercise in one
 
 from __future__ import annotations
 
-import itertools
 import json
 import math
-import re
-from collections.abc import Iterable, Mapping, Sequence
+import operator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from types import MappingProxyType
-from typing import Any, Final, Literal, TypeAlias, TypeVar
+from typing import Any, Final, Literal, TypeAlias, TypeVar, overload
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
-from jointworking.agreement import (
-    _moments_from_sums,
-    _rwg_j_kernel,
-    _rwg_kernel,
-    _sufficient_statistics,
+from jointworking._engine import (
+    KINDS,
+    NO_RUNG,
+    SEVERITIES,
+    Tables,
+    _name_code,
+    tables,
 )
 from jointworking.errors import ArgumentError
 from jointworking.instrument import Instrument
-from jointworking.ladder import Placement, _place, _placement
+from jointworking.ladder import Placement, _placement
 from jointworking.responses import INTERNAL, Responses
 from jointworking.rung import Rung
+from jointworking.statistics import GroupStatistics
 from jointworking.value import (
     DEFAULT_THRESHOLD,
     AddedValue,
     Estimate,
     SimulatedAddedValue,
-    Verdict,
     added_value,
     simulate_added_value,
 )
@@ -92,14 +93,6 @@ ByRelationship: TypeAlias = (
     Mapping[tuple[str, str], _V] | Mapping[str, _V] | Mapping[tuple[str, str] | str, _V]
 )
 """A mapping keyed by :data:`RelationshipKey` (pairs, arrangement names, or both)."""
-
-_SEVERITY_ORDER: Final = {"critical": 0, "warning": 1, "info": 2}
-#: Units whose mean index differs by this many points (one scale point on 0-4) diverge.
-UNIT_GAP_POINTS: Final = 25.0
-#: A per-question perception gap of at least this many scale points is reported.
-PERCEPTION_GAP_POINTS: Final = 1.0
-
-FloatArray: TypeAlias = npt.NDArray[np.float64]
 
 
 def _same_floats(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
@@ -397,6 +390,10 @@ def _pair_subject(key: _PairKey) -> str:
 class Assessment:
     """The results of :func:`assess`: groups, relationships, findings and progress.
 
+    The figures are held as columns of numpy arrays; the objects in `groups`,
+    `relationships`, `findings` and `progress` are built the first time each is read, and
+    kept, so reading one result does not cost the price of all.
+
     Attributes
     ----------
     instrument : Instrument
@@ -404,32 +401,38 @@ class Assessment:
     agreement_threshold : float
     arrangements : mapping of str to tuple of str
         The declared multi-party arrangements and their members.
-    groups : tuple of GroupView
+    groups : sequence of GroupView
         Every group in every wave, sorted by organisation, about and wave.
-    relationships : tuple of RelationshipView
-        Every relationship in every wave in which someone gave a view of it.
-    findings : tuple of Finding
+    relationships : sequence of RelationshipView
+        Every relationship in every wave in which someone gave a view of it, sorted by
+        subject and wave.
+    findings : sequence of Finding
         What needs attention, most severe first, on each group's and relationship's
         latest wave.
-    progress : tuple of Progress
+    progress : sequence of Progress
         Each group's change between consecutive waves.
+    statistics : GroupStatistics
+        The per-cell sums everything above was computed from.
     """
 
     instrument: Instrument
     min_group_size: int
     agreement_threshold: float
     arrangements: Mapping[str, tuple[str, ...]] = attrs.field(repr=False)
-    groups: tuple[GroupView, ...] = attrs.field(repr=False)
-    relationships: tuple[RelationshipView, ...] = attrs.field(repr=False)
-    findings: tuple[Finding, ...] = attrs.field(repr=False)
-    progress: tuple[Progress, ...] = attrs.field(repr=False)
-    _group_index: Mapping[tuple[str, str, str], int] = attrs.field(repr=False, alias="group_index")
-    _relationship_index: Mapping[tuple[_PairKey, str], int] = attrs.field(
-        repr=False, alias="relationship_index"
-    )
+    groups: Sequence[GroupView] = attrs.field(repr=False)
+    relationships: Sequence[RelationshipView] = attrs.field(repr=False)
+    findings: Sequence[Finding] = attrs.field(repr=False)
+    progress: Sequence[Progress] = attrs.field(repr=False)
+    _tables: Tables = attrs.field(repr=False, alias="tables")
+
+    @property
+    def statistics(self) -> GroupStatistics:
+        """The per-cell sums the assessment was computed from (see :func:`assess`)."""
+        return self._tables.statistics
 
     def __repr__(self) -> str:
-        organisations = len({g.organisation for g in self.groups})
+        t = self._tables
+        organisations = np.unique(t.group_keys[:, 0]).size
         return (
             f"<Assessment: {organisations} organisations, {len(self.groups)} groups,"
             f" {len(self.relationships)} relationship views, {len(self.findings)} findings>"
@@ -448,17 +451,20 @@ class Assessment:
         ArgumentError
             If no such group answered; the message lists what there is.
         """
+        t = self._tables
         org = organisation.strip()
         subject = about.strip()
         if subject.casefold() == INTERNAL:
             subject = INTERNAL
-        if wave is None:
-            waves = sorted(w for (o, a, w) in self._group_index if (o, a) == (org, subject))
-            if waves:
-                return self.groups[self._group_index[(org, subject, waves[-1])]]
-        elif (org, subject, wave) in self._group_index:
-            return self.groups[self._group_index[(org, subject, wave)]]
-        known = sorted({f"{o} ({a})" for (o, a, _) in self._group_index})
+        o, a = _name_code(t.names, org), _name_code(t.names, subject)
+        rows = np.flatnonzero((t.group_keys[:, 0] == o) & (t.group_keys[:, 1] == a))
+        if wave is None and rows.size:
+            return self.groups[int(rows[-1])]
+        for row in rows.tolist():
+            if t.waves[t.group_keys[row, 2]] == wave:
+                return self.groups[row]
+        pairs = np.unique(t.group_keys[:, :2], axis=0).tolist()
+        known = sorted({f"{t.names[p]} ({t.names[q]})" for p, q in pairs})
         raise ArgumentError(
             f"organisation: no responses from {org!r} about {subject!r}"
             + (f" in wave {wave!r}" if wave is not None else "")
@@ -482,12 +488,17 @@ class Assessment:
         ArgumentError
             If nobody gave a view of that relationship.
         """
+        t = self._tables
         key = _relationship_key((a, b) if b is not None else a, self.arrangements, "relationship")
-        waves = sorted(w for (k, w) in self._relationship_index if k == key)
-        if wave is None and waves:
-            wave = waves[-1]
-        if wave is not None and (key, wave) in self._relationship_index:
-            return self.relationships[self._relationship_index[(key, wave)]]
+        if isinstance(key, str):
+            first, second = _name_code(t.names, key), -1
+        else:
+            x, y = sorted(key)
+            first, second = _name_code(t.names, x), _name_code(t.names, y)
+        rows = np.flatnonzero((t.rel_a == first) & (t.rel_b == second) & (first >= 0))
+        for row in reversed(rows.tolist()):
+            if wave is None or t.waves[t.rel_wave[row]] == wave:
+                return self.relationships[int(row)]
         raise ArgumentError(
             f"relationship: nobody gave a view of {_pair_subject(key)!r}"
             + (f" in wave {wave!r}" if wave is not None else "")
@@ -607,22 +618,8 @@ def _relationship_key(
     )
 
 
-def _codes(labels: npt.NDArray[np.object_]) -> tuple[list[str], npt.NDArray[np.intp]]:
-    # Labels are Python str in an object array: compare them as they are, without the
-    # fixed-width copy astype(str) would make (padded to the longest, NULs stripped).
-    uniques, inverse = np.unique(labels, return_inverse=True)
-    return uniques.tolist(), inverse.reshape(-1).astype(np.intp)
-
-
-def _spread(values: FloatArray, present: npt.NDArray[np.bool_]) -> FloatArray:
-    """Return max - min over the last axis of the present values; NaN with fewer than two."""
-    high = np.where(present, values, -np.inf).max(axis=-1)
-    low = np.where(present, values, np.inf).min(axis=-1)
-    return np.where(present.sum(axis=-1) >= 2, high - low, np.nan)
-
-
 def assess(
-    responses: Responses,
+    responses: Responses | GroupStatistics,
     instrument: Instrument | None = None,
     *,
     claims: ByRelationship[Rung | str] | None = None,
@@ -636,8 +633,10 @@ def assess(
 
     Parameters
     ----------
-    responses : Responses
-        The survey, e.g. from :func:`~jointworking.io.read_responses`.
+    responses : Responses or GroupStatistics
+        The survey, e.g. from :func:`~jointworking.io.read_responses`, or its per-group
+        sums (:class:`~jointworking.GroupStatistics`, e.g. merged from chunks of a file
+        too large to hold at once). Both give the same assessment.
     instrument : Instrument, optional
         The instrument answered. The responses already know theirs; give it only to check
         that it is the one expected.
@@ -690,9 +689,10 @@ def assess(
     >>> sorted({f.kind for f in result.findings})
     ['overstated_label', 'perception_gap']
     """
-    if not isinstance(responses, Responses):
+    if not isinstance(responses, Responses | GroupStatistics):
         raise ArgumentError(
-            f"responses: expected a Responses collection, got {type(responses).__name__}"
+            "responses: expected a Responses collection or GroupStatistics, got"
+            f" {type(responses).__name__}"
         )
     inst = responses.instrument
     if instrument is not None and instrument != inst:
@@ -701,173 +701,383 @@ def assess(
         )
     size, agreement = _check_settings(min_group_size, agreement_threshold)
     declared = _check_arrangements(arrangements, responses.organisations)
-    rung_codes = inst._rung_codes()
-    numbers = inst.numbers
-    scale = inst.scale
-
-    org_labels, org_codes = _codes(responses.organisation)
-    about_labels, about_codes = _codes(responses.about)
-    wave_labels, wave_codes = _codes(responses.wave)
-    keys, group_of = np.unique(
-        np.stack([org_codes, about_codes, wave_codes], axis=1), axis=0, return_inverse=True
+    stats = (
+        responses
+        if isinstance(responses, GroupStatistics)
+        else GroupStatistics.from_responses(responses)
     )
-    group_of = group_of.reshape(-1).astype(np.intp)
-    n_groups = len(keys)
-
-    count, total, total_sq = _sufficient_statistics(responses.answers, group_of, n_groups)
-    mean, var = _moments_from_sums(count, total, total_sq)
-    null_variance = float(np.var(np.asarray(scale.values)))
-    rwg = _rwg_kernel(count, var, null_variance)
-    rwg_j = _rwg_j_kernel(count, var, null_variance)
-    rung, index, met = _place(mean, rung_codes, inst._thresholds(), scale.low, scale.high)
-    respondents = np.bincount(group_of, minlength=n_groups)
-    decisive = rung_codes[np.newaxis, :] <= np.minimum(rung + 1, Rung.PARTNERSHIP)[:, np.newaxis]
-    uncertain = decisive & (rwg < agreement)
-
-    unit_labels, unit_codes = _codes(responses.unit)
-    n_units = len(unit_labels)
-    named = np.array([u != "" for u in unit_labels], dtype=bool)[unit_codes]
-    cell = group_of * n_units + unit_codes
-    present = np.bincount(cell[named], minlength=n_groups * n_units).reshape(n_groups, -1) > 0
-    _, person_index, _ = _place(
-        responses.answers, rung_codes, inst._thresholds(), scale.low, scale.high
+    t = tables(
+        stats,
+        size=size,
+        agreement=agreement,
+        arrangements=declared,
+        claims=_rungs_by_key(claims, "claims", declared),
+        targets=_rungs_by_key(targets, "targets", declared),
+        values=_values_by_key(values, declared),
     )
-    scored = named & ~np.isnan(person_index)
-    unit_n = np.bincount(cell[scored], minlength=n_groups * n_units).reshape(n_groups, -1)
-    unit_sum = np.bincount(cell[scored], person_index[scored], n_groups * n_units)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        unit_mean = unit_sum.reshape(n_groups, -1) / unit_n
-    unit_gap = _spread(unit_mean, unit_n > 0)
-
-    groups: list[GroupView] = []
-    for g, (o, a, w) in enumerate(keys.tolist()):
-        groups.append(
-            GroupView(
-                organisation=org_labels[o],
-                about=about_labels[a],
-                wave=wave_labels[w],
-                respondents=int(respondents[g]),
-                units=tuple(unit_labels[u] for u in np.flatnonzero(present[g])),
-                count=tuple(int(c) for c in count[g]),
-                mean=tuple(mean[g].tolist()),
-                sd=tuple(np.sqrt(var[g]).tolist()),
-                rwg=tuple(rwg[g].tolist()),
-                rwg_j=float(rwg_j[g]),
-                placement=_placement(
-                    int(rung[g]),
-                    float(index[g]),
-                    met[g],
-                    mean[g],
-                    rung_codes=rung_codes,
-                    numbers=numbers,
-                ),
-                uncertain=tuple(np.asarray(numbers)[uncertain[g]].tolist()),
-                small=bool(respondents[g] < size),
-                unit_gap=float(unit_gap[g]),
-            )
-        )
-    group_index = {(v.organisation, v.about, v.wave): i for i, v in enumerate(groups)}
-
-    relationships, relationship_index = _relationships(groups, mean, count, declared)
-    known = {key for key, _ in relationship_index}
-    claim_of = _rungs_by_key(claims, "claims", declared, known)
-    target_of = _rungs_by_key(targets, "targets", declared, known)
-    value_of = _values_by_key(values, declared, known)
-    relationships = [
-        attrs.evolve(
-            view,
-            claimed=claim_of.get(key),
-            target=target_of.get(key),
-            value=value_of.get(key),
-        )
-        for (key, _), view in zip(relationship_index, relationships, strict=True)
-    ]
-    findings = _group_findings(groups, size, agreement, numbers) + _relationship_findings(
-        relationships, list(relationship_index), groups, group_index, numbers
-    )
-    findings += _wave_findings(groups)
-    findings.sort(key=lambda f: (_SEVERITY_ORDER[f.severity], f.kind, f.subject))
+    builder = _Builder(t)
     return Assessment(
         instrument=inst,
         min_group_size=size,
         agreement_threshold=agreement,
         arrangements=MappingProxyType(declared),
-        groups=tuple(groups),
-        relationships=tuple(relationships),
-        findings=tuple(findings),
-        progress=_progress(groups),
-        group_index=MappingProxyType(group_index),
-        relationship_index=MappingProxyType({key: i for i, key in enumerate(relationship_index)}),
+        groups=builder.groups,
+        relationships=builder.relationships,
+        findings=builder.findings,
+        progress=builder.progress,
+        tables=t,
     )
 
 
-def _relationships(
-    groups: Sequence[GroupView],
-    mean: FloatArray,
-    count: FloatArray,
-    arrangements: Mapping[str, tuple[str, ...]],
-) -> tuple[list[RelationshipView], list[tuple[_PairKey, str]]]:
-    internal_rung = {(g.organisation, g.wave): g.placement.rung for g in groups if g.internal}
-    members_of: dict[tuple[_PairKey, str], list[int]] = {}
-    for i, group in enumerate(groups):
-        if group.internal:
-            continue
-        key: _PairKey
-        if group.about in arrangements:
-            if group.organisation not in arrangements[group.about]:
-                raise ArgumentError(
-                    f"responses: {group.organisation!r} answered about the arrangement"
-                    f" {group.about!r} but is not among its members"
-                    f" ({', '.join(arrangements[group.about])})"
-                )
-            key = group.about
-        else:
-            key = frozenset((group.organisation, group.about))
-        members_of.setdefault((key, group.wave), []).append(i)
-    views: list[RelationshipView] = []
-    index: list[tuple[_PairKey, str]] = []
-    for (key, wave), rows in sorted(
-        members_of.items(), key=lambda kv: (_pair_subject(kv[0][0]), kv[0][1])
-    ):
-        members = arrangements[key] if isinstance(key, str) else tuple(sorted(key))
-        answered = {groups[i].organisation: groups[i].placement for i in rows}
-        known_internal = {
-            m: internal_rung[(m, wave)] for m in members if (m, wave) in internal_rung
-        }
-        gaps = _spread(mean[rows].T, count[rows].T > 0)
-        views.append(
-            RelationshipView(
-                subject=_pair_subject(key),
-                kind="arrangement" if isinstance(key, str) else "pair",
-                members=members,
-                wave=wave,
-                views=MappingProxyType(dict(sorted(answered.items()))),
-                gaps=tuple(gaps.tolist()),
-                silent=tuple(m for m in members if m not in answered),
-                withheld=tuple(sorted(groups[i].organisation for i in rows if groups[i].small)),
-                internal=MappingProxyType(known_internal),
-                effective_rung=min(
-                    [p.rung for p in answered.values()] + list(known_internal.values())
-                ),
-            )
+_T = TypeVar("_T")
+
+
+class _Lazy(Sequence[_T]):
+    """A read-only sequence whose items are built on first access, then kept."""
+
+    __slots__ = ("_cache", "_make", "_n")
+
+    def __init__(self, n: int, make: Callable[[int], _T]) -> None:
+        self._n = n
+        self._make = make
+        self._cache: list[_T | None] = [None] * n
+
+    def __len__(self) -> int:
+        return self._n
+
+    @overload
+    def __getitem__(self, i: int) -> _T: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> tuple[_T, ...]: ...
+
+    def __getitem__(self, i: int | slice) -> _T | tuple[_T, ...]:
+        if isinstance(i, slice):
+            return tuple(self._get(j) for j in range(*i.indices(self._n)))
+        j = operator.index(i)
+        if j < 0:
+            j += self._n
+        if not 0 <= j < self._n:
+            raise IndexError(f"index {i} is out of range for {self._n} items")
+        return self._get(j)
+
+    def _get(self, j: int) -> _T:
+        item = self._cache[j]
+        if item is None:
+            item = self._cache[j] = self._make(j)
+        return item
+
+    def __iter__(self) -> Iterator[_T]:
+        for j in range(self._n):
+            yield self._get(j)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str | bytes):
+            return NotImplemented
+        return len(other) == self._n and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        if self._n > 6:
+            return f"<{self._n} items: {self[0]!r}, ..., {self[-1]!r}>"
+        return repr(tuple(self))
+
+
+class _Builder:
+    """Build the result objects of one assessment from its columns, on demand."""
+
+    def __init__(self, t: Tables) -> None:
+        self.t = t
+        inst = t.statistics.instrument
+        self.numbers = inst.numbers
+        self.number_array = np.asarray(inst.numbers)
+        self.rung_codes = inst._rung_codes()
+        self.position = {name: i for i, name in enumerate(t.names)}
+        self.question_text: dict[bytes, tuple[tuple[int, ...], str]] = {}
+        # Python lists for the scalars read per finding (indexing numpy one item at a
+        # time is slow).
+        self.rung_of: list[int] = t.rung.tolist()
+        self.organisation_of: list[int] = t.group_keys[:, 0].tolist()
+        self.wave_of: list[int] = t.group_keys[:, 2].tolist()
+        self.rel_groups: list[int] = t.rel_groups.tolist()
+        self.rel_starts: list[int] = t.rel_starts.tolist()
+        self.rel_a: list[int] = t.rel_a.tolist()
+        self.rel_b: list[int] = t.rel_b.tolist()
+        self.rel_wave: list[int] = t.rel_wave.tolist()
+        self.rel_arrangement: list[bool] = t.rel_arrangement.tolist()
+        self.finding_kind: list[int] = t.finding_kind.tolist()
+        self.finding_severity: list[int] = t.finding_severity.tolist()
+        self.finding_row: list[int] = t.finding_row.tolist()
+        self.finding_member: list[int] = t.finding_member.tolist()
+        keys = t.group_keys
+        follows = np.flatnonzero((keys[1:, :2] == keys[:-1, :2]).all(axis=1))
+        self.groups: _Lazy[GroupView] = _Lazy(t.n_groups, self.group)
+        self.relationships: _Lazy[RelationshipView] = _Lazy(t.n_relationships, self.relationship)
+        self.findings: _Lazy[Finding] = _Lazy(int(t.finding_kind.size), self.finding)
+        self.progress: _Lazy[Progress] = _Lazy(int(follows.size), lambda i: self.step(follows[i]))
+
+    # ---- groups -------------------------------------------------------------------
+
+    def group(self, g: int) -> GroupView:
+        t = self.t
+        o, a, w = t.group_keys[g].tolist()
+        cells = t.statistics._index.cell_keys[t.cell_starts[g] : t.cell_starts[g + 1], 3]
+        return GroupView(
+            organisation=t.names[o],
+            about=t.names[a],
+            wave=t.waves[w],
+            respondents=int(t.respondents[g]),
+            units=tuple(t.units[u] for u in cells.tolist() if t.units[u]),
+            count=tuple(t.count[g].tolist()),
+            mean=tuple(t.mean[g].tolist()),
+            sd=tuple(np.sqrt(t.var[g]).tolist()),
+            rwg=tuple(t.rwg[g].tolist()),
+            rwg_j=float(t.rwg_j[g]),
+            placement=_placement(
+                int(t.rung[g]),
+                float(t.index[g]),
+                t.met[g],
+                t.mean[g],
+                rung_codes=self.rung_codes,
+                numbers=self.numbers,
+            ),
+            uncertain=tuple(self.number_array[t.uncertain[g]].tolist()),
+            small=bool(t.small[g]),
+            unit_gap=float(t.unit_gap[g]),
         )
-        index.append((key, wave))
-    return views, index
+
+    def blocking(self, g: int) -> tuple[int, ...]:
+        rung = int(self.t.rung[g])
+        if rung >= Rung.PARTNERSHIP:
+            return ()
+        return tuple(self.number_array[(self.rung_codes == rung + 1) & ~self.t.met[g]].tolist())
+
+    def step(self, before: int) -> Progress:
+        t = self.t
+        o, a, w = t.group_keys[before].tolist()
+        after = before + 1
+        return Progress(
+            organisation=t.names[o],
+            about=t.names[a],
+            before=t.waves[w],
+            after=t.waves[t.group_keys[after, 2]],
+            rung_before=Rung(int(t.rung[before])),
+            rung_after=Rung(int(t.rung[after])),
+            index_change=float(t.index[after] - t.index[before]),
+        )
+
+    # ---- relationships ------------------------------------------------------------
+
+    def members(self, r: int) -> tuple[str, ...]:
+        names = self.t.names
+        if self.rel_arrangement[r]:
+            return self.t.arrangements[names[self.rel_a[r]]]
+        return (names[self.rel_a[r]], names[self.rel_b[r]])
+
+    def views(self, r: int) -> dict[str, int]:
+        """Each member that answered, and the row of its group, in name order."""
+        names, org = self.t.names, self.organisation_of
+        rows = self.rel_groups[self.rel_starts[r] : self.rel_starts[r + 1]]
+        return {names[org[g]]: g for g in rows}
+
+    def internal(self, r: int) -> dict[str, int]:
+        """Each member's internal group row in the same wave, where it answered."""
+        t = self.t
+        out = {}
+        for member in self.members(r):
+            code = self.position[member]
+            row = int(t.internal_group[code, t.rel_wave[r]]) if t.waves else -1
+            if row >= 0:
+                out[member] = row
+        return out
+
+    def joint(self, r: int) -> str:
+        """Name a relationship's joint working in a sentence."""
+        if self.rel_arrangement[r]:
+            return self.t.rel_subject[r]
+        return f"the joint working of {self.t.rel_subject[r]}"
+
+    def relationship(self, r: int) -> RelationshipView:
+        t = self.t
+        members = self.members(r)
+        views = self.views(r)
+        claimed, target = int(t.claimed[r]), int(t.target[r])
+        return RelationshipView(
+            subject=t.rel_subject[r],
+            kind="arrangement" if t.rel_arrangement[r] else "pair",
+            members=members,
+            wave=t.waves[t.rel_wave[r]],
+            views=MappingProxyType({m: self.groups[g].placement for m, g in views.items()}),
+            gaps=tuple(t.gaps[r].tolist()),
+            silent=tuple(m for m in members if m not in views),
+            withheld=tuple(m for m, g in views.items() if t.small[g]),
+            internal=MappingProxyType(
+                {m: Rung(int(t.rung[g])) for m, g in self.internal(r).items()}
+            ),
+            effective_rung=Rung(int(t.effective[r])),
+            claimed=None if claimed == NO_RUNG else Rung(claimed),
+            target=None if target == NO_RUNG else Rung(target),
+            value=t.values.get(r),
+        )
+
+    # ---- findings -----------------------------------------------------------------
+
+    def questions(self, mask: npt.NDArray[np.bool_]) -> tuple[tuple[int, ...], str]:
+        """Return the question numbers a mask selects, and how a sentence names them."""
+        key = mask.tobytes()
+        found = self.question_text.get(key)
+        if found is None:
+            numbers = tuple(self.number_array[mask].tolist())
+            found = self.question_text[key] = (numbers, _questions(numbers))
+        return found
+
+    def finding(self, i: int) -> Finding:
+        t = self.t
+        kind: FindingKind = KINDS[self.finding_kind[i]]
+        severity: Severity = SEVERITIES[self.finding_severity[i]]
+        row = self.finding_row[i]
+        subject = t.finding_subject[i]
+        if kind == "wave_order":
+            return _wave_order(t.waves)
+        if kind in _GROUP_KINDS:
+            return self.group_finding(kind, severity, subject, row)
+        return self.relationship_finding(kind, severity, subject, row, self.finding_member[i])
+
+    def group_finding(self, kind: FindingKind, severity: Severity, subject: str, g: int) -> Finding:
+        t = self.t
+        organisation = t.names[self.organisation_of[g]]
+        questions: tuple[int, ...] = ()
+        if kind == "low_agreement" and severity == "warning":
+            questions, text = self.questions(t.uncertain[g])
+            message = (
+                f"Respondents for {subject} disagree on {text}, which decide its placement"
+                f" ({_RUNG_LABEL[self.rung_of[g]]}): their within-group agreement (r_wg) is below"
+                f" {t.agreement:.2f}, so the placement is uncertain."
+            )
+        elif kind == "low_agreement":
+            questions, _ = self.questions(t.low_rwg[g])
+            message = (
+                f"Respondents for {subject} agree little overall (within-group agreement"
+                f" r_wg(J) = {t.rwg_j[g]:.2f}), though not on the questions that decide the"
+                " placement."
+            )
+        elif kind == "too_few_respondents":
+            message = (
+                f"Only {_count(int(t.respondents[g]), 'respondent')} answered for {subject},"
+                f" fewer than the minimum of {t.size}: the placement rests on very few people,"
+                " and shared results withhold its per-question figures."
+            )
+        else:
+            message = (
+                f"Units of {organisation} ({', '.join(self.groups[g].units)}) differ by"
+                f" {t.unit_gap[g]:.0f} index points in how they see its joint working: the"
+                " bigger and more diversified an organisation, the bigger the challenge."
+            )
+        wave = t.waves[self.wave_of[g]]
+        return Finding(kind, severity, subject, message, (organisation,), questions, wave)
+
+    def relationship_finding(
+        self, kind: FindingKind, severity: Severity, subject: str, r: int, member_row: int
+    ) -> Finding:
+        t = self.t
+        wave = t.waves[self.rel_wave[r]]
+        joint = self.joint(r)
+        rung = self.rung_of
+        if kind == "perception_gap":
+            views = self.views(r)
+            wide, text = self.questions(t.wide[r])
+            placed = "; ".join([f"{m}: {_RUNG_LABEL[rung[g]]}" for m, g in views.items()])
+            gaps = f"; gaps of a point or more on {text}" if wide else ""
+            message = f"Members see {joint} differently ({placed}){gaps}."
+            return Finding(kind, severity, subject, message, tuple(views), wide, wave)
+        if kind == "external_above_internal":
+            member = t.names[self.organisation_of[member_row]]
+            view = _RUNG_LABEL[rung[self.views(r)[member]]]
+            message = (
+                f"{member} places {joint} at {view}, above its own internal joint working"
+                f" ({_RUNG_LABEL[rung[member_row]]}). An organisation without partnership"
+                " working internally cannot be an effective partner externally: the"
+                " effective rung is capped."
+            )
+            blocking, _ = self.questions(t.blocking[member_row])
+            return Finding(kind, severity, subject, message, (member,), blocking, wave)
+        members = self.members(r)
+        effective = Rung(int(t.effective[r]))
+        if kind == "one_sided":
+            views = self.views(r)
+            silent = tuple(m for m in members if m not in views)
+            message = (
+                f"{_names(silent)} gave no view of {joint}: the relationship is seen from"
+                " one side only until every member answers and the results are shared."
+            )
+            if not t.rel_arrangement[r]:
+                message += (
+                    f" (If {_names(silent)} is a multi-party arrangement rather than an"
+                    " organisation, declare it with its members.)"
+                )
+            return Finding(kind, severity, subject, message, silent, (), wave)
+        if kind == "overstated_label":
+            claimed = Rung(int(t.claimed[r]))
+            gap = int(claimed) - int(effective)
+            below = [g for g in self.views(r).values() if t.rung[g] < claimed]
+            holding, _ = self.questions(np.any(t.blocking[below], axis=0))
+            message = (
+                f"{_sentence(joint)} is called a {claimed}, but the evidence places it at"
+                f" {effective}, {_count(gap, 'rung')} lower{self.capped(r)}. A label the"
+                " reality of performance and behaviours does not bear out undermines"
+                " credibility and confidence."
+            )
+            return Finding(kind, severity, subject, message, members, holding, wave)
+        if kind == "rung_jump":
+            target = Rung(int(t.target[r]))
+            message = (
+                f"{_sentence(joint)} aims for {target} from {effective}: organisations"
+                f" can't jump rungs; plan the steps {_steps(effective, target)}."
+            )
+            return Finding(kind, severity, subject, message, members, (), wave)
+        verdict = t.values[r].verdict
+        message = (
+            f"The added value of {joint} is {verdict}, not significant: the rationale for it"
+            " has to be seriously questioned."
+        )
+        return Finding(kind, severity, subject, message, members, (), wave)
+
+    def capped(self, r: int) -> str:
+        """Explain an effective rung below every member's view: an internal rung caps it."""
+        t = self.t
+        effective = int(t.effective[r])
+        lowest_view = min(int(t.rung[g]) for g in self.views(r).values())
+        if effective >= lowest_view:
+            return ""
+        capping = [m for m, g in self.internal(r).items() if int(t.rung[g]) == effective]
+        return (
+            f" (the members' views are higher, but {_names(capping)} is at"
+            f" {Rung(effective)} internally, and an organisation is no better a partner"
+            " than it is inside)"
+        )
+
+
+_RUNG_LABEL: Final = tuple(str(rung) for rung in Rung)
+_GROUP_KINDS: Final = frozenset(("too_few_respondents", "low_agreement", "unit_divergence"))
 
 
 def _rungs_by_key(
     given: ByRelationship[Rung | str] | None,
     argument: str,
     arrangements: Mapping[str, tuple[str, ...]],
-    known: set[_PairKey],
 ) -> dict[_PairKey, Rung]:
+    if given is not None and not isinstance(given, Mapping):
+        raise ArgumentError(
+            f"{argument}: expected a mapping of relationship to rung, got {type(given).__name__}"
+        )
     out: dict[_PairKey, Rung] = {}
     for raw, rung in (given or {}).items():
         key = _relationship_key(raw, arrangements, argument)
-        if key not in known:
+        if key in out:
             raise ArgumentError(
-                f"{argument}: nobody gave a view of {_pair_subject(key)!r}, so there is no"
-                " evidence to compare with"
+                f"{argument}: {_pair_subject(key)!r} is given twice (a pair can be written"
+                " either way round; give it once)"
             )
         out[key] = Rung.parse(rung, argument=f"{argument}[{_pair_subject(key)!r}]")
     return out
@@ -876,14 +1086,20 @@ def _rungs_by_key(
 def _values_by_key(
     given: ByRelationship[ValueInputs] | None,
     arrangements: Mapping[str, tuple[str, ...]],
-    known: set[_PairKey],
 ) -> dict[_PairKey, AddedValue | SimulatedAddedValue]:
+    if given is not None and not isinstance(given, Mapping):
+        raise ArgumentError(
+            f"values: expected a mapping of relationship to ValueInputs, got {type(given).__name__}"
+        )
     out: dict[_PairKey, AddedValue | SimulatedAddedValue] = {}
     for raw, inputs in (given or {}).items():
         key = _relationship_key(raw, arrangements, "values")
         subject = _pair_subject(key)
-        if key not in known:
-            raise ArgumentError(f"values: nobody gave a view of {subject!r}")
+        if key in out:
+            raise ArgumentError(
+                f"values: {subject!r} is given twice (a pair can be written either way"
+                " round; give it once)"
+            )
         if not isinstance(inputs, ValueInputs):
             raise ArgumentError(f"values[{subject!r}]: expected ValueInputs, got {inputs!r}")
         try:
@@ -893,103 +1109,19 @@ def _values_by_key(
     return out
 
 
-def _latest(items: Iterable[tuple[object, str, int]]) -> list[int]:
-    """Return the position of the latest wave of each key among (key, wave, position)."""
-    latest: dict[object, tuple[str, int]] = {}
-    for key, wave, position in items:
-        if key not in latest or wave > latest[key][0]:
-            latest[key] = (wave, position)
-    return sorted(position for _, position in latest.values())
-
-
-def _group_findings(
-    groups: Sequence[GroupView], size: int, agreement: float, numbers: Sequence[int]
-) -> list[Finding]:
-    findings: list[Finding] = []
-    for i in _latest(((g.organisation, g.about), g.wave, i) for i, g in enumerate(groups)):
-        g = groups[i]
-        if g.small:
-            findings.append(
-                Finding(
-                    "too_few_respondents",
-                    "warning",
-                    g.subject,
-                    f"Only {_count(g.respondents, 'respondent')} answered for {g.subject},"
-                    " fewer than"
-                    f" the minimum of {size}: the placement rests on very few people, and"
-                    " shared results withhold its per-question figures.",
-                    (g.organisation,),
-                    wave=g.wave,
-                )
-            )
-            continue
-        if g.uncertain:
-            findings.append(
-                Finding(
-                    "low_agreement",
-                    "warning",
-                    g.subject,
-                    f"Respondents for {g.subject} disagree on {_questions(g.uncertain)},"
-                    f" which decide its placement ({g.placement.rung}): their within-group"
-                    f" agreement (r_wg) is below {agreement:.2f}, so the placement is"
-                    " uncertain.",
-                    (g.organisation,),
-                    g.uncertain,
-                    g.wave,
-                )
-            )
-        elif not math.isnan(g.rwg_j) and g.rwg_j < agreement:
-            low = tuple(n for n, r in zip(numbers, g.rwg, strict=True) if r < agreement)
-            findings.append(
-                Finding(
-                    "low_agreement",
-                    "info",
-                    g.subject,
-                    f"Respondents for {g.subject} agree little overall (within-group"
-                    f" agreement r_wg(J) = {g.rwg_j:.2f}), though not on the questions that"
-                    " decide the placement.",
-                    (g.organisation,),
-                    low,
-                    g.wave,
-                )
-            )
-        if not math.isnan(g.unit_gap) and g.unit_gap >= UNIT_GAP_POINTS:
-            findings.append(
-                Finding(
-                    "unit_divergence",
-                    "info",
-                    g.subject,
-                    f"Units of {g.organisation} ({', '.join(g.units)}) differ by"
-                    f" {g.unit_gap:.0f} index points in how they see its joint working: the"
-                    " bigger and more diversified an organisation, the bigger the challenge.",
-                    (g.organisation,),
-                    wave=g.wave,
-                )
-            )
-    return findings
-
-
-_YEAR_FIRST: Final = re.compile(r"\d{4}")
-
-
-def _wave_findings(groups: Sequence[GroupView]) -> list[Finding]:
-    """Warn when waves, ordered as text, may not be in time order."""
-    waves = sorted({g.wave for g in groups})
-    if len(waves) < 2 or all(_YEAR_FIRST.match(w) for w in waves):
-        return []
+def _wave_order(waves: Sequence[str]) -> Finding:
+    """Warn that waves, ordered as text, may not be in time order."""
     order = " before ".join(repr(w) for w in waves)
-    return [
-        Finding(
-            "wave_order",
-            "warning",
-            "waves",
-            f"Waves are put in order as text ({order}), so the latest wave and the progress"
-            " between waves are only right if that is their order in time. Name waves year"
-            " first (e.g. 2025-10, 2026-03) so that text order is time order.",
-            (),
-            wave=waves[-1],
-        )
-    ]
+    return Finding(
+        "wave_order",
+        "warning",
+        "waves",
+        f"Waves are put in order as text ({order}), so the latest wave and the progress"
+        " between waves are only right if that is their order in time. Name waves year"
+        " first (e.g. 2025-10, 2026-03) so that text order is time order.",
+        (),
+        wave=waves[-1],
+    )
 
 
 def _numbers(numbers: Iterable[int]) -> str:
@@ -1005,144 +1137,6 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def _capped(view: RelationshipView) -> str:
-    """Explain an effective rung below every member's view: an internal rung caps it."""
-    lowest_view = min(p.rung for p in view.views.values())
-    if view.effective_rung >= lowest_view:
-        return ""
-    capping = [m for m, r in view.internal.items() if r == view.effective_rung]
-    return (
-        f" (the members' views are higher, but {_names(capping)} is at"
-        f" {view.effective_rung} internally, and an organisation is no better a partner than"
-        " it is inside)"
-    )
-
-
-def _relationship_findings(
-    views: Sequence[RelationshipView],
-    keys: Sequence[tuple[_PairKey, str]],
-    groups: Sequence[GroupView],
-    group_index: Mapping[tuple[str, str, str], int],
-    numbers: Sequence[int],
-) -> list[Finding]:
-    findings: list[Finding] = []
-    for i in _latest((key, wave, i) for i, (key, wave) in enumerate(keys)):
-        view = views[i]
-        subject, members, wave = view.subject, view.members, view.wave
-        if view.silent:
-            findings.append(
-                Finding(
-                    "one_sided",
-                    "warning",
-                    subject,
-                    f"{_names(view.silent)} gave no view of {_joint(view)}: the relationship is"
-                    " seen from one side only until every member answers and the results"
-                    " are shared."
-                    + (
-                        ""
-                        if view.kind == "arrangement"
-                        else f" (If {_names(view.silent)} is a multi-party arrangement rather"
-                        " than an organisation, declare it with its members.)"
-                    ),
-                    view.silent,
-                    wave=wave,
-                )
-            )
-        rungs = {p.rung for p in view.views.values()}
-        # Gaps computed from a withheld (small) group's answers are not named in findings,
-        # which are shared outputs.
-        wide = tuple(
-            n
-            for n, gap in zip(numbers, view.gaps, strict=True)
-            if gap >= PERCEPTION_GAP_POINTS and not view.withheld
-        )
-        if len(rungs) > 1 or wide:
-            placed = "; ".join(f"{m}: {p.rung}" for m, p in view.views.items())
-            findings.append(
-                Finding(
-                    "perception_gap",
-                    "warning" if len(rungs) > 1 else "info",
-                    subject,
-                    f"Members see {_joint(view)} differently ({placed})"
-                    + (f"; gaps of a point or more on {_questions(wide)}" if wide else "")
-                    + ".",
-                    tuple(view.views),
-                    wide,
-                    wave,
-                )
-            )
-        for member, placement in view.views.items():
-            inside = view.internal.get(member)
-            if inside is not None and placement.rung > inside:
-                findings.append(
-                    Finding(
-                        "external_above_internal",
-                        "warning",
-                        subject,
-                        f"{member} places {_joint(view)} at {placement.rung}, above its own"
-                        f" internal joint working ({inside}). An organisation without"
-                        " partnership working internally cannot be an effective partner"
-                        " externally: the effective rung is capped.",
-                        (member,),
-                        groups[group_index[(member, INTERNAL, wave)]].placement.blocking,
-                        wave,
-                    )
-                )
-        effective = view.effective_rung
-        if view.claimed is not None and view.claimed > effective:
-            gap = int(view.claimed) - int(effective)
-            holding = sorted(
-                {n for p in view.views.values() for n in p.blocking if p.rung < view.claimed}
-            )
-            findings.append(
-                Finding(
-                    "overstated_label",
-                    "critical" if gap >= 2 else "warning",
-                    subject,
-                    f"{_sentence(_joint(view))} is called a {view.claimed}, but the evidence"
-                    f" places it at {effective}, {_count(gap, 'rung')} lower"
-                    f"{_capped(view)}. A label the reality of performance and behaviours does"
-                    " not bear out undermines credibility and confidence.",
-                    members,
-                    tuple(holding),
-                    wave,
-                )
-            )
-        if view.target is not None and int(view.target) - int(effective) > 1:
-            findings.append(
-                Finding(
-                    "rung_jump",
-                    "warning",
-                    subject,
-                    f"{_sentence(_joint(view))} aims for {view.target} from {effective}:"
-                    f" organisations can't jump rungs; plan the steps"
-                    f" {_steps(effective, view.target)}.",
-                    members,
-                    wave=wave,
-                )
-            )
-        if view.value is not None and view.value.verdict is not Verdict.SIGNIFICANT:
-            findings.append(
-                Finding(
-                    "insufficient_added_value",
-                    "critical" if view.value.verdict is Verdict.NONE else "warning",
-                    subject,
-                    f"The added value of {_joint(view)} is {view.value.verdict}, not"
-                    " significant: the rationale for it has to be seriously questioned.",
-                    members,
-                    wave=wave,
-                )
-            )
-    return findings
-
-
-def _joint(view: RelationshipView) -> str:
-    """Name a relationship's joint working in a sentence."""
-    if view.kind == "arrangement":
-        return view.subject
-    return f"the joint working of {view.subject}"
-
-
 def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -1153,28 +1147,6 @@ def _steps(start: Rung, end: Rung) -> str:
 
 def _names(names: Sequence[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def _progress(groups: Sequence[GroupView]) -> tuple[Progress, ...]:
-    by_subject: dict[tuple[str, str], list[GroupView]] = {}
-    for g in groups:
-        by_subject.setdefault((g.organisation, g.about), []).append(g)
-    out: list[Progress] = []
-    for (organisation, about), series in sorted(by_subject.items()):
-        series.sort(key=lambda g: g.wave)
-        for before, after in itertools.pairwise(series):
-            out.append(
-                Progress(
-                    organisation=organisation,
-                    about=about,
-                    before=before.wave,
-                    after=after.wave,
-                    rung_before=before.placement.rung,
-                    rung_after=after.placement.rung,
-                    index_change=after.placement.index - before.placement.index,
-                )
-            )
-    return tuple(out)
 
 
 def _number(value: float) -> float | None:

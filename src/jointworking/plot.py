@@ -54,8 +54,8 @@ except ImportError as error:  # pragma: no cover - exercised in a subprocess by 
         ' pip install "jointworking[plot]"'
     ) from error
 
+from jointworking._engine import PERCEPTION_GAP_POINTS
 from jointworking.assessment import (
-    PERCEPTION_GAP_POINTS,
     Assessment,
     GroupView,
     RelationshipView,

@@ -37,8 +37,8 @@ from typing import Any, Final, TypeAlias
 import attrs
 
 from jointworking import _display as d
+from jointworking._engine import PERCEPTION_GAP_POINTS
 from jointworking.assessment import (
-    PERCEPTION_GAP_POINTS,
     Assessment,
     Finding,
     GroupView,

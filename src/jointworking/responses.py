@@ -28,6 +28,7 @@ INTERNAL: Final = "internal"
 """The `about` of a response that assesses the respondent's own organisation."""
 
 _LabelArray = npt.NDArray[np.object_]
+IntArray = npt.NDArray[np.intp]
 _AnswerMatrix = npt.ArrayLike | Sequence[Sequence[float | None]]
 """Answers as from_arrays takes them: numpy's array-likes, or rows holding None for missing."""
 
@@ -179,22 +180,104 @@ def _column(
             raise ArgumentError(f"{argument}: expected {n} labels, got None")
         return _labels([""] * n)
     if isinstance(values, str):
-        values = [values] * n
+        return _labels([clean(values, argument)] * n)
     raw = np.asarray(values, dtype=object)
     if raw.ndim != 1 or raw.shape[0] != n:
         raise ArgumentError(
             f"{argument}: expected one label per respondent ({n}), got shape {raw.shape}"
         )
-    cleaned: dict[tuple[type, str], str] = {}
-    out = np.empty(n, dtype=object)
-    for i, value in enumerate(raw):
-        # Names repeat down a column: clean each distinct one once.
-        key = (type(value), repr(value))
-        if key not in cleaned:
-            cleaned[key] = clean(value, f"{argument} (row {i + 1})")
-        out[i] = cleaned[key]
-    out.flags.writeable = False
-    return out
+    # Names repeat down a column: clean each distinct one once, and keep one string object
+    # per distinct name (the codes computed later then compare them cheaply).
+    cleaned: dict[object, str] = {}
+    names: dict[str, str] = {}
+    out: list[str] = []
+    for i, value in enumerate(raw.tolist()):
+        key = value if type(value) is str else (type(value), repr(value))
+        name = cleaned.get(key)
+        if name is None:
+            name = clean(value, f"{argument} (row {i + 1})")
+            name = cleaned[key] = names.setdefault(name, name)
+        out.append(name)
+    return _labels(out)
+
+
+def _factorize(labels: _LabelArray, *, ordered: bool = True) -> tuple[list[str], IntArray]:
+    """Return the distinct labels (sorted if `ordered`) and each row's index into them."""
+    table: dict[str, int] = {}
+    items = labels.tolist()
+    codes = np.fromiter(
+        (table.setdefault(v, len(table)) for v in items), dtype=np.intp, count=len(items)
+    )
+    uniques = list(table)
+    if not ordered:
+        return uniques, codes
+    order = sorted(range(len(uniques)), key=uniques.__getitem__)
+    rank = np.empty(len(uniques), dtype=np.intp)
+    rank[order] = np.arange(len(uniques), dtype=np.intp)
+    return [uniques[i] for i in order], rank[codes]
+
+
+def _combine(columns: Sequence[IntArray], sizes: Sequence[int]) -> IntArray:
+    """Return a number for each row of code columns, distinct rows in lexicographic order."""
+    if math.prod(max(size, 1) for size in sizes) < 2**62:
+        key = np.zeros(columns[0].shape[0], dtype=np.int64)
+        for column, size in zip(columns, sizes, strict=True):
+            key *= max(size, 1)
+            key += column
+        _, inverse = np.unique(key, return_inverse=True)
+    else:  # pragma: no cover - needs more than 2**62 possible combinations
+        _, inverse = np.unique(np.stack(columns, axis=1), axis=0, return_inverse=True)
+    return inverse.reshape(-1).astype(np.intp, copy=False)
+
+
+@attrs.frozen
+class _Index:
+    """Integer codes for a survey's labels, computed once when the survey is built.
+
+    ``names`` are the organisation and about names together (sorted), so that a pair of
+    organisations has the same codes whichever side answered. Cells are the distinct
+    (organisation, about, wave, unit) combinations, numbered in that sorted order.
+    """
+
+    names: tuple[str, ...]
+    waves: tuple[str, ...]
+    units: tuple[str, ...]
+    organisation: IntArray
+    about: IntArray
+    wave: IntArray
+    unit: IntArray
+    cell: IntArray
+    cell_keys: IntArray  # shape (n_cells, 4): organisation, about, wave, unit codes
+
+
+def _index(
+    organisation: _LabelArray, about: _LabelArray, wave: _LabelArray, unit: _LabelArray
+) -> _Index:
+    org_names, org_codes = _factorize(organisation, ordered=False)
+    about_names, about_codes = _factorize(about, ordered=False)
+    names = sorted({*org_names, *about_names})
+    position = {name: i for i, name in enumerate(names)}
+    org = np.array([position[n] for n in org_names], dtype=np.intp)[org_codes]
+    subject = np.array([position[n] for n in about_names], dtype=np.intp)[about_codes]
+    waves, wave_codes = _factorize(wave)
+    units, unit_codes = _factorize(unit)
+    columns = (org, subject, wave_codes, unit_codes)
+    cell = _combine(columns, (len(names), len(names), len(waves), len(units)))
+    keys = np.empty((int(cell.max()) + 1, 4), dtype=np.intp)
+    keys[cell] = np.stack(columns, axis=1)
+    for array in (org, subject, wave_codes, unit_codes, cell, keys):
+        array.flags.writeable = False
+    return _Index(
+        names=tuple(names),
+        waves=tuple(waves),
+        units=tuple(units),
+        organisation=org,
+        about=subject,
+        wave=wave_codes,
+        unit=unit_codes,
+        cell=cell,
+        cell_keys=keys,
+    )
 
 
 @attrs.frozen(eq=False)
@@ -232,6 +315,7 @@ class Responses:
     respondent: _LabelArray
     unit: _LabelArray
     wave: _LabelArray
+    _index: _Index = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         n, q = self.answers.shape
@@ -244,9 +328,11 @@ class Responses:
             if getattr(self, name).shape != (n,):
                 raise ArgumentError(f"{name}: expected {n} labels, one per respondent")
         _check_scores(self.answers, self.instrument)
-        _check_self_reference(self.organisation, self.about)
-        _check_similar_names(self.organisation, self.about)
-        _check_unique_respondents(self)
+        index = _index(self.organisation, self.about, self.wave, self.unit)
+        _check_self_reference(self.organisation, self.about, index)
+        _check_similar_names(self.organisation, self.about, index)
+        _check_unique_respondents(self, index)
+        object.__setattr__(self, "_index", index)
 
     def __len__(self) -> int:
         return int(self.answers.shape[0])
@@ -269,7 +355,8 @@ class Responses:
         )
 
     def __repr__(self) -> str:
-        groups = len({(o, a) for o, a in zip(self.organisation, self.about, strict=True)})
+        keys = self._index.cell_keys[:, :2]
+        groups = int(np.count_nonzero((keys[1:] != keys[:-1]).any(axis=1))) + 1
         return (
             f"<Responses: {len(self)} respondents, {groups} organisation/about groups,"
             f" instrument {self.instrument.name!r}>"
@@ -278,12 +365,13 @@ class Responses:
     @property
     def waves(self) -> tuple[str, ...]:
         """The distinct waves, in text order (``""`` where no wave was given)."""
-        return tuple(sorted(set(self.wave.tolist())))
+        return self._index.waves
 
     @property
     def organisations(self) -> tuple[str, ...]:
         """The distinct responding organisations, sorted."""
-        return tuple(sorted(set(self.organisation.tolist())))
+        index = self._index
+        return tuple(index.names[i] for i in np.unique(index.cell_keys[:, 0]).tolist())
 
     @classmethod
     def from_arrays(
@@ -455,6 +543,54 @@ class Responses:
             instrument=instrument,
         )
 
+    def select(self, rows: npt.ArrayLike) -> Responses:
+        """Return the responses of some rows: a boolean mask or row numbers (from 0).
+
+        Raises
+        ------
+        ArgumentError
+            If `rows` is not a mask of the right length or row numbers in range, or
+            selects nobody.
+
+        Examples
+        --------
+        >>> r = Responses.from_arrays([[3] * 10, [2] * 10, [4] * 10], organisation="A",
+        ...                           about="internal")
+        >>> r.select([0, 2]).respondent.tolist()
+        ['1', '3']
+        """
+        chosen = np.asarray(rows)
+        n = len(self)
+        if chosen.dtype == np.bool_:
+            if chosen.shape != (n,):
+                raise ArgumentError(
+                    f"rows: expected a mask of {n} booleans, got shape {chosen.shape}"
+                )
+            chosen = np.flatnonzero(chosen)
+        elif chosen.ndim != 1 or (chosen.size and chosen.dtype.kind not in "iu"):
+            raise ArgumentError("rows: expected a boolean mask or a list of row numbers")
+        if chosen.size == 0:
+            raise ArgumentError("rows: expected at least one row, got none")
+        if chosen.min() < -n or chosen.max() >= n:
+            raise ArgumentError(f"rows: expected row numbers from 0 to {n - 1}")
+
+        def take(column: _LabelArray) -> _LabelArray:
+            out: _LabelArray = column[chosen]
+            out.flags.writeable = False
+            return out
+
+        answers = np.asfortranarray(self.answers[chosen])
+        answers.flags.writeable = False
+        return Responses(
+            instrument=self.instrument,
+            answers=answers,
+            organisation=take(self.organisation),
+            about=take(self.about),
+            respondent=take(self.respondent),
+            unit=take(self.unit),
+            wave=take(self.wave),
+        )
+
     def to_records(self) -> list[Response]:
         """Return every response as a :class:`Response`, in row order."""
         return list(self)
@@ -466,8 +602,9 @@ _NOT_SCORES: Final = (bool, np.bool_, str, bytes)
 def _answer_matrix(answers: _AnswerMatrix) -> npt.NDArray[np.float64]:
     """Convert to a float matrix, refusing booleans and text rather than reading them as scores."""
     expected = "answers: expected a matrix of numbers, None or NaN (one row per respondent)"
+    # Column-major: scoring reads the matrix one question (column) at a time.
     if isinstance(answers, np.ndarray) and answers.dtype.kind in "iuf":
-        return np.array(answers, dtype=np.float64)
+        return np.array(answers, dtype=np.float64, order="F")
     try:
         # dtype=object keeps each element as given: numpy would otherwise promote
         # [True, 3] to [1, 3] and [3, "3"] to text before they could be seen.
@@ -479,7 +616,7 @@ def _answer_matrix(answers: _AnswerMatrix) -> npt.NDArray[np.float64]:
             where = "".join(f"[{i}]" for i in np.unravel_index(flat, raw.shape))
             raise ArgumentError(f"{expected}, got {value!r} at answers{where}")
     try:
-        return np.array(raw, dtype=np.float64)
+        return np.array(raw, dtype=np.float64, order="F")
     except (TypeError, ValueError):
         raise ArgumentError(expected) from None
 
@@ -522,15 +659,16 @@ def _fold(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
-def _check_similar_names(organisation: _LabelArray, about: _LabelArray) -> None:
+def _check_similar_names(organisation: _LabelArray, about: _LabelArray, index: _Index) -> None:
     """Refuse names that differ only in case or spacing: almost always a typing slip.
 
     Left alone, "Ashford council" and "Ashford Council" would be two organisations, and a
     report would quietly count a fifth organisation that gave too few answers.
     """
-    names = sorted({*organisation.tolist(), *about.tolist()} - {INTERNAL})
     seen: dict[str, str] = {}
-    for name in names:
+    for name in index.names:
+        if name == INTERNAL:
+            continue
         other = seen.setdefault(_fold(name), name)
         if other != name:
             rows = np.flatnonzero((organisation == name) | (about == name))
@@ -541,8 +679,8 @@ def _check_similar_names(organisation: _LabelArray, about: _LabelArray) -> None:
             )
 
 
-def _check_self_reference(organisation: _LabelArray, about: _LabelArray) -> None:
-    same = organisation == about
+def _check_self_reference(organisation: _LabelArray, about: _LabelArray, index: _Index) -> None:
+    same = index.organisation == index.about
     if same.any():
         row = int(np.flatnonzero(same)[0])
         raise ArgumentError(
@@ -551,22 +689,19 @@ def _check_self_reference(organisation: _LabelArray, about: _LabelArray) -> None
         )
 
 
-def _codes(labels: _LabelArray) -> tuple[npt.NDArray[np.object_], npt.NDArray[np.intp]]:
-    """Return the sorted distinct labels and each row's index into them."""
-    # Labels are Python str in an object array: compare them as they are, without the
-    # fixed-width copy astype(str) would make (padded to the longest, NULs stripped).
-    uniques, inverse = np.unique(labels, return_inverse=True)
-    return uniques.astype(object), inverse.reshape(-1)
-
-
-def _check_unique_respondents(responses: Responses) -> None:
-    columns = (responses.respondent, responses.wave, responses.about, responses.organisation)
-    codes = np.stack([_codes(column)[1] for column in columns])
-    order = np.lexsort(codes)
-    ordered = codes[:, order]
-    repeats = np.flatnonzero((ordered[:, 1:] == ordered[:, :-1]).all(axis=0))
+def _check_unique_respondents(responses: Responses, index: _Index) -> None:
+    """Refuse a respondent who answers twice for one organisation, about and wave."""
+    _, codes = _factorize(responses.respondent, ordered=False)
+    groups = index.cell_keys[index.cell, :3]
+    order = np.lexsort((codes, groups[:, 2], groups[:, 1], groups[:, 0]))
+    key = np.column_stack((groups, codes))[order]
+    repeats = np.flatnonzero((key[1:] == key[:-1]).all(axis=1))
     if repeats.size:
-        first, second = sorted(int(order[i]) for i in (repeats[0], repeats[0] + 1))
+        # Stable sort: each repeat pairs an earlier row with a later one. Report the pair
+        # whose later row comes first in the file.
+        later = order[repeats + 1]
+        pick = int(np.argmin(later))
+        first, second = int(order[repeats[pick]]), int(later[pick])
         wave = f", wave {responses.wave[first]!r}" if responses.wave[first] else ""
         raise ArgumentError(
             f"respondent: {responses.respondent[first]!r} answers twice for"

@@ -114,17 +114,32 @@ def _optimism_bias(value: object) -> float:
 
 
 def _outcome(
-    baseline: FloatArray, joint: FloatArray, cost: FloatArray, optimism_bias: float
+    baseline: FloatArray, joint: FloatArray, cost: FloatArray | float, optimism_bias: float
 ) -> tuple[FloatArray, FloatArray]:
-    """Return surplus and uplift; the one formula both the point test and Monte Carlo use."""
-    surplus = joint * (1.0 - optimism_bias) - cost - baseline
+    """Return surplus and uplift; the one formula both the point test and Monte Carlo use.
+
+    The surplus is computed in place in `joint`, which must be an array the caller owns
+    and no longer needs: ``joint * (1 - optimism_bias) - cost - baseline``, operation by
+    operation as written, so in place or not the results are the same to the last bit.
+    """
+    surplus = joint
+    if optimism_bias:  # multiplying by exactly 1.0 changes nothing, so is skipped
+        surplus *= 1.0 - optimism_bias
+    surplus -= cost
+    surplus -= baseline
     return surplus, surplus / baseline
 
 
-def _grade(uplift: FloatArray, threshold: float) -> npt.NDArray[np.int8]:
-    """Grade uplifts: 0 none (<= 0), 2 significant (>= threshold), 1 marginal between."""
-    significant = (uplift > 0) & (uplift >= threshold)
-    return np.where(uplift > 0, 1, 0).astype(np.int8) + significant.astype(np.int8)
+def _counts(uplift: FloatArray, threshold: float) -> tuple[int, int]:
+    """Count the significant and the positive uplifts: the one grading rule of both tests.
+
+    An uplift is positive when above 0 and significant when positive and at least
+    `threshold` (inclusive); with a positive threshold the second implies the first.
+    """
+    positive = int(np.count_nonzero(uplift > 0))
+    if threshold > 0:
+        return int(np.count_nonzero(uplift >= threshold)), positive
+    return positive, positive
 
 
 @attrs.frozen
@@ -227,7 +242,8 @@ def added_value(
     ------
     ArgumentError
         If any value is not a finite number, `individual` is empty or sums to zero or
-        less, `cost` or `threshold` is negative, or `optimism_bias` is outside [0, 1).
+        less, `cost` or `threshold` is negative, `optimism_bias` is outside [0, 1), or the
+        surplus or uplift overflows (is not finite).
 
     Notes
     -----
@@ -272,10 +288,15 @@ def added_value(
             f"individual: expected values whose sum (the baseline) is positive and finite,"
             f" got a sum of {float(baseline)!r}"
         )
-    surplus, uplift = _outcome(
-        np.asarray(baseline), np.asarray(joint_value), np.asarray(cost_value), bias
-    )
-    verdict = Verdict(int(_grade(uplift, t)))
+    with np.errstate(over="ignore", invalid="ignore"):  # reported just below
+        surplus, uplift = _outcome(np.asarray(baseline), np.asarray(joint_value), cost_value, bias)
+    if not math.isfinite(uplift):
+        raise ArgumentError(
+            "joint, cost, individual: the values overflowed: the surplus or uplift is not"
+            f" finite (surplus {float(surplus)!r}, uplift {float(uplift)!r})"
+        )
+    significant, positive = _counts(uplift, t)
+    verdict = Verdict(significant + positive)  # significant implies positive: 0, 1 or 2
     if verdict is Verdict.NONE:
         switching = 0.0
     else:
@@ -443,6 +464,7 @@ class Estimate:
         Returns
         -------
         ndarray of float64, shape (size,)
+            A new array, which the caller may change.
         """
         p = self.parameters
         if self.kind == "samples":
@@ -459,7 +481,23 @@ class Estimate:
         low, mode, high = p
         alpha = 1 + 4 * (mode - low) / (high - low)
         beta = 1 + 4 * (high - mode) / (high - low)
-        return low + (high - low) * rng.beta(alpha, beta, size)
+        draws = rng.beta(alpha, beta, size)
+        draws *= high - low  # low + (high - low) * draws, in place
+        draws += low
+        return draws
+
+    def _constant(self) -> float | None:
+        """Return the one value every draw takes, if the draws use no randomness.
+
+        None if they do; always None for samples, which are resampled at random unless
+        as many draws as samples are asked for.
+        """
+        p = self.parameters
+        if self.kind == "fixed" or (self.kind == "normal" and p[1] == 0):
+            return p[0]
+        if self.kind in ("triangular", "pert") and p[0] == p[2]:
+            return p[0]
+        return None
 
     def _samples(self) -> FloatArray:
         if self.values is None:
@@ -545,9 +583,118 @@ def _as_estimate(value: object, argument: str) -> Estimate:
     return Estimate.fixed(_finite(value, argument))
 
 
-def _percentiles(draws: FloatArray) -> Percentiles:
-    p5, p50, p95 = np.percentile(draws, [5.0, 50.0, 95.0])
-    return Percentiles(float(p5), float(p50), float(p95))
+def _order_statistics(values: FloatArray, ranks: Sequence[int]) -> dict[int, float]:
+    """Return ``{rank: value}``: the values at `ranks` (0-based) of `values` once sorted.
+
+    Reorders `values` in place; they must not contain NaN. Each rank is found by a
+    partition around that one position of the smallest segment known to hold it (numpy
+    partitions around a single position far faster than around several at once), or
+    as the segment's minimum or maximum when at its end.
+    """
+    found: dict[int, float] = {}
+    pending = [(0, values.size, sorted(set(ranks)))]
+    while pending:
+        lo, hi, wanted = pending.pop()  # every rank in wanted is in [lo, hi)
+        segment = values[lo:hi]  # holds exactly the values of ranks lo .. hi - 1
+        if wanted == [lo]:
+            found[lo] = float(segment.min())
+            continue
+        if wanted == [hi - 1]:
+            found[hi - 1] = float(segment.max())
+            continue
+        middle = wanted[len(wanted) // 2]
+        segment.partition(middle - lo)
+        found[middle] = float(values[middle])
+        below = [r for r in wanted if r < middle]
+        above = [r for r in wanted if r > middle]
+        if below:
+            pending.append((lo, middle, below))
+        if above:
+            pending.append((middle + 1, hi, above))
+    return found
+
+
+def _percentiles(draws: FloatArray, scratch: FloatArray | None = None) -> Percentiles:
+    """Return the 5th, 50th and 95th percentiles of finite `draws`, without changing them.
+
+    The same numbers, to the last bit, as ``numpy.percentile(draws, [5, 50, 95])`` with
+    its default linear method, which partitions a copy around all the neighbouring
+    positions at once; this finds them as in :func:`_order_statistics`, several times
+    faster for large arrays, and interpolates with numpy's own formula (``_lerp``). The
+    one exception is the sign of a zero percentile when the draws hold both 0.0 and
+    -0.0, which are equal and so fall in whatever order a partition leaves them.
+    `scratch`, an array of the same size whose contents may be overwritten, saves a copy.
+    """
+    n = draws.size
+    work = draws.copy() if scratch is None else scratch
+    if scratch is not None:
+        np.copyto(work, draws)
+    spans = []
+    for q in (5.0, 50.0, 95.0):
+        virtual = (n - 1) * (q / 100)  # numpy: (n - 1) * (q / 100) in float64
+        if virtual >= n - 1:  # numpy takes the last value, with previous index -1
+            spans.append((n - 1, n - 1, virtual + 1))
+        else:
+            below = math.floor(virtual)
+            spans.append((below, below + 1, virtual - below))
+    values = _order_statistics(work, [rank for span in spans for rank in span[:2]])
+    result = []
+    for below, above, gamma in spans:
+        a, b = values[below], values[above]
+        difference = b - a
+        if gamma >= 0.5:  # numpy's _lerp, exact at both ends
+            result.append(b - difference * (1 - gamma))
+        else:
+            result.append(a + difference * gamma)
+    return Percentiles(*result)
+
+
+def _count_not_finite(draws: FloatArray) -> int:
+    """Count the draws that are infinite or NaN: two quick reductions, then a count if any."""
+    lowest, highest = float(draws.min()), float(draws.max())  # NaN reaches both
+    if math.isfinite(lowest) and math.isfinite(highest):
+        return 0
+    return int(np.count_nonzero(~np.isfinite(draws)))
+
+
+def _baseline_draws(inputs: Sequence[Estimate], n: int, rng: np.random.Generator) -> FloatArray:
+    """Draw every individual value in turn and return the sum of each draw (the baseline).
+
+    The sum is accumulated in place in the first array drawn, adding constants as numbers,
+    in the order given. Raises unless every sum is finite and positive. Must be called
+    with numpy's overflow warnings off.
+    """
+    total: FloatArray | None = None
+    for estimate in inputs:
+        constant = estimate._constant()
+        part = estimate.draw(n, rng) if constant is None else constant
+        if total is None:
+            total = part if isinstance(part, np.ndarray) else np.full(n, part)
+        else:
+            total += part
+    if total is None:  # pragma: no cover - _individual_values rejects no inputs
+        raise ArgumentError("individual: expected at least one organisation's value, got none")
+    lowest, highest = float(total.min()), float(total.max())  # NaN reaches both
+    if not (math.isfinite(lowest) and math.isfinite(highest)):
+        infinite = int(np.count_nonzero(np.isinf(total)))
+        undefined = int(np.count_nonzero(np.isnan(total)))
+        if not undefined:
+            raise ArgumentError(
+                "individual: expected values whose sum (the baseline) is finite, got an"
+                f" infinite sum in {infinite} of {n} draws"
+            )
+        raise ArgumentError(
+            "individual: the simulated values overflowed: the sum of the individual values"
+            f" (the baseline) is not finite in {infinite + undefined} of {n} draws"
+        )
+    if lowest <= 0:
+        bad = int(np.count_nonzero(total <= 0))
+        raise ArgumentError(
+            f"individual: the sum of the individual values is zero or less in {bad} of {n}"
+            " draws, where the uplift is undefined; use estimates bounded above zero"
+            " (triangular or PERT)"
+        )
+    return total
 
 
 def simulate_added_value(
@@ -591,9 +738,10 @@ def simulate_added_value(
     ------
     ArgumentError
         As :func:`added_value` for the values, and if `confidence` is outside (0, 1),
-        `draws` is less than 1, `seed` is negative, or the baseline (the sum of the
+        `draws` is less than 1, `seed` is negative, the baseline (the sum of the
         individual values) is zero or less in any draw, where the uplift is undefined, or
-        overflows to infinity.
+        any draw of the baseline, the joint value, the cost, the surplus or the uplift
+        overflows (is not finite); the message names the argument or arguments.
 
     Notes
     -----
@@ -647,29 +795,33 @@ def simulate_added_value(
         raise ArgumentError(f"seed: expected a whole number of zero or more or None, got {seed!r}")
     n = int(draws)
     rng = np.random.default_rng(seed)
-    baseline = np.zeros(n)
-    with np.errstate(over="ignore"):  # an overflowing sum is reported just below
-        for estimate in inputs:
-            baseline += estimate.draw(n, rng)
-    joint_draws = joint_estimate.draw(n, rng)
-    cost_draws = cost_estimate.draw(n, rng)
-    infinite = int(np.count_nonzero(np.isinf(baseline)))
-    if infinite:
-        raise ArgumentError(
-            f"individual: expected values whose sum (the baseline) is finite, got an infinite"
-            f" sum in {infinite} of {n} draws"
-        )
-    bad = int(np.count_nonzero(baseline <= 0))
-    if bad:
-        raise ArgumentError(
-            f"individual: the sum of the individual values is zero or less in {bad} of {n}"
-            " draws, where the uplift is undefined; use estimates bounded above zero"
-            " (triangular or PERT)"
-        )
-    surplus, uplift = _outcome(baseline, joint_draws, cost_draws, bias)
-    grade = _grade(uplift, t)
-    p_significant = float(np.count_nonzero(grade == Verdict.SIGNIFICANT)) / n
-    p_positive = float(np.count_nonzero(grade != Verdict.NONE)) / n
+    # Non-finite results (overflow, or inf - inf) are reported as errors, so numpy's
+    # warnings about them are not wanted.
+    with np.errstate(over="ignore", invalid="ignore"):
+        baseline = _baseline_draws(inputs, n, rng)
+        joint_draws = joint_estimate.draw(n, rng)
+        cost_constant = cost_estimate._constant()
+        cost_draws = cost_estimate.draw(n, rng) if cost_constant is None else cost_constant
+        for name, part, what in (
+            ("joint", joint_draws, "the joint value"),
+            ("cost", cost_draws, "the cost"),
+        ):
+            if isinstance(part, np.ndarray) and (count := _count_not_finite(part)):
+                raise ArgumentError(
+                    f"{name}: the simulated values overflowed: {count} of {n} draws of {what}"
+                    " are not finite"
+                )
+        surplus, uplift = _outcome(baseline, joint_draws, cost_draws, bias)
+        # The baseline is finite and positive: the uplift is finite only where the surplus is.
+        if count := _count_not_finite(uplift):
+            raise ArgumentError(
+                "joint, cost, individual: the simulated values overflowed: the surplus or"
+                f" uplift is not finite in {count} of {n} draws; the values are too large, or"
+                " the baseline too small beside them, for floating point"
+            )
+    significant, positive = _counts(uplift, t)
+    p_significant = float(significant) / n
+    p_positive = float(positive) / n
     if p_significant >= level:
         verdict = Verdict.SIGNIFICANT
     elif p_positive >= level:
@@ -682,8 +834,8 @@ def simulate_added_value(
         p_significant=p_significant,
         p_positive=p_positive,
         verdict=verdict,
-        uplift=_percentiles(uplift),
-        surplus=_percentiles(surplus),
+        uplift=_percentiles(uplift, scratch=baseline),  # the baseline is not needed now
+        surplus=_percentiles(surplus, scratch=baseline),
         threshold=t,
         confidence=level,
         optimism_bias=bias,

@@ -1,0 +1,664 @@
+"""The survey engine: every group, relationship and finding as columns of numpy arrays.
+
+:func:`tables` turns :class:`~jointworking.statistics.GroupStatistics` into
+:class:`Tables`: per-group and per-relationship arrays computed with whole-array
+operations (sorting, ``np.add.reduceat``, ``np.bincount``, fancy indexing) and no Python
+loop over respondents, groups or relationships. Findings are found the same way, as
+arrays of (kind, row); their sentences are written only when a finding is read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any, Final, TypeAlias
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from jointworking.agreement import _rwg_j_kernel, _rwg_kernel
+from jointworking.errors import ArgumentError
+from jointworking.ladder import _place
+from jointworking.responses import INTERNAL
+from jointworking.rung import Rung
+from jointworking.statistics import GroupStatistics
+from jointworking.value import Verdict
+
+SIGNIFICANT: Final = Verdict.SIGNIFICANT
+_YEAR_FIRST: Final = re.compile(r"\d{4}")
+
+FloatArray: TypeAlias = npt.NDArray[np.float64]
+IntArray: TypeAlias = npt.NDArray[np.intp]
+BoolArray: TypeAlias = npt.NDArray[np.bool_]
+
+#: Units whose mean index differs by this many points (one scale point on 0-4) diverge.
+UNIT_GAP_POINTS: Final = 25.0
+#: A per-question perception gap of at least this many scale points is reported.
+PERCEPTION_GAP_POINTS: Final = 1.0
+
+# Finding kinds, in the order their names sort (findings sort by severity, kind, subject).
+KINDS: Final = (
+    "external_above_internal",
+    "insufficient_added_value",
+    "low_agreement",
+    "one_sided",
+    "overstated_label",
+    "perception_gap",
+    "rung_jump",
+    "too_few_respondents",
+    "unit_divergence",
+    "wave_order",
+)
+KIND: Final = {kind: i for i, kind in enumerate(KINDS)}
+SEVERITIES: Final = ("critical", "warning", "info")
+SEVERITY: Final = {severity: i for i, severity in enumerate(SEVERITIES)}
+NO_RUNG: Final = -1
+_UNKNOWN: Final = 99  # an internal rung not known: no cap
+
+
+def _starts(keys: npt.NDArray[Any]) -> IntArray:
+    """Return where each run of equal rows begins in row-sorted `keys`."""
+    if keys.shape[0] == 0:
+        return np.zeros(0, dtype=np.intp)
+    rows = keys.reshape(keys.shape[0], -1)
+    change = (rows[1:] != rows[:-1]).any(axis=1)
+    return np.flatnonzero(np.concatenate(([True], change))).astype(np.intp)
+
+
+def moments(
+    count: npt.NDArray[np.int64], total: FloatArray, total_sq: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Means and sample variances from counts, sums and sums of squares.
+
+    The variance is ``(n * ss - s**2) / (n * (n - 1))``: for whole-number answers the
+    numerator is an exact integer, so the variance is correctly rounded and exactly 0 when
+    every answer is equal. NaN mean with no answers, NaN variance with fewer than two.
+    """
+    n = count.astype(np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = total / n
+        var = np.maximum(n * total_sq - total * total, 0.0) / (n * (n - 1.0))
+    var[count < 2] = np.nan
+    mean[count < 1] = np.nan
+    return mean, var
+
+
+def _spread_runs(
+    values: FloatArray, present: BoolArray, starts: IntArray
+) -> tuple[FloatArray, IntArray]:
+    """Per run of rows: max - min of the present values, and how many are present."""
+    high = np.maximum.reduceat(np.where(present, values, -np.inf), starts, axis=0)
+    low = np.minimum.reduceat(np.where(present, values, np.inf), starts, axis=0)
+    n = np.add.reduceat(present.astype(np.intp), starts, axis=0)
+    with np.errstate(invalid="ignore"):
+        return np.where(n >= 2, high - low, np.nan), n
+
+
+@attrs.frozen(eq=False)
+class Tables:
+    """Columnar results; see :func:`tables`. Row orders are those of the outputs."""
+
+    statistics: GroupStatistics
+    size: int
+    agreement: float
+    arrangements: Mapping[str, tuple[str, ...]]
+    names: tuple[str, ...]
+    waves: tuple[str, ...]
+    units: tuple[str, ...]
+    # Groups: one row per (organisation, about, wave), sorted.
+    group_keys: IntArray  # (G, 3): organisation, about, wave codes
+    cell_starts: IntArray  # (G + 1,): each group's cells are cell_starts[g]:cell_starts[g+1]
+    respondents: npt.NDArray[np.int64]
+    count: npt.NDArray[np.int64]
+    mean: FloatArray
+    var: FloatArray
+    rwg: FloatArray
+    rwg_j: FloatArray
+    rung: npt.NDArray[np.int8]
+    index: FloatArray
+    met: BoolArray
+    uncertain: BoolArray
+    small: BoolArray
+    unit_gap: FloatArray
+    internal_group: IntArray  # (n_names, n_waves): the internal group's row, or -1
+    # Relationships: one row per (relationship, wave), sorted by subject then wave.
+    rel_arrangement: BoolArray
+    rel_a: IntArray  # pair: the lower name code; arrangement: its name's code
+    rel_b: IntArray  # pair: the higher name code; arrangement: -1
+    rel_wave: IntArray
+    rel_subject: tuple[str, ...]
+    rel_of_group: IntArray  # (G,): each group's relationship row, -1 for internal
+    rel_groups: IntArray  # group rows sorted by relationship (then organisation)
+    rel_starts: IntArray  # (R + 1,): rel_groups[rel_starts[r]:rel_starts[r+1]]
+    gaps: FloatArray
+    rel_withheld: BoolArray
+    effective: npt.NDArray[np.int8]
+    claimed: npt.NDArray[np.int8]
+    target: npt.NDArray[np.int8]
+    values: Mapping[int, Any]
+    # Findings, in output order.
+    finding_kind: npt.NDArray[np.int8]
+    finding_severity: npt.NDArray[np.int8]
+    finding_row: IntArray  # a group row, a relationship row, or -1 for wave_order
+    finding_member: IntArray  # external_above_internal: the member's group row
+    finding_subject: tuple[str, ...]
+    low_rwg: BoolArray  # (G, Q): r_wg below the agreement threshold
+    blocking: BoolArray  # (G, Q): the next rung's questions not met
+    wide: BoolArray  # (R, Q): gaps of a point or more, where no member is withheld
+
+    @property
+    def n_groups(self) -> int:
+        return int(self.group_keys.shape[0])
+
+    @property
+    def n_relationships(self) -> int:
+        return len(self.rel_subject)
+
+
+def _name_code(names: tuple[str, ...], name: str) -> int:
+    i = int(np.searchsorted(np.asarray(names, dtype=object), name))
+    return i if i < len(names) and names[i] == name else -1
+
+
+@attrs.frozen
+class _Groups:
+    keys: IntArray
+    starts: IntArray
+    respondents: npt.NDArray[np.int64]
+    count: npt.NDArray[np.int64]
+    mean: FloatArray
+    var: FloatArray
+    rwg: FloatArray
+    rwg_j: FloatArray
+    rung: npt.NDArray[np.int8]
+    index: FloatArray
+    met: BoolArray
+    uncertain: BoolArray
+    small: BoolArray
+    unit_gap: FloatArray
+
+
+def _groups(stats: GroupStatistics, size: int, agreement: float) -> _Groups:
+    """Aggregate cells to groups (organisation, about, wave) and place each group."""
+    inst = stats.instrument
+    cell_keys = stats._index.cell_keys
+    starts = _starts(cell_keys[:, :3])
+    count = np.add.reduceat(stats.count, starts, axis=0)
+    mean, var = moments(
+        count,
+        np.add.reduceat(stats.total, starts, axis=0),
+        np.add.reduceat(stats.total_sq, starts, axis=0),
+    )
+    null_variance = float(np.var(np.asarray(inst.scale.values)))
+    rwg = _rwg_kernel(count, var, null_variance)
+    rung_codes = inst._rung_codes()
+    low, high = inst.scale.low, inst.scale.high
+    rung, index, met = _place(mean, rung_codes, inst._thresholds(), low, high)
+    decisive = rung_codes[np.newaxis, :] <= np.minimum(rung + 1, Rung.PARTNERSHIP)[:, np.newaxis]
+    respondents = np.add.reduceat(stats.respondents, starts)
+    return _Groups(
+        keys=cell_keys[starts, :3],
+        starts=starts,
+        respondents=respondents,
+        count=count,
+        mean=mean,
+        var=var,
+        rwg=rwg,
+        rwg_j=_rwg_j_kernel(count, var, null_variance),
+        rung=rung,
+        index=index,
+        met=met,
+        uncertain=decisive & _below(rwg, agreement),
+        small=respondents < size,
+        unit_gap=_unit_gap(stats, starts, size),
+    )
+
+
+def _unit_gap(stats: GroupStatistics, starts: IntArray, size: int) -> FloatArray:
+    """Per group: the spread of its units' index, each placed from the unit's own means.
+
+    Only named units with at least `size` respondents count, so that no gap reveals the
+    answers of a few people. NaN with fewer than two such units.
+    """
+    index = stats._index
+    named = np.asarray([u != "" for u in index.units], dtype=bool)[index.cell_keys[:, 3]]
+    cells = np.flatnonzero(named & (stats.respondents >= size))
+    unit_index = np.full(index.cell_keys.shape[0], np.nan)
+    if cells.size:
+        count = stats.count[cells]
+        answered = count > 0
+        with np.errstate(invalid="ignore", divide="ignore"):
+            means = np.where(answered, stats.total[cells] / count, 0.0)
+            low, high = stats.instrument.scale.low, stats.instrument.scale.high
+            average = means.sum(axis=1) / answered.sum(axis=1)
+            unit_index[cells] = 100.0 * (average - low) / (high - low)
+    gap, _ = _spread_runs(unit_index, ~np.isnan(unit_index), starts)
+    return gap
+
+
+@attrs.frozen
+class _Relationships:
+    arrangement: BoolArray
+    a: IntArray
+    b: IntArray
+    wave: IntArray
+    subject: tuple[str, ...]
+    of_group: IntArray
+    groups: IntArray
+    starts: IntArray
+    members: IntArray  # (R, width) name codes, -1 padding
+    gaps: FloatArray
+    withheld: BoolArray
+    view_low: npt.NDArray[np.int8]
+    view_high: npt.NDArray[np.int8]
+    effective: npt.NDArray[np.int8]
+
+
+def _arrangement_tables(
+    arrangements: Mapping[str, tuple[str, ...]], position: Mapping[str, int], n_names: int
+) -> tuple[IntArray, IntArray]:
+    """Each arrangement's member codes (padded with -1), and each name's arrangement."""
+    width = max((len(m) for m in arrangements.values()), default=0)
+    table = np.full((len(arrangements), width), -1, dtype=np.intp)
+    of_name = np.full(n_names, -1, dtype=np.intp)
+    for i, name in enumerate(sorted(arrangements)):  # one pass over the declarations
+        codes = [position[m] for m in arrangements[name]]
+        table[i, : len(codes)] = codes
+        if name in position:
+            of_name[position[name]] = i
+    return table, of_name
+
+
+def _check_members(
+    keys: IntArray,
+    *,
+    external: IntArray,
+    arrangement_of: IntArray,
+    table: IntArray,
+    names: tuple[str, ...],
+    arrangements: Mapping[str, tuple[str, ...]],
+) -> BoolArray:
+    """Return which external groups answer about an arrangement; refuse non-members."""
+    org, about = keys[external, 0], keys[external, 1]
+    arrangement = arrangement_of[about]
+    is_arrangement: BoolArray = arrangement >= 0
+    if is_arrangement.any():
+        member = (table[np.maximum(arrangement, 0)] == org[:, np.newaxis]).any(axis=1)
+        outsider = np.flatnonzero(is_arrangement & ~member)
+        if outsider.size:
+            row = external[outsider[0]]
+            name = names[keys[row, 1]]
+            raise ArgumentError(
+                f"responses: {names[keys[row, 0]]!r} answered about the arrangement"
+                f" {name!r} but is not among its members ({', '.join(arrangements[name])})"
+            )
+    return is_arrangement
+
+
+def _relationships(
+    g: _Groups,
+    names: tuple[str, ...],
+    waves: tuple[str, ...],
+    arrangements: Mapping[str, tuple[str, ...]],
+    internal_group: IntArray,
+) -> _Relationships:
+    """Gather the external groups into relationships: pairs and arrangements, by wave."""
+    n_names, n_waves = len(names), max(len(waves), 1)
+    position = {name: i for i, name in enumerate(names)}
+    table, arrangement_of = _arrangement_tables(arrangements, position, n_names)
+    internal_code = position.get(INTERNAL, -1)
+    external = np.flatnonzero(g.keys[:, 1] != internal_code)
+    org, about, wave = (g.keys[external, j] for j in range(3))
+    is_arrangement = _check_members(
+        g.keys,
+        external=external,
+        arrangement_of=arrangement_of,
+        table=table,
+        names=names,
+        arrangements=arrangements,
+    )
+    # A relationship is (first, second, wave): a pair's two names in code (= name)
+    # order, or an arrangement's name and -1.
+    first = np.where(is_arrangement, about, np.minimum(org, about)).astype(np.int64)
+    second = np.where(is_arrangement, -1, np.maximum(org, about)).astype(np.int64)
+    combined = (first * (n_names + 1) + second + 1) * n_waves + wave
+    unique, raw = np.unique(combined, return_inverse=True)
+    raw = raw.reshape(-1)
+    u_wave = unique % n_waves
+    u_pair = unique // n_waves
+    u_first, u_second = u_pair // (n_names + 1), u_pair % (n_names + 1) - 1
+    subjects = [
+        names[a] if b < 0 else f"{names[a]} and {names[b]}"
+        for a, b in zip(u_first.tolist(), u_second.tolist(), strict=True)
+    ]
+    wave_names = [waves[w] if waves else "" for w in u_wave.tolist()]
+    sort_keys = list(zip(subjects, (u_second < 0).tolist(), wave_names, strict=True))
+    order = np.asarray(sorted(range(len(subjects)), key=sort_keys.__getitem__), dtype=np.intp)
+    n_rel = order.size
+    rank = np.empty(n_rel, dtype=np.intp)
+    rank[order] = np.arange(n_rel, dtype=np.intp)
+    of_group = np.full(g.keys.shape[0], -1, dtype=np.intp)
+    of_group[external] = rank[raw]
+    groups = external[np.argsort(rank[raw].astype(np.int64) * n_names + org, kind="stable")]
+    starts = np.searchsorted(of_group[groups], np.arange(n_rel + 1)).astype(np.intp)
+    a, b, w = u_first[order].astype(np.intp), u_second[order].astype(np.intp), u_wave[order]
+    is_arr = b < 0
+    members = np.full((n_rel, max(2, table.shape[1])), -1, dtype=np.intp)
+    members[~is_arr, 0], members[~is_arr, 1] = a[~is_arr], b[~is_arr]
+    if is_arr.any():
+        members[is_arr, : table.shape[1]] = table[arrangement_of[a[is_arr]]]
+    runs = starts[:-1]
+    if n_rel:
+        gaps, _ = _spread_runs(g.mean[groups], g.count[groups] > 0, runs)
+        view_low = np.minimum.reduceat(g.rung[groups], runs)
+        view_high = np.maximum.reduceat(g.rung[groups], runs)
+        withheld = np.add.reduceat(g.small[groups].astype(np.intp), runs) > 0
+    else:
+        gaps = np.zeros((0, g.mean.shape[1]))
+        view_low = view_high = np.zeros(0, dtype=np.int8)
+        withheld = np.zeros(0, dtype=bool)
+    # R7: no member is a better partner than it is inside (its internal rung, same wave).
+    inside_group = internal_group[np.maximum(members, 0), w[:, np.newaxis]]
+    inside = np.where((members >= 0) & (inside_group >= 0), g.rung[inside_group], _UNKNOWN)
+    effective = np.minimum(view_low, inside.min(axis=1, initial=_UNKNOWN)).astype(np.int8)
+    return _Relationships(
+        arrangement=is_arr,
+        a=a,
+        b=b,
+        wave=w.astype(np.intp),
+        subject=tuple(subjects[i] for i in order.tolist()),
+        of_group=of_group,
+        groups=groups,
+        starts=starts,
+        members=members,
+        gaps=gaps,
+        withheld=withheld,
+        view_low=view_low,
+        view_high=view_high,
+        effective=effective,
+    )
+
+
+def _mark(
+    rel: _Relationships,
+    names: tuple[str, ...],
+    claims: Mapping[Any, Rung],
+    targets: Mapping[Any, Rung],
+    values: Mapping[Any, Any],
+) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.int8], dict[int, Any]]:
+    """Attach claims, targets and added-value results to every wave of their relationship."""
+    n_rel = len(rel.subject)
+    claimed = np.full(n_rel, NO_RUNG, dtype=np.int8)
+    target = np.full(n_rel, NO_RUNG, dtype=np.int8)
+    tested: dict[int, Any] = {}
+    if not (claims or targets or values):
+        return claimed, target, tested
+    position = {name: i for i, name in enumerate(names)}
+    key = rel.a.astype(np.int64) * (len(names) + 1) + rel.b + 1
+    order = np.argsort(key, kind="stable")
+    ordered = key[order]
+
+    def resolve(given: Any, argument: str) -> list[int]:
+        """Return the relationship rows (every wave) of a checked key."""
+        if isinstance(given, str):
+            a, b = position.get(given, -2), -1
+        else:
+            x, y = sorted(given)
+            a, b = position.get(x, -2), position.get(y, -2)
+        wanted = a * (len(names) + 1) + b + 1
+        lo, hi = np.searchsorted(ordered, [wanted, wanted + 1])
+        if a < 0 or b == -2 or lo == hi:
+            subject = given if isinstance(given, str) else " and ".join(sorted(given))
+            reason = ", so there is no evidence to compare with" if argument != "values" else ""
+            raise ArgumentError(f"{argument}: nobody gave a view of {subject!r}{reason}")
+        rows: list[int] = order[lo:hi].tolist()
+        return rows
+
+    for given, out, argument in ((claims, claimed, "claims"), (targets, target, "targets")):
+        for k, rung in given.items():
+            out[resolve(k, argument)] = int(rung)
+    for k, result in values.items():
+        for r in resolve(k, "values"):
+            tested[r] = result
+    return claimed, target, tested
+
+
+def _find(
+    g: _Groups,
+    rel: _Relationships,
+    *,
+    names: tuple[str, ...],
+    waves: tuple[str, ...],
+    internal_group: IntArray,
+    claimed: npt.NDArray[np.int8],
+    target: npt.NDArray[np.int8],
+    tested: Mapping[int, Any],
+    agreement: float,
+) -> tuple[_Found, int, BoolArray]:
+    """Find what needs attention, on each group's and relationship's latest wave."""
+    n_groups = g.keys.shape[0]
+    group_latest = np.zeros(n_groups, dtype=bool)
+    group_latest[np.r_[_starts(g.keys[:, :2])[1:] - 1, n_groups - 1]] = True
+    n_rel = len(rel.subject)
+    rel_latest = np.zeros(n_rel, dtype=bool)
+    if n_rel:
+        rel_latest[np.r_[_starts(np.stack((rel.a, rel.b), 1))[1:] - 1, n_rel - 1]] = True
+    found = _Found()
+    latest_groups = group_latest & ~g.small
+    found.add("too_few_respondents", "warning", np.flatnonzero(group_latest & g.small))
+    unsure = g.uncertain.any(axis=1)
+    found.add("low_agreement", "warning", np.flatnonzero(latest_groups & unsure))
+    overall = latest_groups & ~unsure & _below(g.rwg_j, agreement)
+    found.add("low_agreement", "info", np.flatnonzero(overall))
+    diverging = latest_groups & ~_below(g.unit_gap, UNIT_GAP_POINTS) & ~np.isnan(g.unit_gap)
+    found.add("unit_divergence", "info", np.flatnonzero(diverging))
+    n_group_findings = found.size
+    wide = ~_below(rel.gaps, PERCEPTION_GAP_POINTS) & ~np.isnan(rel.gaps)
+    wide &= ~rel.withheld[:, np.newaxis]
+    if n_rel:
+        answered = rel.of_group[rel.groups].astype(np.int64) * len(names) + g.keys[rel.groups, 0]
+        member_keys = np.arange(n_rel, dtype=np.int64)[:, np.newaxis] * len(names) + rel.members
+        silent = (rel.members >= 0) & ~np.isin(member_keys, answered)
+        found.add("one_sided", "warning", np.flatnonzero(rel_latest & silent.any(axis=1)))
+        differ = rel.view_high != rel.view_low
+        seen = np.flatnonzero(rel_latest & (differ | wide.any(axis=1)))
+        found.add("perception_gap", np.where(differ[seen], 1, 2), seen)
+        # A member placing the relationship above its own internal rung (same wave).
+        member_groups = rel.groups
+        own = internal_group[g.keys[member_groups, 0], g.keys[member_groups, 2]]
+        above = (own >= 0) & (g.rung[member_groups] > g.rung[np.maximum(own, 0)])
+        above &= rel_latest[rel.of_group[member_groups]]
+        found.add(
+            "external_above_internal",
+            "warning",
+            rel.of_group[member_groups[above]],
+            member=own[above],
+        )
+        lifted = claimed.astype(np.intp) - rel.effective
+        over = np.flatnonzero(rel_latest & (claimed >= 0) & (lifted > 0))
+        found.add("overstated_label", np.where(lifted[over] >= 2, 0, 1), over)
+        jumps = rel_latest & (target >= 0) & (target.astype(np.intp) - rel.effective > 1)
+        found.add("rung_jump", "warning", np.flatnonzero(jumps))
+        short = [
+            r for r in sorted(tested) if rel_latest[r] and tested[r].verdict is not SIGNIFICANT
+        ]
+        levels = [0 if tested[r].verdict is Verdict.NONE else 1 for r in short]
+        found.add("insufficient_added_value", np.asarray(levels, dtype=np.intp), short)
+    if len(waves) >= 2 and not all(_YEAR_FIRST.match(w) for w in waves):
+        found.add("wave_order", "warning", [-1])
+    return found, n_group_findings, wide
+
+
+def tables(
+    stats: GroupStatistics,
+    *,
+    size: int,
+    agreement: float,
+    arrangements: Mapping[str, tuple[str, ...]],
+    claims: Mapping[Any, Rung],
+    targets: Mapping[Any, Rung],
+    values: Mapping[Any, Any],
+) -> Tables:
+    """Compute every group's and relationship's figures, and find the findings.
+
+    `claims`, `targets` and `values` are keyed by relationship keys already checked by the
+    caller (a frozenset pair or an arrangement name); a key nobody gave a view of raises.
+    """
+    index = stats._index
+    waves = index.waves
+    # Arrangement members who never answered still need a code: extend the names.
+    extra = sorted({m for ms in arrangements.values() for m in ms} - set(index.names))
+    names = (*index.names, *extra)
+    g = _groups(stats, size, agreement)
+    internal_group = np.full((len(names), max(len(waves), 1)), -1, dtype=np.intp)
+    internal = np.flatnonzero(g.keys[:, 1] == _name_code(index.names, INTERNAL))
+    internal_group[g.keys[internal, 0], g.keys[internal, 2]] = internal
+    rel = _relationships(g, names, waves, arrangements, internal_group)
+    claimed, target, tested = _mark(rel, names, claims, targets, values)
+
+    found, n_group_findings, wide = _find(
+        g,
+        rel,
+        names=names,
+        waves=waves,
+        internal_group=internal_group,
+        claimed=claimed,
+        target=target,
+        tested=tested,
+        agreement=agreement,
+    )
+    order, subjects = found.order(n_group_findings, names, waves, g.keys, rel.subject)
+    return Tables(
+        statistics=stats,
+        size=size,
+        agreement=agreement,
+        arrangements=arrangements,
+        names=names,
+        waves=waves,
+        units=index.units,
+        group_keys=g.keys,
+        cell_starts=np.r_[g.starts, index.cell_keys.shape[0]].astype(np.intp),
+        respondents=g.respondents,
+        count=g.count,
+        mean=g.mean,
+        var=g.var,
+        rwg=g.rwg,
+        rwg_j=g.rwg_j,
+        rung=g.rung,
+        index=g.index,
+        met=g.met,
+        uncertain=g.uncertain,
+        small=g.small,
+        unit_gap=g.unit_gap,
+        internal_group=internal_group,
+        rel_arrangement=rel.arrangement,
+        rel_a=rel.a,
+        rel_b=rel.b,
+        rel_wave=rel.wave,
+        rel_subject=rel.subject,
+        rel_of_group=rel.of_group,
+        rel_groups=rel.groups,
+        rel_starts=rel.starts,
+        gaps=rel.gaps,
+        rel_withheld=rel.withheld,
+        effective=rel.effective,
+        claimed=claimed,
+        target=target,
+        values=tested,
+        finding_kind=found.kind[order].astype(np.int8),
+        finding_severity=found.severity[order].astype(np.int8),
+        finding_row=found.row[order],
+        finding_member=found.member[order],
+        finding_subject=subjects,
+        low_rwg=_below(g.rwg, agreement),
+        blocking=_blocking(g.rung, g.met, stats.instrument._rung_codes()),
+        wide=wide,
+    )
+
+
+class _Found:
+    """Findings as they are found: arrays of kind, severity, row and member."""
+
+    def __init__(self) -> None:
+        self.parts: list[tuple[IntArray, IntArray, IntArray, IntArray]] = []
+
+    @property
+    def size(self) -> int:
+        return sum(part[0].size for part in self.parts)
+
+    def add(
+        self,
+        kind: str,
+        severity: str | npt.ArrayLike,
+        rows: npt.ArrayLike,
+        member: IntArray | None = None,
+    ) -> None:
+        found = np.asarray(rows, dtype=np.intp).reshape(-1)
+        level = SEVERITY[severity] if isinstance(severity, str) else severity
+        self.parts.append(
+            (
+                np.full(found.size, KIND[kind], dtype=np.intp),
+                np.broadcast_to(np.asarray(level, dtype=np.intp), found.shape),
+                found,
+                np.full(found.size, -1, dtype=np.intp) if member is None else member,
+            )
+        )
+
+    def _column(self, j: int) -> IntArray:
+        if not self.parts:
+            return np.zeros(0, dtype=np.intp)
+        return np.concatenate([part[j] for part in self.parts])
+
+    @property
+    def kind(self) -> IntArray:
+        return self._column(0)
+
+    @property
+    def severity(self) -> IntArray:
+        return self._column(1)
+
+    @property
+    def row(self) -> IntArray:
+        return self._column(2)
+
+    @property
+    def member(self) -> IntArray:
+        return self._column(3)
+
+    def order(
+        self,
+        n_group_findings: int,
+        names: tuple[str, ...],
+        waves: tuple[str, ...],
+        keys: IntArray,
+        rel_subjects: tuple[str, ...],
+    ) -> tuple[IntArray, tuple[str, ...]]:
+        """Sort by severity, kind and subject; return the order and the sorted subjects."""
+        kind, severity, row, member = self.kind, self.severity, self.row, self.member
+        about = ["internal" if n == INTERNAL else f"about {n}" for n in names]
+        wave = [f", {w}" if w else "" for w in waves] or [""]
+        rows = row.tolist()
+        o, a, w = (keys[:, j].tolist() for j in range(3))
+        subject = [f"{names[o[r]]} ({about[a[r]]}{wave[w[r]]})" for r in rows[:n_group_findings]]
+        subject += ["waves" if r < 0 else rel_subjects[r] for r in rows[n_group_findings:]]
+        # Ties (one relationship, several members above their internal rung) keep the
+        # members in name order.
+        tie = np.where(member >= 0, keys[np.maximum(member, 0), 0], -1)
+        sort_keys = list(zip(severity.tolist(), kind.tolist(), subject, tie.tolist(), strict=True))
+        order = sorted(range(len(sort_keys)), key=sort_keys.__getitem__)
+        return np.asarray(order, dtype=np.intp), tuple(subject[i] for i in order)
+
+
+def _below(values: FloatArray, limit: float) -> BoolArray:
+    """``values < limit``, False where NaN, without a warning."""
+    with np.errstate(invalid="ignore"):
+        return np.less(values, limit)
+
+
+def _blocking(
+    rung: npt.NDArray[np.int8], met: BoolArray, rung_codes: npt.NDArray[np.int8]
+) -> BoolArray:
+    """Return the next rung's questions that are not met, per row (none at the top)."""
+    blocking: BoolArray = (rung_codes[np.newaxis, :] == (rung[:, np.newaxis] + 1)) & ~met
+    return blocking

@@ -1,0 +1,462 @@
+"""Mergeable per-group statistics: assess a survey in pieces, or on a cluster.
+
+Everything :func:`~jointworking.assess` computes from the answers (means, standard
+deviations, agreement, placements, unit gaps) depends on them only through a few sums per
+group and question: how many answered, the sum of their answers and the sum of their
+squares. :class:`GroupStatistics` holds those sums, one row per *cell* (an organisation,
+what it answered about, a wave and a unit), and sums add up: the statistics of a whole
+survey are the :meth:`~GroupStatistics.merge` of the statistics of any split of its
+respondents. So a survey too large to hold at once can be read in chunks
+(``read_responses(..., chunk_size=...)``), each chunk reduced to statistics, and the
+merged statistics assessed; the result equals assessing the whole survey at once.
+
+On the evidence scale (and on any scale whose points are whole numbers) the sums are
+whole numbers, held exactly in float64, so merging is exact in any order. On a scale
+with fractional points, merged sums can differ from whole-survey sums in the last binary
+digit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from jointworking.errors import ArgumentError
+from jointworking.instrument import MORLEY_2016, Instrument
+from jointworking.responses import (
+    Responses,
+    _about,
+    _check_self_reference,
+    _check_similar_names,
+    _column,
+    _combine,
+    _Index,
+    _index,
+    _optional_name,
+    _organisation_name,
+)
+
+__all__ = ["GroupStatistics"]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+
+def _frozen(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    array.flags.writeable = False
+    return array
+
+
+@attrs.frozen(eq=False)
+class GroupStatistics:
+    """Per-cell sums of a survey's answers: what assessing it needs, in mergeable form.
+
+    A cell is the respondents of one organisation about one thing (``"internal"``, a
+    partner or an arrangement) in one wave and one unit (``""`` where none was given).
+    Build one with :meth:`from_responses` or :meth:`from_sums`, combine several with
+    :meth:`merge`, and pass it to :func:`~jointworking.assess` in place of the responses.
+
+    Attributes
+    ----------
+    instrument : Instrument
+    organisation, about, wave, unit : ndarray of str (object), shape (n_cells,)
+        Each cell's labels; cells are sorted by organisation, about, wave and unit, each
+        combination once.
+    respondents : ndarray of int64, shape (n_cells,)
+        How many people are in each cell (including any who answered nothing).
+    count : ndarray of int64, shape (n_cells, n_questions)
+        Per question, how many answered ("don't know" and blanks are not counted).
+    total, total_sq : ndarray of float64, shape (n_cells, n_questions)
+        Per question, the sum of the answers and the sum of their squares.
+
+    Examples
+    --------
+    >>> from jointworking import Responses
+    >>> r = Responses.from_arrays(
+    ...     [[3, 3, 2, 2, 2, 3, 2, 2, 2, 2], [4, 3, None, 3, 2, 3, 2, 3, 2, 2]],
+    ...     organisation="Harlow DC",
+    ...     about="internal",
+    ... )
+    >>> whole = GroupStatistics.from_responses(r)
+    >>> halves = GroupStatistics.from_responses(r.select([0])).merge(
+    ...     GroupStatistics.from_responses(r.select([1]))
+    ... )
+    >>> whole == halves
+    True
+    >>> whole.count[0, :3].tolist(), whole.total[0, :3].tolist()
+    ([2, 2, 1], [7.0, 6.0, 2.0])
+    """
+
+    instrument: Instrument
+    _index: _Index = attrs.field(alias="index")
+    respondents: IntArray
+    count: IntArray
+    total: FloatArray
+    total_sq: FloatArray
+
+    def __len__(self) -> int:
+        return int(self.respondents.shape[0])
+
+    def __repr__(self) -> str:
+        return (
+            f"<GroupStatistics: {len(self)} cells, {int(self.respondents.sum())} respondents,"
+            f" instrument {self.instrument.name!r}>"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, GroupStatistics):
+            return NotImplemented
+        a, b = self._index, other._index
+        return (
+            self.instrument == other.instrument
+            and (a.names, a.waves, a.units) == (b.names, b.waves, b.units)
+            and np.array_equal(a.cell_keys, b.cell_keys)
+            and np.array_equal(self.respondents, other.respondents)
+            and np.array_equal(self.count, other.count)
+            and np.array_equal(self.total, other.total)
+            and np.array_equal(self.total_sq, other.total_sq)
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def _labels(self, column: int, names: tuple[str, ...]) -> npt.NDArray[np.object_]:
+        labels = np.empty(len(names), dtype=object)
+        labels[:] = names
+        return _frozen(labels[self._index.cell_keys[:, column]])
+
+    @property
+    def organisation(self) -> npt.NDArray[np.object_]:
+        """Each cell's organisation."""
+        return self._labels(0, self._index.names)
+
+    @property
+    def about(self) -> npt.NDArray[np.object_]:
+        """Each cell's subject: ``"internal"``, a partner or an arrangement."""
+        return self._labels(1, self._index.names)
+
+    @property
+    def wave(self) -> npt.NDArray[np.object_]:
+        """Each cell's wave (``""`` where none was given)."""
+        return self._labels(2, self._index.waves)
+
+    @property
+    def unit(self) -> npt.NDArray[np.object_]:
+        """Each cell's unit (``""`` where none was given)."""
+        return self._labels(3, self._index.units)
+
+    @property
+    def organisations(self) -> tuple[str, ...]:
+        """The distinct responding organisations, sorted."""
+        codes = np.unique(self._index.cell_keys[:, 0]).tolist()
+        return tuple(self._index.names[i] for i in codes)
+
+    @classmethod
+    def from_responses(cls, responses: Responses) -> GroupStatistics:
+        """Sum a survey's answers by cell.
+
+        One pass over the answer matrix, a question at a time, with :func:`numpy.bincount`.
+
+        Raises
+        ------
+        ArgumentError
+            If `responses` is not a :class:`~jointworking.Responses`.
+        """
+        if not isinstance(responses, Responses):
+            raise ArgumentError(
+                f"responses: expected a Responses collection, got {type(responses).__name__}"
+            )
+        index = responses._index
+        cells = index.cell_keys.shape[0]
+        questions = len(responses.instrument.questions)
+        count = np.empty((cells, questions))
+        total = np.empty((cells, questions))
+        total_sq = np.empty((cells, questions))
+        respondents = np.bincount(index.cell, minlength=cells)
+        for q in range(questions):
+            column = responses.answers[:, q]
+            missing = np.isnan(column)
+            values = np.where(missing, 0.0, column)
+            total[:, q] = np.bincount(index.cell, values, cells)
+            np.multiply(values, values, out=values)
+            total_sq[:, q] = np.bincount(index.cell, values, cells)
+            # Missing answers are few: count them, not the answered ones.
+            skipped = np.bincount(index.cell[np.flatnonzero(missing)], minlength=cells)
+            count[:, q] = respondents - skipped
+        return cls(
+            instrument=responses.instrument,
+            index=_cell_order(index),
+            respondents=_frozen(respondents.astype(np.int64)),
+            count=_frozen(count.astype(np.int64)),
+            total=_frozen(total),
+            total_sq=_frozen(total_sq),
+        )
+
+    @classmethod
+    def from_sums(
+        cls,
+        *,
+        organisation: Sequence[str] | npt.ArrayLike,
+        about: Sequence[str] | npt.ArrayLike,
+        respondents: npt.ArrayLike,
+        count: npt.ArrayLike,
+        total: npt.ArrayLike,
+        total_sq: npt.ArrayLike,
+        wave: Sequence[str | None] | npt.ArrayLike | None = None,
+        unit: Sequence[str | None] | npt.ArrayLike | None = None,
+        instrument: Instrument = MORLEY_2016,
+    ) -> GroupStatistics:
+        """Build from sums computed elsewhere, such as a Dask or SQL group-by.
+
+        Parameters
+        ----------
+        organisation, about : array_like of str, shape (n_cells,)
+            Each cell's labels, as in :class:`~jointworking.Responses`.
+        respondents : array_like of int, shape (n_cells,)
+            How many respondents each cell has; at least 1.
+        count : array_like of int, shape (n_cells, n_questions)
+            Per question, how many answered (whole numbers from 0 to `respondents`).
+        total, total_sq : array_like of float, shape (n_cells, n_questions)
+            Per question, the sum of the answers and of their squares (0 where nobody
+            answered).
+        wave, unit : array_like of str, optional
+            Each cell's wave and unit; missing or blank means none.
+        instrument : Instrument, optional
+
+        Raises
+        ------
+        ArgumentError
+            If a shape disagrees, a label is invalid, a cell appears twice, or a sum
+            is impossible for the instrument's scale (a count above the respondents, a
+            total outside what the counted answers could add up to, a negative
+            variance). Messages name the argument and the row (counting from 1).
+        """
+        if not isinstance(instrument, Instrument):
+            raise ArgumentError(f"instrument: expected an Instrument, got {instrument!r}")
+        people = _whole_numbers(respondents, "respondents", ndim=1)
+        n = people.shape[0]
+        if n == 0:
+            raise ArgumentError("respondents: expected at least one cell, got none")
+        questions = len(instrument.questions)
+        shape = (n, questions)
+        answered = _whole_numbers(count, "count", ndim=2, shape=shape)
+        sums = _finite(total, "total", shape)
+        squares = _finite(total_sq, "total_sq", shape)
+        labels = (
+            _column(organisation, n, "organisation", _organisation_name),
+            _column(about, n, "about", _about),
+            _column(wave, n, "wave", _optional_name, optional=True),
+            _column(unit, n, "unit", _optional_name, optional=True),
+        )
+        index = _index(*labels)
+        _check_self_reference(labels[0], labels[1], index)
+        _check_similar_names(labels[0], labels[1], index)
+        if index.cell_keys.shape[0] != n:
+            _duplicate_cell(index.cell, labels)
+        _check_sums(people, answered, sums, squares, instrument)
+        order = np.empty(n, dtype=np.intp)
+        order[index.cell] = np.arange(n, dtype=np.intp)
+        return cls(
+            instrument=instrument,
+            index=_cell_order(index),
+            respondents=_frozen(people[order]),
+            count=_frozen(answered[order]),
+            total=_frozen(sums[order] + 0.0),  # + 0.0 turns -0.0 into 0.0
+            total_sq=_frozen(squares[order] + 0.0),
+        )
+
+    def merge(self, *others: GroupStatistics) -> GroupStatistics:
+        """Return the statistics of all the respondents of `self` and `others` together.
+
+        Cells with the same labels are added; merging is associative and commutative, so
+        chunks may be merged in any order or grouping.
+
+        Raises
+        ------
+        ArgumentError
+            If an argument is not a :class:`GroupStatistics` or answers another instrument.
+        """
+        return _merge((self, *others))
+
+    @classmethod
+    def merge_all(cls, statistics: Iterable[GroupStatistics]) -> GroupStatistics:
+        """Merge any number of statistics, e.g. one per chunk of a large file.
+
+        Raises
+        ------
+        ArgumentError
+            If `statistics` is empty, holds something else, or mixes instruments.
+        """
+        items = tuple(statistics)
+        if not items:
+            raise ArgumentError("statistics: expected at least one GroupStatistics, got none")
+        return _merge(items)
+
+
+def _whole_numbers(
+    values: npt.ArrayLike, argument: str, *, ndim: int, shape: tuple[int, ...] | None = None
+) -> IntArray:
+    try:
+        array = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ArgumentError(f"{argument}: expected whole numbers") from None
+    if array.ndim != ndim or (shape is not None and array.shape != shape):
+        want = f"shape {shape}" if shape is not None else f"{ndim} dimension(s)"
+        raise ArgumentError(f"{argument}: expected {want}, got shape {array.shape}")
+    bad = ~(np.isfinite(array) & (array >= 0) & (array == np.floor(array)))
+    if bad.any():
+        where = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise ArgumentError(
+            f"{argument}: row {where[0] + 1}: expected a whole number of at least 0,"
+            f" got {array[where]!r}"
+        )
+    return array.astype(np.int64)
+
+
+def _finite(values: npt.ArrayLike, argument: str, shape: tuple[int, int]) -> FloatArray:
+    try:
+        array = np.array(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ArgumentError(f"{argument}: expected numbers") from None
+    if array.shape != shape:
+        raise ArgumentError(f"{argument}: expected shape {shape}, got shape {array.shape}")
+    bad = ~np.isfinite(array)
+    if bad.any():
+        row, col = (int(i) for i in np.argwhere(bad)[0])
+        raise ArgumentError(
+            f"{argument}: row {row + 1}, column {col + 1}: expected a finite number,"
+            f" got {array[row, col]!r}"
+        )
+    return array
+
+
+def _duplicate_cell(cell: npt.NDArray[np.intp], labels: Sequence[npt.NDArray[Any]]) -> None:
+    order = np.argsort(cell, kind="stable")
+    repeat = int(np.flatnonzero(cell[order][1:] == cell[order][:-1])[0])
+    first, second = int(order[repeat]), int(order[repeat + 1])
+    names = ", ".join(repr(str(column[first])) for column in labels)
+    raise ArgumentError(
+        f"organisation: rows {first + 1} and {second + 1} are the same cell ({names});"
+        " give each organisation, about, wave and unit once"
+    )
+
+
+def _check_sums(
+    respondents: IntArray,
+    count: IntArray,
+    total: FloatArray,
+    total_sq: FloatArray,
+    instrument: Instrument,
+) -> None:
+    low, high = instrument.scale.low, instrument.scale.high
+    n = count.astype(np.float64)
+    slack = 1e-9 * (1.0 + np.abs(total))
+    top = max(low * low, high * high)
+    if (respondents < 1).any():
+        row = int(np.flatnonzero(respondents < 1)[0])
+        raise ArgumentError(f"respondents: row {row + 1}: expected at least 1 respondent")
+    checks = (
+        ("count", count > respondents[:, np.newaxis], "expected at most the cell's respondents"),
+        (
+            "total",
+            (total < low * n - slack) | (total > high * n + slack),
+            f"expected the sum of the counted answers, each from {low:g} to {high:g}",
+        ),
+        (
+            "total_sq",
+            (total_sq < -slack) | (total_sq > top * n + slack),
+            "expected the sum of the counted answers' squares",
+        ),
+        (
+            "total_sq",
+            total_sq * n - total * total < -1e-9 * (1.0 + total * total),
+            "is smaller than total**2 / count allows (a negative variance)",
+        ),
+    )
+    for argument, bad, expected in checks:
+        if bad.any():
+            row, col = (int(i) for i in np.argwhere(bad)[0])
+            raise ArgumentError(f"{argument}: row {row + 1}, question column {col + 1}: {expected}")
+
+
+def _cell_order(index: _Index) -> _Index:
+    """Return `index` re-expressed for rows already in cell order (row i is cell i)."""
+    cells = index.cell_keys.shape[0]
+    identity = np.arange(cells, dtype=np.intp)
+    keys = index.cell_keys
+    return attrs.evolve(
+        index,
+        organisation=_frozen(keys[:, 0].copy()),
+        about=_frozen(keys[:, 1].copy()),
+        wave=_frozen(keys[:, 2].copy()),
+        unit=_frozen(keys[:, 3].copy()),
+        cell=_frozen(identity),
+    )
+
+
+def _remap(names: tuple[str, ...], union: dict[str, int]) -> npt.NDArray[np.intp]:
+    return np.array([union[name] for name in names], dtype=np.intp).reshape(-1)
+
+
+def _merge(items: Sequence[GroupStatistics]) -> GroupStatistics:
+    for i, item in enumerate(items):
+        if not isinstance(item, GroupStatistics):
+            raise ArgumentError(
+                f"statistics[{i}]: expected GroupStatistics, got {type(item).__name__}"
+            )
+    instrument = items[0].instrument
+    for i, item in enumerate(items):
+        if item.instrument != instrument:
+            raise ArgumentError(
+                f"statistics[{i}]: answers {item.instrument.name!r}, not {instrument.name!r};"
+                " only statistics of the same instrument merge"
+            )
+    vocab = [
+        sorted({name for item in items for name in getattr(item._index, field)})
+        for field in ("names", "waves", "units")
+    ]
+    positions = [{name: i for i, name in enumerate(words)} for words in vocab]
+    keys = []
+    for item in items:
+        fields = ("names", "waves", "units")
+        maps = [_remap(getattr(item._index, f), p) for f, p in zip(fields, positions, strict=True)]
+        k = item._index.cell_keys
+        keys.append(
+            np.stack((maps[0][k[:, 0]], maps[0][k[:, 1]], maps[1][k[:, 2]], maps[2][k[:, 3]]), 1)
+        )
+    stacked = np.concatenate(keys)
+    sizes = (len(vocab[0]), len(vocab[0]), len(vocab[1]), len(vocab[2]))
+    cell = _combine(tuple(stacked[:, j] for j in range(4)), sizes)
+    cells = int(cell.max()) + 1
+    cell_keys = np.empty((cells, 4), dtype=np.intp)
+    cell_keys[cell] = stacked
+    questions = len(instrument.questions)
+
+    def add(arrays: Iterable[npt.NDArray[Any]], dtype: type, width: int | None) -> Any:
+        shape = (cells,) if width is None else (cells, width)
+        out: npt.NDArray[Any] = np.zeros(shape, dtype=dtype)
+        np.add.at(out, cell, np.concatenate(list(arrays)))
+        return _frozen(out)
+
+    index = _Index(
+        names=tuple(vocab[0]),
+        waves=tuple(vocab[1]),
+        units=tuple(vocab[2]),
+        organisation=_frozen(cell_keys[:, 0].copy()),
+        about=_frozen(cell_keys[:, 1].copy()),
+        wave=_frozen(cell_keys[:, 2].copy()),
+        unit=_frozen(cell_keys[:, 3].copy()),
+        cell=_frozen(np.arange(cells, dtype=np.intp)),
+        cell_keys=_frozen(cell_keys),
+    )
+    return GroupStatistics(
+        instrument=instrument,
+        index=index,
+        respondents=add((s.respondents for s in items), np.int64, None),
+        count=add((s.count for s in items), np.int64, questions),
+        total=add((s.total for s in items), np.float64, questions),
+        total_sq=add((s.total_sq for s in items), np.float64, questions),
+    )

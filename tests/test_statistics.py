@@ -1,0 +1,293 @@
+"""Mergeable per-group statistics: sums by hand, merging, from_sums, and chunked == whole."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import jointworking as jw
+from builders import records, survey
+from jointworking import ArgumentError, GroupStatistics, Responses
+
+TOP = [4] * 10
+LOW = [1] * 10
+
+
+def small_survey() -> Responses:
+    return Responses.from_arrays(
+        [
+            [4, 3, None, *[2] * 7],
+            [2, 3, 1, *[2] * 7],
+            [0, None, None, *[3] * 7],
+            [4, 4, 4, *[4] * 7],
+        ],
+        organisation=["A", "A", "A", "B"],
+        about=["internal", "internal", "B", "A"],
+        unit=["Housing", "Parks", "Housing", None],
+    )
+
+
+class TestFromResponses:
+    def test_sums_by_hand(self) -> None:
+        """Counts, sums and sums of squares per cell, checked by hand arithmetic."""
+        stats = GroupStatistics.from_responses(small_survey())
+        # Cells sorted by organisation, about, wave, unit.
+        assert stats.organisation.tolist() == ["A", "A", "A", "B"]
+        assert stats.about.tolist() == ["B", "internal", "internal", "A"]
+        assert stats.unit.tolist() == ["Housing", "Housing", "Parks", ""]
+        assert stats.wave.tolist() == ["", "", "", ""]
+        assert stats.respondents.tolist() == [1, 1, 1, 1]
+        # A about B: answers 0, missing, missing, 3 x 7
+        assert stats.count[0].tolist() == [1, 0, 0, *[1] * 7]
+        assert stats.total[0].tolist() == [0.0, 0.0, 0.0, *[3.0] * 7]
+        # A internal, Housing: 4, 3, missing
+        assert stats.count[1, :3].tolist() == [1, 1, 0]
+        assert stats.total_sq[1, :3].tolist() == [16.0, 9.0, 0.0]
+        assert len(stats) == 4
+        assert stats.organisations == ("A", "B")
+
+    def test_arrays_are_read_only(self) -> None:
+        stats = GroupStatistics.from_responses(small_survey())
+        with pytest.raises(ValueError, match="read-only"):
+            stats.count[0, 0] = 5
+
+    def test_refuses_other_input(self) -> None:
+        with pytest.raises(ArgumentError, match="expected a Responses collection"):
+            GroupStatistics.from_responses([1, 2, 3])  # type: ignore[arg-type]
+
+
+class TestMerge:
+    def test_halves_merge_to_whole(self) -> None:
+        r = small_survey()
+        whole = GroupStatistics.from_responses(r)
+        first = GroupStatistics.from_responses(r.select([0, 3]))
+        second = GroupStatistics.from_responses(r.select([1, 2]))
+        assert first.merge(second) == whole
+        assert second.merge(first) == whole
+        assert GroupStatistics.merge_all([second, first]) == whole
+
+    def test_same_cell_in_two_chunks_adds_up(self) -> None:
+        r = Responses.from_arrays([TOP, LOW, TOP], organisation="A", about="internal")
+        merged = GroupStatistics.from_responses(r.select([0])).merge(
+            GroupStatistics.from_responses(r.select([1, 2]))
+        )
+        assert merged.respondents.tolist() == [3]
+        assert merged.total[0].tolist() == [9.0] * 10
+        assert merged.total_sq[0].tolist() == [33.0] * 10
+
+    def test_refuses_other_instruments_and_objects(self) -> None:
+        stats = GroupStatistics.from_responses(small_survey())
+        other = jw.Instrument.from_dict({**jw.MORLEY_2016.to_dict(), "name": "Other"})
+        answers = np.full((1, len(other.questions)), 2.0)
+        elsewhere = GroupStatistics.from_responses(
+            Responses.from_arrays(answers, organisation="A", about="internal", instrument=other)
+        )
+        with pytest.raises(ArgumentError, match="only statistics of the same instrument"):
+            stats.merge(elsewhere)
+        with pytest.raises(ArgumentError, match=r"statistics\[1\]: expected GroupStatistics"):
+            stats.merge("chunk")  # type: ignore[arg-type]
+        with pytest.raises(ArgumentError, match="at least one"):
+            GroupStatistics.merge_all([])
+
+    def test_not_equal_to_other_things(self) -> None:
+        stats = GroupStatistics.from_responses(small_survey())
+        assert stats != "stats"
+        assert stats != GroupStatistics.from_responses(small_survey().select([0, 1]))
+        assert "4 cells, 4 respondents" in repr(stats)
+
+
+def sums_of(stats: GroupStatistics, **changes: Any) -> dict[str, Any]:
+    arguments: dict[str, Any] = {
+        "organisation": stats.organisation,
+        "about": stats.about,
+        "wave": stats.wave,
+        "unit": stats.unit,
+        "respondents": stats.respondents,
+        "count": stats.count,
+        "total": stats.total,
+        "total_sq": stats.total_sq,
+    }
+    arguments.update(changes)
+    return arguments
+
+
+class TestFromSums:
+    def test_round_trip(self) -> None:
+        stats = GroupStatistics.from_responses(small_survey())
+        assert GroupStatistics.from_sums(**sums_of(stats)) == stats
+
+    def test_any_row_order(self) -> None:
+        """Rows from a group-by come in any order; the cells are put in order."""
+        stats = GroupStatistics.from_responses(small_survey())
+        order = [2, 0, 3, 1]
+        shuffled = {k: np.asarray(v)[order] for k, v in sums_of(stats).items()}
+        assert GroupStatistics.from_sums(**shuffled) == stats
+
+    def test_floats_from_a_group_by_are_accepted(self) -> None:
+        """Counts arrive as floats from some group-bys; whole floats are fine."""
+        stats = GroupStatistics.from_responses(small_survey())
+        given = sums_of(stats, count=stats.count.astype(float), wave=None)
+        assert GroupStatistics.from_sums(**given) == stats.merge()
+
+    @pytest.mark.parametrize(
+        ("changes", "message"),
+        [
+            ({"count": np.ones((4, 9))}, r"count: expected shape \(4, 10\)"),
+            ({"count": np.full((4, 10), 0.5)}, "count: row 1: expected a whole number"),
+            ({"respondents": [1, 1, 1, 0]}, "respondents: row 4: expected at least 1"),
+            ({"count": np.full((4, 10), 2)}, "count: row 1, question column 1: expected at most"),
+            ({"total": np.full((4, 10), 50.0)}, "total: row 1, question column 1: expected the"),
+            ({"total": np.full((4, 10), np.nan)}, "total: row 1, column 1: expected a finite"),
+            ({"total_sq": np.full((4, 10), -1.0)}, "total_sq: row 1, question column 1"),
+            (
+                {"count": np.full((4, 10), 1), "total": np.full((4, 10), 2.0),
+                 "total_sq": np.full((4, 10), 1.0)},
+                "negative variance",
+            ),
+            ({"organisation": ["A", "A", " ", "B"]}, r"organisation \(row 3\): expected a name"),
+            ({"about": ["B", "internal", "internal", "B"]}, "about: row 4: 'B' is about itself"),
+        ],
+    )
+    def test_refuses_impossible_sums(self, changes: dict[str, Any], message: str) -> None:
+        stats = GroupStatistics.from_responses(small_survey())
+        with pytest.raises(ArgumentError, match=message):
+            GroupStatistics.from_sums(**sums_of(stats, **changes))
+
+    def test_refuses_a_cell_given_twice(self) -> None:
+        stats = GroupStatistics.from_responses(small_survey())
+        twice = sums_of(stats, unit=["Housing", "Housing", "Housing", ""])
+        with pytest.raises(ArgumentError, match=r"rows 2 and 3 are the same cell \('A', 'internal', '', 'Housing'\)"):
+            GroupStatistics.from_sums(**twice)
+
+    def test_refuses_no_cells(self) -> None:
+        with pytest.raises(ArgumentError, match="at least one cell"):
+            GroupStatistics.from_sums(
+                organisation=[], about=[], respondents=[], count=np.zeros((0, 10)),
+                total=np.zeros((0, 10)), total_sq=np.zeros((0, 10)),
+            )
+
+    def test_a_pandas_group_by_gives_the_same_statistics(self) -> None:
+        """The recipe of the large-surveys how-to (there with Dask), run with pandas."""
+        pd = pytest.importorskip("pandas")
+        r = small_survey()
+        frame = pd.DataFrame(r.answers, columns=[f"q{n}" for n in r.instrument.numbers])
+        for name in ("organisation", "about", "wave", "unit"):
+            frame[name] = getattr(r, name)
+        questions = [f"q{n}" for n in r.instrument.numbers]
+        squares = frame[questions].pow(2).add_suffix("_sq")
+        keys = ["organisation", "about", "wave", "unit"]
+        grouped = pd.concat([frame, squares], axis=1).groupby(keys)
+        counts = grouped[questions].count()
+        totals = grouped[questions].sum()
+        total_sq = grouped[list(squares.columns)].sum()
+        size = grouped.size()
+        index = counts.index.to_frame(index=False)
+        stats = GroupStatistics.from_sums(
+            organisation=index["organisation"],
+            about=index["about"],
+            wave=index["wave"],
+            unit=index["unit"],
+            respondents=size.to_numpy(),
+            count=counts.to_numpy(),
+            total=totals.to_numpy(),
+            total_sq=total_sq.to_numpy(),
+        )
+        assert stats == GroupStatistics.from_responses(r)
+
+
+ORGS = ("A", "B", "C", "D")
+
+
+@st.composite
+def surveys(draw: st.DrawFn) -> Responses:
+    n = draw(st.integers(1, 40))
+    organisation = draw(st.lists(st.sampled_from(ORGS), min_size=n, max_size=n))
+    about = [
+        draw(st.sampled_from(["internal", *(o for o in ORGS if o != org)]))
+        for org in organisation
+    ]
+    point = st.one_of(st.none(), st.integers(0, 4))
+    answers = draw(st.lists(st.lists(point, min_size=10, max_size=10), min_size=n, max_size=n))
+    wave = draw(st.lists(st.sampled_from(["", "2025", "2026"]), min_size=n, max_size=n))
+    unit = draw(st.lists(st.sampled_from(["", "Housing", "Care"]), min_size=n, max_size=n))
+    return Responses.from_arrays(
+        answers, organisation=organisation, about=about, wave=wave, unit=unit
+    )
+
+
+def chunked(responses: Responses, cuts: list[int], order: list[int]) -> GroupStatistics:
+    """Statistics of `responses` split at `cuts` (after a shuffle), merged in `order`."""
+    rows = np.asarray(order)
+    bounds = sorted({0, *(c % len(responses) for c in cuts), len(responses)})
+    pieces = [rows[a:b] for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+    return GroupStatistics.merge_all(
+        GroupStatistics.from_responses(responses.select(piece)) for piece in pieces
+    )
+
+
+def same_assessment(a: jw.Assessment, b: jw.Assessment) -> None:
+    assert a.to_dict(shared=False) == b.to_dict(shared=False)
+    assert list(a.findings) == list(b.findings)
+    assert list(a.groups) == list(b.groups)
+    assert list(a.relationships) == list(b.relationships)
+    assert list(a.progress) == list(b.progress)
+
+
+class TestChunkedEqualsWhole:
+    @settings(max_examples=60, deadline=None)
+    @given(data=st.data(), responses=surveys())
+    def test_chunks_in_any_order_merge_to_the_whole(
+        self, data: st.DataObject, responses: Responses
+    ) -> None:
+        """Any split of the rows, merged in any order, gives exactly the whole's statistics
+        and exactly the whole's assessment."""
+        n = len(responses)
+        order = data.draw(st.permutations(range(n)))
+        cuts = data.draw(st.lists(st.integers(0, max(n - 1, 0)), max_size=5))
+        merged = chunked(responses, cuts, order)
+        whole = GroupStatistics.from_responses(responses)
+        assert merged == whole
+        same_assessment(jw.assess(merged), jw.assess(responses))
+
+    @settings(max_examples=30, deadline=None)
+    @given(a=surveys(), b=surveys(), c=surveys())
+    def test_merge_is_associative_and_commutative(
+        self, a: Responses, b: Responses, c: Responses
+    ) -> None:
+        x, y, z = (GroupStatistics.from_responses(r) for r in (a, b, c))
+        assert x.merge(y).merge(z) == x.merge(y.merge(z)) == z.merge(x, y)
+
+    def test_example_survey_in_chunks(self) -> None:
+        """The built-in example, in chunks of 25 respondents, assesses exactly as whole."""
+        example = jw.load_example()
+        r = example.responses
+        merged = GroupStatistics.merge_all(
+            GroupStatistics.from_responses(r.select(np.arange(i, min(i + 25, len(r)))))
+            for i in range(0, len(r), 25)
+        )
+        settings_ = {"claims": example.claims, "arrangements": example.arrangements}
+        same_assessment(jw.assess(merged, **settings_), jw.assess(r, **settings_))
+        assert jw.assess(merged).statistics == merged
+
+
+def test_select_rows() -> None:
+    r = survey(records("A", "internal", [TOP, LOW, TOP]))
+    assert r.select([True, False, True]).respondent.tolist() == [
+        "A-internal-0",
+        "A-internal-2",
+    ]
+    assert r.select([-1]).respondent.tolist() == ["A-internal-2"]
+    for bad, message in [
+        ([True], "expected a mask of 3 booleans"),
+        ([5], "from 0 to 2"),
+        ([], "at least one row"),
+        ([[0]], "boolean mask or a list of row numbers"),
+    ]:
+        with pytest.raises(ArgumentError, match=message):
+            r.select(bad)
+    assert math.isnan(r.select([0]).answers[0, 0]) is False
