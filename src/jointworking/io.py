@@ -25,6 +25,10 @@ JSON, a list of records (or an object ``{"responses": [...]}``)::
     [{"organisation": "Harlow DC", "about": "internal", "respondent": "r1",
       "unit": "Housing", "wave": "2026-Q1",
       "answers": {"q1": 3, "q2": "Some evidence", "q3": null}}]
+
+A wide CSV file too large to hold can be read in chunks: ``read_responses(path,
+chunk_size=10_000)`` reads it a block at a time and yields :class:`Responses` of at most
+that many respondents, checked as the whole read checks them.
 """
 
 from __future__ import annotations
@@ -32,13 +36,15 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import json
 import math
 import os
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import ExitStack
 from pathlib import Path
-from typing import IO, Any, Final, cast
+from typing import IO, Any, Final, cast, overload
 
 import attrs
 import numpy as np
@@ -76,6 +82,11 @@ _HEADER_TOKENS: Final = re.compile(r'"[^"]*"?|[^",;\t\r\n]+|[,;\t]|\r\n?|\n')
 _LINE_BREAKS: Final = re.compile(rb"\r\n|\r|\n")
 _FIRST_CHARACTER: Final = re.compile(r"\s*(\S)")
 _NEEDS_QUOTES: Final = re.compile(r'[,"\r\n]')
+_TEXT_BREAKS: Final = re.compile(r"\r\n|\r|\n")
+_BLOCK = 1 << 16
+"""How much a chunked read reads at a time: bytes, or characters from a text stream."""
+_CACHE_LIMIT: Final = 1 << 12
+"""Distinct cells a reader remembers per kind before it starts afresh (bounds memory)."""
 
 
 class _InvalidError(Exception):
@@ -93,13 +104,34 @@ class _DuplicateKeyError(Exception):
 # --------------------------------------------------------------------------- reading
 
 
+@overload
+def read_responses(
+    source: str | os.PathLike[str] | IO[bytes] | IO[str],
+    instrument: Instrument = ...,
+    *,
+    format: str | None = ...,
+    chunk_size: None = ...,
+) -> Responses: ...
+
+
+@overload
+def read_responses(
+    source: str | os.PathLike[str] | IO[bytes] | IO[str],
+    instrument: Instrument = ...,
+    *,
+    format: str | None = ...,
+    chunk_size: int,
+) -> Iterator[Responses]: ...
+
+
 def read_responses(
     source: str | os.PathLike[str] | IO[bytes] | IO[str],
     instrument: Instrument = MORLEY_2016,
     *,
     format: str | None = None,
-) -> Responses:
-    r"""Read survey responses from a wide CSV, long CSV or JSON file.
+    chunk_size: int | None = None,
+) -> Responses | Iterator[Responses]:
+    r"""Read survey responses from a wide CSV, long CSV or JSON file, whole or in chunks.
 
     Parameters
     ----------
@@ -114,12 +146,19 @@ def read_responses(
         By default, from the file's suffix (``.csv``, ``.txt`` and ``.tsv`` are CSV,
         ``.json`` is JSON); for a file object without a name, or a path without a
         suffix, JSON if the first non-blank character is ``[`` or ``{``, else CSV.
+    chunk_size : int, optional
+        Read a wide CSV file in chunks of at most this many respondents (a whole number,
+        1 or more) instead of whole; see *Chunks* below. JSON and long CSV files cannot
+        be read in chunks.
 
     Returns
     -------
-    Responses
+    Responses or iterator of Responses
         One respondent per data row (wide CSV), per distinct organisation, about, wave
         and respondent (long CSV), or per record (JSON), in the order they first appear.
+        With `chunk_size`, an iterator (a generator) of :class:`Responses` holding at
+        most `chunk_size` respondents each, in file order; together they hold exactly
+        what the whole read returns.
 
     Raises
     ------
@@ -130,8 +169,11 @@ def read_responses(
         starts on) and the column by its header as written, or for JSON the record
         (counting from 1) and the field, and says what was expected. The error's
         ``line`` and ``column`` attributes hold the same (``None`` for JSON records).
+        With `chunk_size`, also if the file is JSON or long CSV. Errors in the file are
+        raised while iterating, when the chunk they are in is read.
     ArgumentError
-        If `source`, `instrument` or `format` is not of a usable kind.
+        If `source`, `instrument`, `format` or `chunk_size` is not of a usable kind, or
+        `chunk_size` is given with ``format="json"``.
 
     Notes
     -----
@@ -161,7 +203,9 @@ def read_responses(
     rows a spreadsheet leaves at the end, are skipped; every other row is read or
     reported. Text cells that :func:`write_responses` protected against formula
     injection (a leading ``'``) are restored. Fields longer than
-    :func:`csv.field_size_limit` are an error.
+    :func:`csv.field_size_limit` are an error. Organisation names (in the organisation
+    and about columns) that differ only in case or spacing are an error naming the line
+    of each.
 
     **Answers.** A number on the scale (``3``), a label (``Clear evidence``) or an alias
     (``clear``), in any case; blank, "don't know" and the scale's other missing markers
@@ -171,6 +215,31 @@ def read_responses(
     whole number) and ``answers`` (an object keyed by question number, ``q3`` or key,
     with a score, label or ``null``), and optionally ``unit`` and ``wave`` (text, a
     whole number or ``null``).
+
+    **Chunks.** With `chunk_size`, a wide CSV file is read incrementally, a block of
+    64 KiB at a time, so memory stays bounded by the chunk, not the file: the file, its
+    text and its rows are never held whole. A path is opened when iteration starts and
+    closed when the iterator is exhausted or closed; a file object is read from its
+    current position and left open. Everything above holds, and every error names the
+    same file, line and column, with the same message, as the whole read would; but an
+    error is raised only when the iteration reaches its chunk, after the chunks before it
+    have been yielded. Two cases differ:
+
+    * *Encoding.* The whole read decides between UTF-8 and Windows-1252 from the whole
+      file. A chunked read decodes as UTF-8 and, if that fails before the first chunk
+      has been yielded, starts again as Windows-1252 (so a short file reads exactly as
+      whole). If it fails later, chunks read as UTF-8 have already been returned, and
+      the read stops with an error naming the line, saying the file is not valid UTF-8:
+      save it as CSV UTF-8 (or read it whole).
+    * *Repeated respondents.* A respondent who answers twice for one organisation, about
+      and wave is refused across chunks, naming both lines, as in the whole read. To do
+      so without keeping every identifier, the read keeps a 64-bit hash of each
+      respondent's organisation, about, wave and identifier, and its line, in numpy
+      arrays: about 16 bytes per respondent read so far (an unrelated respondent whose
+      hash collides would be reported as a repeat; with 64-bit hashes the chance is
+      about n**2 / 2**65 for n respondents). Without a ``respondent`` column, each
+      identifier is its line number, so nothing is kept. Each distinct organisation name
+      is kept too, to find names that differ only in case or spacing.
 
     Examples
     --------
@@ -189,10 +258,23 @@ def read_responses(
     Traceback (most recent call last):
     ...
     jointworking.errors.ResponseFileError: <stream>: line 2, column 'q1': expected one of ...
+
+    In chunks, here of at most two respondents:
+
+    >>> survey = io.StringIO(
+    ...     "organisation,about,respondent,q1\n"
+    ...     "Harlow DC,internal,r1,3\nHarlow DC,internal,r2,2\nHarlow DC,Essex CC,r1,4\n"
+    ... )
+    >>> for chunk in read_responses(survey, chunk_size=2):
+    ...     print(chunk.respondent.tolist(), chunk.answers[:, 0].tolist())
+    ['r1', 'r2'] [3.0, 2.0]
+    ['r1'] [4.0]
     """
     if not isinstance(instrument, Instrument):
         raise ArgumentError(f"instrument: expected an Instrument, got {instrument!r}")
     chosen = _check_format(format)
+    if chunk_size is not None:
+        return _read_chunks(source, instrument, chosen, _check_chunk_size(chunk_size))
     name, suffix, data = _load(source, chosen)
     text = _decode(data, name)
     kind = chosen or _format_of(suffix, name) or _sniff(text)
@@ -238,10 +320,10 @@ def _suffix(name: str) -> str:
     return "" if name == _STREAM else Path(name).suffix.casefold()
 
 
-def _load(
-    source: str | os.PathLike[str] | IO[bytes] | IO[str], chosen: str | None
-) -> tuple[str, str, bytes | str]:
-    """Return the name for messages, the suffix and the content (bytes, or text)."""
+def _identify(
+    source: str | os.PathLike[str] | IO[bytes] | IO[str],
+) -> tuple[str, Callable[..., object] | None]:
+    """Return the name for messages, and the file object's ``read`` (None for a path)."""
     if isinstance(source, str | os.PathLike):
         name = os.fsdecode(source)
         if "\n" in name:
@@ -249,31 +331,44 @@ def _load(
                 "source: expected a path or an open file, got text with line breaks; to read"
                 " text, pass io.StringIO(text)"
             )
-        suffix = _suffix(name)
+        return name, None
+    read = getattr(source, "read", None)
+    if not callable(read):
+        raise ArgumentError(f"source: expected a path or an open file, got {type(source).__name__}")
+    return _stream_name(source), read
+
+
+def _cannot_decode(name: str) -> ResponseFileError:
+    return ResponseFileError(
+        name,
+        "cannot be decoded with the encoding the file was opened with; open it in"
+        " binary mode ('rb') so that its encoding is detected",
+    )
+
+
+def _load(
+    source: str | os.PathLike[str] | IO[bytes] | IO[str], chosen: str | None
+) -> tuple[str, str, bytes | str]:
+    """Return the name for messages, the suffix and the content (bytes, or text)."""
+    name, read = _identify(source)
+    suffix = _suffix(name)
+    if read is None:
         if chosen is None:
             _format_of(suffix, name)  # refuse an unknown suffix before reading
         try:
             return name, suffix, Path(name).read_bytes()
         except OSError as error:
             raise ResponseFileError(name, f"cannot be read: {error.strerror or error}") from None
-    read = getattr(source, "read", None)
-    if not callable(read):
-        raise ArgumentError(f"source: expected a path or an open file, got {type(source).__name__}")
-    name = _stream_name(source)
     try:
         data = read()
     except UnicodeDecodeError:
-        raise ResponseFileError(
-            name,
-            "cannot be decoded with the encoding the file was opened with; open it in"
-            " binary mode ('rb') so that its encoding is detected",
-        ) from None
+        raise _cannot_decode(name) from None
     except OSError as error:
         raise ResponseFileError(name, f"cannot be read: {error}") from None
     if isinstance(data, bytes | bytearray | memoryview):
-        return name, _suffix(name), bytes(data)
+        return name, suffix, bytes(data)
     if isinstance(data, str):
-        return name, _suffix(name), data
+        return name, suffix, data
     raise ArgumentError(f"source: reading it gave {type(data).__name__}, not bytes or text")
 
 
@@ -372,6 +467,8 @@ class _Scores:
         """Read one CSV cell or JSON text or number; NaN if missing. Raises `_InvalidError`."""
         score = self._cache.get(value)
         if score is None:
+            if len(self._cache) >= _CACHE_LIMIT:
+                self._cache.clear()
             score = self._cache[value] = self._parse(value)
         return score
 
@@ -406,31 +503,75 @@ class _Header:
     unnamed: tuple[int, ...]
 
 
+def _sep_line(text: str, name: str) -> str | None:
+    """Return the delimiter a first line such as ``sep=;`` names, or None."""
+    sep = _SEP_LINE.match(text)
+    if sep is None:
+        return None
+    delimiter = sep.group(1)
+    if delimiter not in _DELIMITERS:
+        raise ResponseFileError(
+            name,
+            f"the 'sep=' line names the delimiter {delimiter!r}; expected ',', ';' or a tab",
+            line=1,
+        )
+    return delimiter
+
+
+class _DelimiterCount:
+    """Count the delimiters of the header line outside quotes, fed its text in pieces.
+
+    The header line is the first with content (text or a quote); a quoted stretch may
+    span lines. Feeding the file's text whole, or line by line, gives the same counts.
+    """
+
+    def __init__(self) -> None:
+        self.counts = dict.fromkeys(_DELIMITERS, 0)
+        self.content = False
+        self.done = False
+        self._quoted = False  # inside a quoted stretch that a piece left open
+
+    def feed(self, text: str) -> bool:
+        """Count the delimiters in `text`; return whether the header line has ended."""
+        if self.done:
+            return True
+        start = 0
+        if self._quoted:
+            close = text.find('"')
+            if close < 0:
+                return False
+            start, self._quoted = close + 1, False
+        counts = self.counts
+        for match in _HEADER_TOKENS.finditer(text, start):
+            token = match.group()
+            if token in counts:
+                counts[token] += 1
+            elif token[0] in "\r\n":
+                if self.content:
+                    self.done = True
+                    return True
+                self.counts = counts = dict.fromkeys(_DELIMITERS, 0)
+            elif token[0] == '"':
+                self.content = True
+                # A quote not closed runs to the end of the text: it goes on in the next.
+                self._quoted = len(token) == 1 or token[-1] != '"'
+            elif not token.isspace():
+                self.content = True
+        return False
+
+    def delimiter(self) -> str:
+        """Return the delimiter used most often (comma, then semicolon, then tab on a tie)."""
+        return max(_DELIMITERS, key=lambda d: self.counts[d])
+
+
 def _delimiter(text: str, name: str) -> tuple[str, bool]:
     """Return the delimiter, and whether line 1 is a ``sep=`` line naming it."""
-    sep = _SEP_LINE.match(text)
-    if sep is not None:
-        delimiter = sep.group(1)
-        if delimiter not in _DELIMITERS:
-            raise ResponseFileError(
-                name,
-                f"the 'sep=' line names the delimiter {delimiter!r}; expected ',', ';' or a tab",
-                line=1,
-            )
+    delimiter = _sep_line(text, name)
+    if delimiter is not None:
         return delimiter, True
-    counts = dict.fromkeys(_DELIMITERS, 0)
-    content = False
-    for match in _HEADER_TOKENS.finditer(text):
-        token = match.group()
-        if token in counts:
-            counts[token] += 1
-        elif token[0] in "\r\n":
-            if content:
-                break
-            counts = dict.fromkeys(_DELIMITERS, 0)
-        elif token[0] == '"' or not token.isspace():
-            content = True
-    return max(_DELIMITERS, key=lambda d: counts[d]), False
+    count = _DelimiterCount()
+    count.feed(text)
+    return count.delimiter(), False
 
 
 def _csv_problem(error: csv.Error, delimiter: str) -> str:
@@ -451,10 +592,14 @@ def _csv_problem(error: csv.Error, delimiter: str) -> str:
 
 
 def _records(
-    text: str, name: str, delimiter: str, sep_line: bool
+    lines: Iterable[str], name: str, delimiter: str, sep_line: bool
 ) -> Iterator[tuple[int, list[str]]]:
-    """Yield (line the record starts on, cells) for every record not wholly blank."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    """Yield (line the record starts on, cells) for every record not wholly blank.
+
+    `lines` are the file's lines with their line ends, as ``io.StringIO(text,
+    newline="")`` gives them.
+    """
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
     while True:
         line = reader.line_num + 1
         try:
@@ -564,22 +709,48 @@ Key = tuple[str, str, str, str]
 
 
 class _Labels:
-    """Read and check the label cells of rows, cleaning each distinct cell once."""
+    """Read and check the label cells of rows, cleaning each distinct cell once.
+
+    Remembers each distinct organisation name (to refuse names that differ only in case
+    or spacing), and up to :data:`_CACHE_LIMIT` cleaned cells; respondent identifiers,
+    nearly all distinct, are not remembered.
+    """
 
     def __init__(self, header: _Header, name: str) -> None:
         self._header = header
         self._name = name
         self._cache: dict[str, str] = {}
+        self._names: set[str] = set()
+        self._folded: dict[str, tuple[str, int]] = {}
 
     def _text(self, cells: Sequence[str], column: str) -> str:
         where = self._header.labels.get(column)
         if where is None:
             return ""
         cell = cells[where[0]]
+        if column == "respondent":
+            return restore(cell.strip()).strip()
         text = self._cache.get(cell)
         if text is None:
+            if len(self._cache) >= _CACHE_LIMIT:
+                self._cache.clear()
             text = self._cache[cell] = restore(cell.strip()).strip()
         return text
+
+    def _check_name(self, name: str, line: int, column: str) -> None:
+        """Refuse a name that differs from an earlier one only in case or spacing."""
+        if name in self._names:
+            return
+        folded = " ".join(name.casefold().split())
+        other, first = self._folded.setdefault(folded, (name, line))
+        if other != name:
+            raise self.error(
+                line,
+                column,
+                f"{other!r} (line {first}) and {name!r} differ only in case or spacing;"
+                " write each organisation's name the same way everywhere",
+            )
+        self._names.add(name)
 
     def error(self, line: int, column: str | None, message: str) -> ResponseFileError:
         header = None if column is None else self._header.labels[column][1]
@@ -609,6 +780,7 @@ class _Labels:
             )
         if organisation.casefold() == INTERNAL:
             raise self.error(line, "organisation", _RESERVED)
+        self._check_name(organisation, line, "organisation")
         about = self._text(cells, "about")
         if not about:
             raise self.error(line, "about", f"{_EXPECTED_ABOUT}, got a blank cell")
@@ -616,6 +788,8 @@ class _Labels:
             about = INTERNAL
         if about == organisation:
             raise self.error(line, "about", _self_reference(organisation))
+        if about != INTERNAL:
+            self._check_name(about, line, "about")
         if "respondent" in self._header.labels:
             respondent = self._text(cells, "respondent")
             if not respondent:
@@ -640,54 +814,89 @@ def _unit(unit: str) -> str:
 
 def _read_csv(text: str, name: str, instrument: Instrument) -> Responses:
     delimiter, sep_line = _delimiter(text, name)
-    records = _records(text, name, delimiter, sep_line)
-    first = next(records, None)
-    if first is None:
-        raise ResponseFileError(
-            name, "the file is empty; expected a header row, then one row per respondent"
-        )
-    header = _header(first[1], first[0], name, instrument)
+    records = _records(io.StringIO(text, newline=""), name, delimiter, sep_line)
+    header = _first_header(records, name, instrument)
     if header.long:
         keys, units, matrix = _read_long(records, header, name, instrument)
     else:
         keys, units, matrix = _read_wide(records, header, name, instrument)
     if not keys:
-        raise ResponseFileError(
-            name, f"no responses: the file has a header (line {header.line}) but no data rows"
-        )
+        raise _no_rows(name, header)
     return _build(name, keys, units, matrix, instrument)
+
+
+def _first_header(
+    records: Iterator[tuple[int, list[str]]], name: str, instrument: Instrument
+) -> _Header:
+    first = next(records, None)
+    if first is None:
+        raise ResponseFileError(
+            name, "the file is empty; expected a header row, then one row per respondent"
+        )
+    return _header(first[1], first[0], name, instrument)
+
+
+def _no_rows(name: str, header: _Header) -> ResponseFileError:
+    return ResponseFileError(
+        name, f"no responses: the file has a header (line {header.line}) but no data rows"
+    )
+
+
+class _WideRows:
+    """Read the rows of a wide file: each respondent's key, unit and scores."""
+
+    def __init__(self, header: _Header, name: str, instrument: Instrument) -> None:
+        self.labels = _Labels(header, name)
+        self._name = name
+        self._scores = _Scores(instrument.scale)
+        self._columns = [where for _, where in sorted(header.questions.items())]
+        self._positions = sorted(header.questions)
+        self._questions = len(instrument.questions)
+
+    def read(self, line: int, cells: Sequence[str]) -> tuple[Key, str, list[float]]:
+        """Check the row on `line` and return its key, unit and scores (by column)."""
+        key, unit = self.labels.read(line, cells)
+        row: list[float] = []
+        for index, column in self._columns:
+            try:
+                row.append(self._scores.cell(cells[index]))
+            except _InvalidError as problem:
+                raise ResponseFileError(
+                    self._name, str(problem), line=line, column=column
+                ) from None
+        return key, unit, row
+
+    def repeat(self, key: Key, line: int, first: int) -> ResponseFileError:
+        """Return the error for respondent `key` on `line`, already on line `first`."""
+        return self.labels.error(
+            line, "respondent", f"{_who(key)} answers twice (lines {first} and {line})"
+        )
+
+    def matrix(self, rows: Sequence[Sequence[float]]) -> npt.NDArray[np.float64]:
+        """Return the answer matrix of `rows`: NaN for questions without a column."""
+        matrix = np.full((len(rows), self._questions), np.nan)
+        if rows:
+            matrix[:, self._positions] = np.array(rows, dtype=np.float64)
+        return matrix
 
 
 def _read_wide(
     records: Iterator[tuple[int, list[str]]], header: _Header, name: str, instrument: Instrument
 ) -> tuple[list[Key], list[str], npt.NDArray[np.float64]]:
-    labels = _Labels(header, name)
-    scores = _Scores(instrument.scale)
-    columns = sorted(header.questions.items())
+    reader = _WideRows(header, name, instrument)
     seen: dict[Key, int] = {}
     keys: list[Key] = []
     units: list[str] = []
     rows: list[list[float]] = []
     for line, cells in records:
-        key, unit = labels.read(line, cells)
-        row: list[float] = []
-        for _, (index, column) in columns:
-            try:
-                row.append(scores.cell(cells[index]))
-            except _InvalidError as problem:
-                raise ResponseFileError(name, str(problem), line=line, column=column) from None
+        key, unit, row = reader.read(line, cells)
         if key in seen:
-            raise labels.error(
-                line, "respondent", f"{_who(key)} answers twice (lines {seen[key]} and {line})"
-            )
+            raise reader.repeat(key, line, seen[key])
         seen[key] = line
         keys.append(key)
         units.append(unit)
         rows.append(row)
-    matrix = np.full((len(rows), len(instrument.questions)), np.nan)
-    if rows:
-        matrix[:, [position for position, _ in columns]] = np.array(rows, dtype=np.float64)
-    return keys, units, matrix
+    return keys, units, reader.matrix(rows)
 
 
 @attrs.define
@@ -775,6 +984,405 @@ def _build(
         )
     except ArgumentError as error:
         raise ResponseFileError(name, str(error)) from None
+
+
+# --------------------------------------------------------------------------- chunks
+
+
+def _check_chunk_size(chunk_size: object) -> int:
+    if (
+        isinstance(chunk_size, bool)
+        or not isinstance(chunk_size, int | np.integer)
+        or chunk_size < 1
+    ):
+        raise ArgumentError(
+            "chunk_size: expected a whole number of respondents, 1 or more (or None to read"
+            f" the file whole), got {chunk_size!r}"
+        )
+    return int(chunk_size)
+
+
+def _not_in_chunks(what: str) -> str:
+    return (
+        f"reading in chunks (chunk_size) reads wide CSV files, one row per respondent, and"
+        f" this is {what}; read it whole (without chunk_size), or convert it once to wide"
+        " CSV: write_responses(read_responses(source), 'survey.csv') writes wide CSV"
+    )
+
+
+def _read_chunks(
+    source: str | os.PathLike[str] | IO[bytes] | IO[str],
+    instrument: Instrument,
+    chosen: str | None,
+    size: int,
+) -> Iterator[Responses]:
+    """Check what can be checked before reading; return the chunks, read as iterated."""
+    if chosen == "json":
+        raise ArgumentError("chunk_size: " + _not_in_chunks("JSON (format='json')"))
+    name, read = _identify(source)
+    kind = chosen or _format_of(_suffix(name), name)
+    if kind == "json":
+        raise ResponseFileError(name, _not_in_chunks("a JSON file"))
+    return _chunks(name, read, kind is None, instrument, size)
+
+
+def _chunks(
+    name: str,
+    read: Callable[..., object] | None,
+    sniff: bool,
+    instrument: Instrument,
+    size: int,
+) -> Iterator[Responses]:
+    """Yield the chunks of a wide CSV file; start again as Windows-1252 if it is not UTF-8.
+
+    Starting again is possible until the first chunk is yielded: the blocks read until
+    then are kept to be read again.
+    """
+    with ExitStack() as stack:
+        if read is None:
+            try:
+                read = stack.enter_context(Path(name).open("rb")).read
+            except OSError as error:
+                raise ResponseFileError(
+                    name, f"cannot be read: {error.strerror or error}"
+                ) from None
+        blocks = _Blocks(read, name)
+        chunks = _csv_chunks(blocks.read(), name, sniff, instrument, size, windows=False)
+        while True:
+            try:
+                chunk = next(chunks, None)
+            except _UndecodableError as error:
+                if error.encoding != "utf-8" or blocks.released:
+                    raise _decoding_error(error, name) from None
+                chunks = _csv_chunks(blocks.read(), name, sniff, instrument, size, windows=True)
+                continue
+            if chunk is None:
+                return
+            blocks.release()
+            yield chunk
+
+
+class _UndecodableError(Exception):
+    """Bytes of a file cannot be decoded; :func:`_lines` adds the line they are on."""
+
+    def __init__(self, error: UnicodeDecodeError, encoding: str, offset: int) -> None:
+        super().__init__(error.reason)
+        data = bytes(error.object)
+        self.encoding = encoding
+        self.reason = error.reason
+        self.offset = offset
+        self.byte = data[error.start] if error.start < len(data) else 0
+        # The text decoded before the bad byte in this block, to count its line breaks.
+        self.before = (
+            "" if encoding == "utf-16" else data[: error.start].decode(encoding, "replace")
+        )
+        self.line: int | None = None
+
+
+def _decoding_error(error: _UndecodableError, name: str) -> ResponseFileError:
+    """Return the error the whole read gives for the same bytes.
+
+    For UTF-8 found invalid after chunks were yielded (the whole read would have read
+    the file as Windows-1252), say that it is not UTF-8.
+    """
+    if error.encoding == "utf-16":
+        return ResponseFileError(
+            name, f"not valid UTF-16 text ({error.reason} at byte {error.offset})"
+        )
+    if error.encoding == "cp1252":
+        return ResponseFileError(
+            name,
+            f"not UTF-8 or Windows-1252 text: byte 0x{error.byte:02x} cannot be decoded; save"
+            " the file as CSV UTF-8",
+            line=error.line,
+        )
+    return ResponseFileError(
+        name,
+        f"not valid UTF-8 text: byte 0x{error.byte:02x} cannot be decoded. The chunks before"
+        " it were read as UTF-8 and have been returned, so the file cannot be read again as"
+        " Windows-1252; save the file as CSV UTF-8 (or read it whole, without chunk_size)",
+        line=error.line,
+    )
+
+
+class _Blocks:
+    """A file's content, a block at a time, kept from the start until released."""
+
+    def __init__(self, read: Callable[..., object], name: str) -> None:
+        self._read = read
+        self._name = name
+        self._kept: list[bytes | str] | None = []
+        self._kind: type[bytes] | type[str] | None = None
+
+    @property
+    def released(self) -> bool:
+        """Whether the blocks are no longer kept, so the file cannot be read again."""
+        return self._kept is None
+
+    def release(self) -> None:
+        """Stop keeping the blocks read."""
+        self._kept = None
+
+    def read(self) -> Iterator[bytes | str]:
+        """Yield the blocks kept so far, then read on to the end of the file."""
+        yield from list(self._kept or ())
+        while block := self._block():
+            if self._kept is not None:
+                self._kept.append(block)
+            yield block
+
+    def _block(self) -> bytes | str:
+        try:
+            data = self._read(_BLOCK)
+        except UnicodeDecodeError:
+            raise _cannot_decode(self._name) from None
+        except OSError as error:
+            raise ResponseFileError(self._name, f"cannot be read: {error}") from None
+        if isinstance(data, bytearray | memoryview):
+            data = bytes(data)
+        if not isinstance(data, bytes | str):
+            raise ArgumentError(f"source: reading it gave {type(data).__name__}, not bytes or text")
+        if self._kind is None:
+            self._kind = type(data)
+        elif not isinstance(data, self._kind):
+            raise ArgumentError(
+                f"source: reading it gave {type(data).__name__} after {self._kind.__name__}"
+            )
+        return data
+
+
+def _pieces(blocks: Iterator[bytes | str], windows: bool) -> Iterator[str]:
+    """Decode a file's blocks into text, as :func:`_decode` decodes it whole.
+
+    UTF-16 if it starts with its byte order mark; otherwise UTF-8, or Windows-1252 if
+    `windows`, without a UTF-8 byte order mark. Text blocks lose a leading ``"\ufeff"``.
+    Raises `_UndecodableError`.
+    """
+    head = next(blocks, b"")  # blocks are never empty: the end of the file ends them
+    if isinstance(head, str):
+        yield head.removeprefix("\ufeff")
+        yield from (cast("str", block) for block in blocks)
+        return
+    while len(head) < len(codecs.BOM_UTF8):
+        more = next(blocks, None)
+        if more is None:
+            break
+        head += cast("bytes", more)
+    if not windows and head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding, strip = "utf-16", True
+    else:
+        head = head.removeprefix(codecs.BOM_UTF8)
+        encoding, strip = ("cp1252" if windows else "utf-8"), False
+    decoder = codecs.getincrementaldecoder(encoding)()
+    fed = 0
+
+    def decode(data: bytes, final: bool) -> str:
+        buffered = len(decoder.getstate()[0])
+        try:
+            return decoder.decode(data, final)
+        except UnicodeDecodeError as error:
+            raise _UndecodableError(error, encoding, fed - buffered + error.start) from None
+
+    for block in itertools.chain((head,), blocks):
+        data = cast("bytes", block)
+        text = decode(data, final=False)
+        fed += len(data)
+        if strip and text:
+            text, strip = text.removeprefix("\ufeff"), False
+        if text:
+            yield text
+    text = decode(b"", final=True)
+    if strip:
+        text = text.removeprefix("\ufeff")
+    if text:
+        yield text
+
+
+def _lines(pieces: Iterator[str]) -> Iterator[str]:
+    """Split text pieces into lines with their ends, as ``io.StringIO(newline="")`` does.
+
+    Gives an `_UndecodableError` raised by `pieces` the line its bad byte is on.
+    """
+    count = 0  # lines yielded
+    pending: list[str] = []  # the start of a line not yet ended
+    while True:
+        try:
+            piece = next(pieces, None)
+        except _UndecodableError as error:
+            text = "".join(pending) + error.before
+            error.line = count + 1 + len(_TEXT_BREAKS.findall(text))
+            raise
+        if piece is None:
+            break
+        if pending and pending[-1].endswith("\r"):
+            # A carriage return ends its line, with the line feed after it if there is one.
+            if piece.startswith("\n"):
+                pending.append("\n")
+                piece = piece[1:]
+            count += 1
+            yield "".join(pending)
+            pending.clear()
+        end = len(piece)
+        position = 0
+        for line in io.StringIO(piece, newline=""):
+            position += len(line)
+            # A line ends in LF, or in CR if more text follows (a piece's last CR may be
+            # the first half of a CRLF).
+            if line.endswith("\n") or (line.endswith("\r") and position < end):
+                count += 1
+                if pending:
+                    pending.append(line)
+                    line = "".join(pending)  # noqa: PLW2901 - the line, whole at last
+                    pending.clear()
+                yield line
+            else:
+                pending.append(line)
+    if pending:
+        yield "".join(pending)
+
+
+def _csv_chunks(
+    blocks: Iterator[bytes | str],
+    name: str,
+    sniff: bool,
+    instrument: Instrument,
+    size: int,
+    *,
+    windows: bool,
+) -> Iterator[Responses]:
+    """Read a wide CSV file's blocks and yield its respondents `size` at a time."""
+    delimiter, sep_line, lines = _head(_lines(_pieces(blocks, windows)), name, sniff)
+    records = _records(lines, name, delimiter, sep_line)
+    header = _first_header(records, name, instrument)
+    if header.long:
+        raise ResponseFileError(
+            name, _not_in_chunks("a long CSV file (with question and answer columns)")
+        )
+    reader = _WideRows(header, name, instrument)
+    seen = _Seen() if "respondent" in header.labels else None
+    empty = True
+    while True:
+        keys: list[Key] = []
+        units: list[str] = []
+        rows: list[list[float]] = []
+        where: list[int] = []
+        problem: ResponseFileError | None = None
+        try:
+            for line, cells in itertools.islice(records, size):
+                key, unit, row = reader.read(line, cells)
+                keys.append(key)
+                units.append(unit)
+                rows.append(row)
+                where.append(line)
+        except ResponseFileError as error:
+            # Read row by row, a repeated respondent before this row is reported first.
+            problem = error
+        if seen is not None and keys:
+            repeat = seen.add(keys, where)
+            if repeat is not None:
+                i, first = repeat
+                raise reader.repeat(keys[i], where[i], first)
+        if problem is not None:
+            raise problem
+        if not keys:
+            if empty:
+                raise _no_rows(name, header)
+            return
+        empty = False
+        yield _build(name, keys, units, reader.matrix(rows), instrument)
+
+
+def _head(lines: Iterator[str], name: str, sniff: bool) -> tuple[str, bool, Iterator[str]]:
+    """Find the delimiter, as :func:`_delimiter` does, from the lines up to the header's end.
+
+    Returns the delimiter, whether line 1 is a ``sep=`` line, and the lines for the CSV
+    reader. Lines before the header with nothing in them (blank, or delimiters and
+    spaces only) are counted, not kept: the reader gets an empty line, a blank row too,
+    for each. With `sniff`, a file whose first character that is not a space is ``[``
+    or ``{`` is JSON, and an error.
+    """
+    peek = list(itertools.islice(lines, 2))  # a sep= line, and the start of the next
+    rest = itertools.chain(peek, lines)
+    delimiter = _sep_line("".join(peek), name)
+    if delimiter is not None:
+        return delimiter, True, rest
+    count = _DelimiterCount()
+    limit = csv.field_size_limit()
+    skipped = 0
+    head: list[str] = []
+    for line in rest:
+        if sniff:
+            first = _FIRST_CHARACTER.match(line)
+            if first is not None:
+                sniff = False
+                if first.group(1) in "[{":
+                    raise ResponseFileError(name, _not_in_chunks("a JSON file"))
+        done = count.feed(line)
+        if head or count.content or len(line) > limit:
+            head.append(line)
+        else:
+            skipped += 1
+        if done:
+            break
+    return count.delimiter(), False, itertools.chain(itertools.repeat("\n", skipped), head, rest)
+
+
+_Hashes = npt.NDArray[np.int64]
+
+
+class _Seen:
+    """The respondents read so far, as a 64-bit hash and a line each: 16 bytes apiece.
+
+    The hash is Python's ``hash()`` of the respondent's key (organisation, about, wave
+    and identifier), so it holds within one process. The pairs are kept in runs sorted
+    by hash, each run at most half as long as the one before it (as in a log-structured
+    merge), so that n respondents added a chunk at a time take O(n log n) steps in all;
+    merging two runs briefly takes about 20 more bytes per respondent in them.
+    """
+
+    def __init__(self) -> None:
+        self._runs: list[tuple[_Hashes, _Hashes]] = []
+
+    def add(self, keys: Sequence[Key], lines: Sequence[int]) -> tuple[int, int] | None:
+        """Add one chunk's respondents, unless one of them repeats an earlier one.
+
+        Returns None, or the position in the chunk of the first respondent that repeats
+        an earlier one, and the line the earlier one is on (nothing is added then).
+        """
+        hashes = np.fromiter(map(hash, keys), dtype=np.int64, count=len(keys))
+        found: tuple[int, int] | None = None
+        first: dict[int, int] = {}
+        for i, value in enumerate(hashes.tolist()):
+            j = first.setdefault(value, i)
+            if j != i:
+                found = (i, lines[j])
+                break
+        for run, run_lines in self._runs:
+            at = np.minimum(np.searchsorted(run, hashes), run.size - 1)
+            hits = np.flatnonzero(run[at] == hashes)
+            if hits.size and (found is None or hits[0] < found[0]):
+                i = int(hits[0])
+                found = (i, int(run_lines[at[i]]))
+        if found is not None:
+            return found
+        order = np.argsort(hashes)
+        self._runs.append((hashes[order], np.asarray(lines, dtype=np.int64)[order]))
+        while len(self._runs) > 1 and 2 * self._runs[-1][0].size > self._runs[-2][0].size:
+            (a, a_lines), (b, b_lines) = self._runs.pop(), self._runs.pop()
+            self._runs.append(_merge(a, a_lines, b, b_lines))
+        return None
+
+
+def _merge(a: _Hashes, a_lines: _Hashes, b: _Hashes, b_lines: _Hashes) -> tuple[_Hashes, _Hashes]:
+    """Merge two runs sorted by hash, with no hash in both, into one."""
+    at = np.searchsorted(b, a) + np.arange(a.size)  # where a's entries go
+    hashes = np.empty(a.size + b.size, dtype=np.int64)
+    lines = np.empty_like(hashes)
+    from_b = np.ones(hashes.size, dtype=np.bool_)
+    from_b[at] = False
+    hashes[at], lines[at] = a, a_lines
+    hashes[from_b], lines[from_b] = b, b_lines
+    return hashes, lines
 
 
 # --------------------------------------------------------------------------- JSON
