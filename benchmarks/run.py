@@ -44,7 +44,8 @@ The measures
 1. ``jw.assess(responses, claims=claims)``, including reading every finding (its kind,
    severity, subject and message), against the numpy floor of any survey summary: for
    each question column ``c = A[:, q]``, ``ok = ~np.isnan(c)``,
-   ``np.bincount(g, np.where(ok, c, 0.0), G)`` and ``np.bincount(g, ok, G)``: the
+   ``np.bincount(g, np.where(ok, c, 0.0), G)`` and
+   ``np.bincount(g, ok.astype(np.float64), G)`` (faster than boolean weights): the
    per-group sums and counts that every group mean needs. Target: ratio <= 3.
 2. ``agreement.rwg_j(A, g, null_variance=2.0)``, ``agreement.awg(A, g, low=0, high=4)``
    and ``agreement.icc1(A[:, q], g)`` for each of the 10 questions (timed together), each
@@ -317,7 +318,9 @@ def floor_sums_counts(a: FloatArray, g: IntArray, n_groups: int) -> list[AnyArra
         c = a[:, q]
         ok = ~np.isnan(c)
         out.append(np.bincount(g, np.where(ok, c, 0.0), n_groups))
-        out.append(np.bincount(g, ok, n_groups))
+        # Float weights: numpy counts with them faster than with boolean weights or a
+        # masked index, so the floor is the fastest of the plain forms.
+        out.append(np.bincount(g, ok.astype(np.float64), n_groups))
     return out
 
 

@@ -405,6 +405,63 @@ class TestArguments:
         with pytest.raises(ArgumentError, match="responses: expected a Responses collection"):
             assess([Response("A", "internal", "1", {})])  # type: ignore[arg-type]
 
+    @pytest.mark.parametrize("argument", ["claims", "targets"])
+    def test_a_pair_given_both_ways_is_refused(self, argument: str) -> None:
+        """("A", "B") and ("B", "A") are one relationship: giving both is an error, not a
+        silent choice of one."""
+        given = {argument: {("A", "B"): P, ("B", "A"): C}}
+        with pytest.raises(ArgumentError, match=rf"{argument}: 'A and B' is given twice"):
+            assess(pair_survey(None, TOP, TOP, None), **given)  # type: ignore[arg-type]
+
+    def test_values_given_both_ways_are_refused(self) -> None:
+        inputs = ValueInputs([4.0, 6.5], 12.2)
+        with pytest.raises(ArgumentError, match="values: 'A and B' is given twice"):
+            assess(
+                pair_survey(None, TOP, TOP, None),
+                values={("A", "B"): inputs, ("B", "A"): inputs},
+            )
+
+    @pytest.mark.parametrize("argument", ["claims", "targets", "values"])
+    def test_keys_must_come_in_a_mapping(self, argument: str) -> None:
+        with pytest.raises(ArgumentError, match=rf"{argument}: expected a mapping"):
+            assess(pair_survey(None, TOP, TOP, None), **{argument: [("A", "B")]})  # type: ignore[arg-type]
+
+
+class TestResultSequences:
+    """Groups, relationships, findings and progress are read-only sequences, built lazily."""
+
+    def test_sequence_behaviour(self) -> None:
+        result = assess(pair_survey(LOW, TOP, COLLAB, TOP), claims={("A", "B"): P})
+        groups = result.groups
+        assert len(groups) == 4
+        assert groups[-1] is groups[3]  # built once, then kept
+        assert groups[1:3] == (groups[1], groups[2])
+        assert list(groups) == [groups[i] for i in range(4)]
+        assert groups == tuple(groups)
+        assert groups != tuple(groups)[:3]
+        assert (groups == "abcd") is False  # type: ignore[comparison-overlap]
+        with pytest.raises(IndexError):
+            groups[4]
+        with pytest.raises(IndexError):
+            groups[-5]
+        assert [g.organisation for g in groups] == ["A", "A", "B", "B"]
+        assert repr(result.relationships).startswith("(RelationshipView(")
+        with pytest.raises(TypeError):
+            hash(groups)
+
+    def test_long_sequences_have_a_short_repr(self) -> None:
+        rows = [records(name, "internal", [TOP] * 3) for name in "ABCDEFGH"]
+        text = repr(assess(survey(*rows)).groups)
+        assert text.startswith("<8 items: GroupView(organisation='A'")
+        assert "organisation='H'" in text
+
+    def test_statistics_give_the_same_assessment(self) -> None:
+        responses = pair_survey(LOW, TOP, COLLAB, TOP)
+        from_responses = assess(responses, claims={("A", "B"): P})
+        from_statistics = assess(from_responses.statistics, claims={("A", "B"): P})
+        assert from_statistics.to_dict(shared=False) == from_responses.to_dict(shared=False)
+        assert list(from_statistics.findings) == list(from_responses.findings)
+
 
 class TestToDict:
     def test_small_groups_withheld_when_shared(self) -> None:

@@ -522,11 +522,11 @@ class TestReadWideCsv:
         with pytest.raises(ArgumentError, match="format: expected 'csv', 'json' or None"):
             read_text(SMALL, format="xml")
         with pytest.raises(ArgumentError, match="source: expected a path or an open file"):
-            read_responses(42)  # type: ignore[arg-type]
+            read_responses(42)  # type: ignore[call-overload]
         with pytest.raises(ArgumentError, match=r"got text with line breaks; .*io\.StringIO"):
             read_responses(SMALL)
         with pytest.raises(ArgumentError, match="instrument: expected an Instrument"):
-            read_responses(io.StringIO(SMALL), "morley")  # type: ignore[arg-type]
+            read_responses(io.StringIO(SMALL), "morley")  # type: ignore[call-overload]
 
 
 class TestReadLongCsv:

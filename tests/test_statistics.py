@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import Any
 
@@ -19,13 +20,14 @@ LOW = [1] * 10
 
 
 def small_survey() -> Responses:
+    answers: list[list[float | None]] = [
+        [4, 3, None, *[2] * 7],
+        [2, 3, 1, *[2] * 7],
+        [0, None, None, *[3] * 7],
+        [4, 4, 4, *[4] * 7],
+    ]
     return Responses.from_arrays(
-        [
-            [4, 3, None, *[2] * 7],
-            [2, 3, 1, *[2] * 7],
-            [0, None, None, *[3] * 7],
-            [4, 4, 4, *[4] * 7],
-        ],
+        answers,
         organisation=["A", "A", "A", "B"],
         about=["internal", "internal", "B", "A"],
         unit=["Housing", "Parks", "Housing", None],
@@ -125,7 +127,7 @@ class TestFromSums:
         """Rows from a group-by come in any order; the cells are put in order."""
         stats = GroupStatistics.from_responses(small_survey())
         order = [2, 0, 3, 1]
-        shuffled = {k: np.asarray(v)[order] for k, v in sums_of(stats).items()}
+        shuffled: dict[str, Any] = {k: np.asarray(v)[order] for k, v in sums_of(stats).items()}
         assert GroupStatistics.from_sums(**shuffled) == stats
 
     def test_floats_from_a_group_by_are_accepted(self) -> None:
@@ -145,8 +147,11 @@ class TestFromSums:
             ({"total": np.full((4, 10), np.nan)}, "total: row 1, column 1: expected a finite"),
             ({"total_sq": np.full((4, 10), -1.0)}, "total_sq: row 1, question column 1"),
             (
-                {"count": np.full((4, 10), 1), "total": np.full((4, 10), 2.0),
-                 "total_sq": np.full((4, 10), 1.0)},
+                {
+                    "count": np.full((4, 10), 1),
+                    "total": np.full((4, 10), 2.0),
+                    "total_sq": np.full((4, 10), 1.0),
+                },
                 "negative variance",
             ),
             ({"organisation": ["A", "A", " ", "B"]}, r"organisation \(row 3\): expected a name"),
@@ -161,14 +166,21 @@ class TestFromSums:
     def test_refuses_a_cell_given_twice(self) -> None:
         stats = GroupStatistics.from_responses(small_survey())
         twice = sums_of(stats, unit=["Housing", "Housing", "Housing", ""])
-        with pytest.raises(ArgumentError, match=r"rows 2 and 3 are the same cell \('A', 'internal', '', 'Housing'\)"):
+        with pytest.raises(
+            ArgumentError,
+            match=r"rows 2 and 3 are the same cell \('A', 'internal', '', 'Housing'\)",
+        ):
             GroupStatistics.from_sums(**twice)
 
     def test_refuses_no_cells(self) -> None:
         with pytest.raises(ArgumentError, match="at least one cell"):
             GroupStatistics.from_sums(
-                organisation=[], about=[], respondents=[], count=np.zeros((0, 10)),
-                total=np.zeros((0, 10)), total_sq=np.zeros((0, 10)),
+                organisation=[],
+                about=[],
+                respondents=[],
+                count=np.zeros((0, 10)),
+                total=np.zeros((0, 10)),
+                total_sq=np.zeros((0, 10)),
             )
 
     def test_a_pandas_group_by_gives_the_same_statistics(self) -> None:
@@ -208,8 +220,7 @@ def surveys(draw: st.DrawFn) -> Responses:
     n = draw(st.integers(1, 40))
     organisation = draw(st.lists(st.sampled_from(ORGS), min_size=n, max_size=n))
     about = [
-        draw(st.sampled_from(["internal", *(o for o in ORGS if o != org)]))
-        for org in organisation
+        draw(st.sampled_from(["internal", *(o for o in ORGS if o != org)])) for org in organisation
     ]
     point = st.one_of(st.none(), st.integers(0, 4))
     answers = draw(st.lists(st.lists(point, min_size=10, max_size=10), min_size=n, max_size=n))
@@ -224,7 +235,7 @@ def chunked(responses: Responses, cuts: list[int], order: list[int]) -> GroupSta
     """Statistics of `responses` split at `cuts` (after a shuffle), merged in `order`."""
     rows = np.asarray(order)
     bounds = sorted({0, *(c % len(responses) for c in cuts), len(responses)})
-    pieces = [rows[a:b] for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+    pieces = [rows[a:b] for a, b in itertools.pairwise(bounds) if b > a]
     return GroupStatistics.merge_all(
         GroupStatistics.from_responses(responses.select(piece)) for piece in pieces
     )
@@ -270,8 +281,10 @@ class TestChunkedEqualsWhole:
             GroupStatistics.from_responses(r.select(np.arange(i, min(i + 25, len(r)))))
             for i in range(0, len(r), 25)
         )
-        settings_ = {"claims": example.claims, "arrangements": example.arrangements}
-        same_assessment(jw.assess(merged, **settings_), jw.assess(r, **settings_))
+        same_assessment(
+            jw.assess(merged, claims=example.claims, arrangements=example.arrangements),
+            jw.assess(r, claims=example.claims, arrangements=example.arrangements),
+        )
         assert jw.assess(merged).statistics == merged
 
 
@@ -282,12 +295,13 @@ def test_select_rows() -> None:
         "A-internal-2",
     ]
     assert r.select([-1]).respondent.tolist() == ["A-internal-2"]
-    for bad, message in [
+    bad_rows: list[tuple[Any, str]] = [
         ([True], "expected a mask of 3 booleans"),
         ([5], "from 0 to 2"),
         ([], "at least one row"),
         ([[0]], "boolean mask or a list of row numbers"),
-    ]:
+    ]
+    for bad, message in bad_rows:
         with pytest.raises(ArgumentError, match=message):
             r.select(bad)
     assert math.isnan(r.select([0]).answers[0, 0]) is False

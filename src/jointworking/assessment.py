@@ -145,7 +145,9 @@ class GroupView:
         Whether fewer than the minimum group size answered; shared outputs withhold its
         per-question figures.
     unit_gap : float
-        The spread (max - min) of the units' mean index, in index points; NaN with
+        The spread (max - min) of the units' index, each unit placed from its own
+        per-question means, in index points; units with fewer respondents than the
+        minimum group size are left out. NaN with
         fewer than two units (rule R8: the bigger and more diversified an organisation,
         the bigger the challenge).
     """
@@ -768,8 +770,12 @@ class _Lazy(Sequence[_T]):
         return item
 
     def __iter__(self) -> Iterator[_T]:
+        cache, make = self._cache, self._make
         for j in range(self._n):
-            yield self._get(j)
+            item = cache[j]
+            if item is None:
+                item = cache[j] = make(j)
+            yield item
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Sequence) or isinstance(other, str | bytes):
@@ -810,6 +816,14 @@ class _Builder:
         self.finding_severity: list[int] = t.finding_severity.tolist()
         self.finding_row: list[int] = t.finding_row.tolist()
         self.finding_member: list[int] = t.finding_member.tolist()
+        self.effective: list[int] = t.effective.tolist()
+        self.claimed: list[int] = t.claimed.tolist()
+        self.target: list[int] = t.target.tolist()
+        self.internal_group: list[list[int]] = t.internal_group.tolist()
+        # Question masks row by row as bytes: keys into the cache of question texts.
+        self.uncertain_rows = _mask_keys(t.uncertain)
+        self.blocking_rows = _mask_keys(t.blocking)
+        self.wide_rows = _mask_keys(t.wide)
         keys = t.group_keys
         follows = np.flatnonzero((keys[1:, :2] == keys[:-1, :2]).all(axis=1))
         self.groups: _Lazy[GroupView] = _Lazy(t.n_groups, self.group)
@@ -847,12 +861,6 @@ class _Builder:
             unit_gap=float(t.unit_gap[g]),
         )
 
-    def blocking(self, g: int) -> tuple[int, ...]:
-        rung = int(self.t.rung[g])
-        if rung >= Rung.PARTNERSHIP:
-            return ()
-        return tuple(self.number_array[(self.rung_codes == rung + 1) & ~self.t.met[g]].tolist())
-
     def step(self, before: int) -> Progress:
         t = self.t
         o, a, w = t.group_keys[before].tolist()
@@ -883,11 +891,10 @@ class _Builder:
 
     def internal(self, r: int) -> dict[str, int]:
         """Each member's internal group row in the same wave, where it answered."""
-        t = self.t
         out = {}
+        wave = self.rel_wave[r]
         for member in self.members(r):
-            code = self.position[member]
-            row = int(t.internal_group[code, t.rel_wave[r]]) if t.waves else -1
+            row = self.internal_group[self.position[member]][wave]
             if row >= 0:
                 out[member] = row
         return out
@@ -925,12 +932,28 @@ class _Builder:
 
     def questions(self, mask: npt.NDArray[np.bool_]) -> tuple[tuple[int, ...], str]:
         """Return the question numbers a mask selects, and how a sentence names them."""
-        key = mask.tobytes()
+        return self.questions_by_key(mask.tobytes(), mask)
+
+    def questions_by_key(
+        self, key: bytes, mask: npt.NDArray[np.bool_]
+    ) -> tuple[tuple[int, ...], str]:
         found = self.question_text.get(key)
         if found is None:
             numbers = tuple(self.number_array[mask].tolist())
             found = self.question_text[key] = (numbers, _questions(numbers))
         return found
+
+    def uncertain_questions(self, g: int) -> tuple[tuple[int, ...], str]:
+        """Return the questions that make group `g`'s placement uncertain."""
+        key = self.uncertain_rows[g]
+        found = self.question_text.get(key)
+        return found if found is not None else self.questions_by_key(key, self.t.uncertain[g])
+
+    def blocking(self, g: int) -> tuple[int, ...]:
+        """Return the next rung's questions that group `g` does not meet."""
+        key = self.blocking_rows[g]
+        found = self.question_text.get(key)
+        return (found if found is not None else self.questions_by_key(key, self.t.blocking[g]))[0]
 
     def finding(self, i: int) -> Finding:
         t = self.t
@@ -949,7 +972,7 @@ class _Builder:
         organisation = t.names[self.organisation_of[g]]
         questions: tuple[int, ...] = ()
         if kind == "low_agreement" and severity == "warning":
-            questions, text = self.questions(t.uncertain[g])
+            questions, text = self.uncertain_questions(g)
             message = (
                 f"Respondents for {subject} disagree on {text}, which decide its placement"
                 f" ({_RUNG_LABEL[self.rung_of[g]]}): their within-group agreement (r_wg) is below"
@@ -986,7 +1009,9 @@ class _Builder:
         rung = self.rung_of
         if kind == "perception_gap":
             views = self.views(r)
-            wide, text = self.questions(t.wide[r])
+            key = self.wide_rows[r]
+            found = self.question_text.get(key)
+            wide, text = found if found is not None else self.questions_by_key(key, t.wide[r])
             placed = "; ".join([f"{m}: {_RUNG_LABEL[rung[g]]}" for m, g in views.items()])
             gaps = f"; gaps of a point or more on {text}" if wide else ""
             message = f"Members see {joint} differently ({placed}){gaps}."
@@ -1000,10 +1025,10 @@ class _Builder:
                 " working internally cannot be an effective partner externally: the"
                 " effective rung is capped."
             )
-            blocking, _ = self.questions(t.blocking[member_row])
+            blocking = self.blocking(member_row)
             return Finding(kind, severity, subject, message, (member,), blocking, wave)
         members = self.members(r)
-        effective = Rung(int(t.effective[r]))
+        effective = Rung(self.effective[r])
         if kind == "one_sided":
             views = self.views(r)
             silent = tuple(m for m in members if m not in views)
@@ -1018,10 +1043,10 @@ class _Builder:
                 )
             return Finding(kind, severity, subject, message, silent, (), wave)
         if kind == "overstated_label":
-            claimed = Rung(int(t.claimed[r]))
+            claimed = Rung(self.claimed[r])
             gap = int(claimed) - int(effective)
-            below = [g for g in self.views(r).values() if t.rung[g] < claimed]
-            holding, _ = self.questions(np.any(t.blocking[below], axis=0))
+            below = [g for g in self.views(r).values() if rung[g] < claimed]
+            holding = tuple(sorted({n for g in below for n in self.blocking(g)}))
             message = (
                 f"{_sentence(joint)} is called a {claimed}, but the evidence places it at"
                 f" {effective}, {_count(gap, 'rung')} lower{self.capped(r)}. A label the"
@@ -1030,7 +1055,7 @@ class _Builder:
             )
             return Finding(kind, severity, subject, message, members, holding, wave)
         if kind == "rung_jump":
-            target = Rung(int(t.target[r]))
+            target = Rung(self.target[r])
             message = (
                 f"{_sentence(joint)} aims for {target} from {effective}: organisations"
                 f" can't jump rungs; plan the steps {_steps(effective, target)}."
@@ -1045,12 +1070,11 @@ class _Builder:
 
     def capped(self, r: int) -> str:
         """Explain an effective rung below every member's view: an internal rung caps it."""
-        t = self.t
-        effective = int(t.effective[r])
-        lowest_view = min(int(t.rung[g]) for g in self.views(r).values())
+        effective = self.effective[r]
+        lowest_view = min(self.rung_of[g] for g in self.views(r).values())
         if effective >= lowest_view:
             return ""
-        capping = [m for m, g in self.internal(r).items() if int(t.rung[g]) == effective]
+        capping = [m for m, g in self.internal(r).items() if self.rung_of[g] == effective]
         return (
             f" (the members' views are higher, but {_names(capping)} is at"
             f" {Rung(effective)} internally, and an organisation is no better a partner"
@@ -1059,6 +1083,15 @@ class _Builder:
 
 
 _RUNG_LABEL: Final = tuple(str(rung) for rung in Rung)
+
+
+def _mask_keys(masks: npt.NDArray[np.bool_]) -> list[bytes]:
+    """Return each row of a 2-D boolean array as bytes (a hashable key), without a loop."""
+    rows = np.ascontiguousarray(masks)
+    keys: list[bytes] = rows.view(np.dtype((np.void, rows.shape[1]))).reshape(-1).tolist()  # type: ignore[assignment]
+    return keys
+
+
 _GROUP_KINDS: Final = frozenset(("too_few_respondents", "low_agreement", "unit_divergence"))
 
 

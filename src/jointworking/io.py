@@ -27,8 +27,9 @@ JSON, a list of records (or an object ``{"responses": [...]}``)::
       "answers": {"q1": 3, "q2": "Some evidence", "q3": null}}]
 
 A wide CSV file too large to hold can be read in chunks: ``read_responses(path,
-chunk_size=10_000)`` reads it a block at a time and yields :class:`Responses` of at most
-that many respondents, checked as the whole read checks them.
+chunk_size=10_000)`` reads it a block at a time and yields
+:class:`~jointworking.Responses` of at most that many respondents, checked as the whole
+read checks them.
 """
 
 from __future__ import annotations
@@ -156,7 +157,7 @@ def read_responses(
     Responses or iterator of Responses
         One respondent per data row (wide CSV), per distinct organisation, about, wave
         and respondent (long CSV), or per record (JSON), in the order they first appear.
-        With `chunk_size`, an iterator (a generator) of :class:`Responses` holding at
+        With `chunk_size`, an iterator (a generator) of :class:`~jointworking.Responses` holding at
         most `chunk_size` respondents each, in file order; together they hold exactly
         what the whole read returns.
 

@@ -5,7 +5,7 @@ deviations, agreement, placements, unit gaps) depends on them only through a few
 group and question: how many answered, the sum of their answers and the sum of their
 squares. :class:`GroupStatistics` holds those sums, one row per *cell* (an organisation,
 what it answered about, a wave and a unit), and sums add up: the statistics of a whole
-survey are the :meth:`~GroupStatistics.merge` of the statistics of any split of its
+survey are the :meth:`~jointworking.GroupStatistics.merge` of the statistics of any split of its
 respondents. So a survey too large to hold at once can be read in chunks
 (``read_responses(..., chunk_size=...)``), each chunk reduced to statistics, and the
 merged statistics assessed; the result equals assessing the whole survey at once.
@@ -158,7 +158,7 @@ class GroupStatistics:
     def from_responses(cls, responses: Responses) -> GroupStatistics:
         """Sum a survey's answers by cell.
 
-        One pass over the answer matrix, a question at a time, with :func:`numpy.bincount`.
+        One pass over the answer matrix, a question at a time, with ``numpy.bincount``.
 
         Raises
         ------
