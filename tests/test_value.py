@@ -127,6 +127,29 @@ class TestAddedValue:
         # J* = 1000*1.125 = 1125 = J
         assert result.switching_value == 0.0
 
+    @pytest.mark.parametrize(
+        ("individual", "joint", "threshold", "expected"),
+        [
+            # 3.3 / 3 - 1 is 0.09999999999999987 in binary: 10% on paper.
+            ([3.0], 3.3, 0.1, SIGNIFICANT),
+            ([0.7, 0.2], 0.99, 0.1, SIGNIFICANT),
+            # 0.3 - (0.1 + 0.2) is -5.6e-17 in binary: no increase on paper.
+            ([0.1, 0.2], 0.3, 0.1, NONE),
+            ([1.1, 2.2], 3.3, 0.1, NONE),
+            # A real shortfall, however small on paper, still counts.
+            ([3.0], 3.2999, 0.1, MARGINAL),
+            ([1000.0], 1000.001, 0.1, MARGINAL),
+        ],
+    )
+    def test_decimal_boundaries_are_boundaries(
+        self, individual: list[float], joint: float, threshold: float, expected: Verdict
+    ) -> None:
+        """Values typed in decimal that meet a boundary exactly on paper meet it here: the
+        verdict does not turn on binary rounding (1e-9 relative tolerance)."""
+        assert added_value(individual, joint, threshold=threshold).verdict is expected
+        simulated = simulate_added_value(individual, joint, threshold=threshold, draws=5, seed=0)
+        assert simulated.verdict is expected
+
     def test_just_below_threshold_is_marginal(self) -> None:
         """An uplift one step below the threshold is marginal."""
         # S = 1124.5-1000 = 124.5; u = 0.1245 < 0.125; J* = 1000; sv = 124.5

@@ -130,15 +130,24 @@ def _outcome(
     return surplus, surplus / baseline
 
 
+#: Uplifts within this distance of a boundary (0, or the threshold) are read as on it:
+#: values typed in decimal, such as 3 alone and 3.3 jointly (exactly 10% on paper), are
+#: not quite that in binary floating point, and the verdict must not turn on the last bit.
+BOUNDARY_TOLERANCE: Final = 1e-9
+
+
 def _counts(uplift: FloatArray, threshold: float) -> tuple[int, int]:
     """Count the significant and the positive uplifts: the one grading rule of both tests.
 
     An uplift is positive when above 0 and significant when positive and at least
-    `threshold` (inclusive); with a positive threshold the second implies the first.
+    `threshold` (inclusive); with a positive threshold the second implies the first. Both
+    comparisons allow :data:`BOUNDARY_TOLERANCE` (relative to the threshold when it is
+    above 1), so that an uplift on a boundary in decimal is on it.
     """
-    positive = int(np.count_nonzero(uplift > 0))
+    positive = int(np.count_nonzero(uplift > BOUNDARY_TOLERANCE))
     if threshold > 0:
-        return int(np.count_nonzero(uplift >= threshold)), positive
+        level = threshold - BOUNDARY_TOLERANCE * max(1.0, threshold)
+        return int(np.count_nonzero(uplift >= level)), positive
     return positive, positive
 
 
@@ -228,7 +237,8 @@ def added_value(
     cost : float, optional
         The cost of the joint working (governance, integration, staff time); zero or more.
     threshold : float, optional
-        The uplift over the baseline that counts as significant (inclusive), zero or more.
+        The uplift over the baseline that counts as significant (inclusive, within one
+        part in a billion, so that decimal inputs on the boundary meet it), zero or more.
         :data:`DEFAULT_THRESHOLD` (0.10) is a policy choice: set your own.
     optimism_bias : float, optional
         A fraction in [0, 1) by which to reduce `joint` before the test, for appraisals
