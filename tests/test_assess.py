@@ -201,6 +201,29 @@ class TestRelationships:
             assessment.relationship("A", "C")
 
 
+def test_an_internal_view_without_a_wave_caps_every_wave() -> None:
+    """R7 still caps a relationship answered in a named wave when the organisation's
+    internal view was given without a wave (rather than silently not at all)."""
+    responses = survey(
+        records("A", "internal", [LOW] * 3),
+        records("A", "B", [TOP] * 3, wave="2026"),
+        records("B", "A", [TOP] * 3, wave="2026"),
+    )
+    result = assess(responses)
+    view = result.relationship("A", "B")
+    assert view.internal == {"A": T}
+    assert view.effective_rung is T
+    assert any(f.kind == "external_above_internal" for f in result.findings)
+    # A dated internal view takes precedence in its own wave.
+    dated = survey(
+        records("A", "internal", [LOW] * 3),
+        records("A", "internal", [TOP] * 3, wave="2026"),
+        records("A", "B", [TOP] * 3, wave="2026"),
+        records("B", "A", [TOP] * 3, wave="2026"),
+    )
+    assert assess(dated).relationship("A", "B").effective_rung is P
+
+
 class TestFindings:
     def test_overstated_label_warning(self) -> None:
         """A claim one rung above the evidence is a warning naming blocking questions (R6)."""
@@ -333,7 +356,12 @@ class TestFindings:
 
     @pytest.mark.parametrize(
         ("waves", "warned"),
-        [(("2025-Q3", "2026-Q1"), False), (("October 2025", "March 2026"), True)],
+        [
+            (("2025-Q3", "2026-Q1"), False),
+            (("2025-09", "2025-10"), False),
+            (("October 2025", "March 2026"), True),
+            (("2025-9", "2025-10"), True),  # year first, but "2025-10" sorts first as text
+        ],
     )
     def test_wave_order(self, waves: tuple[str, str], warned: bool) -> None:
         """Waves not named year first get a warning that text order may not be time order."""
@@ -344,7 +372,7 @@ class TestFindings:
         found = [f for f in assess(responses).findings if f.kind == "wave_order"]
         assert bool(found) is warned
         if warned:
-            assert "('March 2026' before 'October 2025')" in found[0].message
+            assert f"({min(waves)!r} before {max(waves)!r})" in found[0].message
 
     def test_findings_on_latest_wave_only(self) -> None:
         """An earlier wave's problems do not reappear as findings."""

@@ -27,6 +27,23 @@ from jointworking.value import Verdict
 
 SIGNIFICANT: Final = Verdict.SIGNIFICANT
 _YEAR_FIRST: Final = re.compile(r"\d{4}")
+_NUMBER: Final = re.compile(r"(\d+)")
+
+
+def _text_order_is_time_order(waves: tuple[str, ...]) -> bool:
+    """Whether sorted wave names are plausibly in time order.
+
+    They are when every name starts with a year and the numbers in them sort the same as
+    text and as numbers ("2025-10" before "2025-9" as text, after it as numbers, is not).
+    """
+    if not all(_YEAR_FIRST.match(w) for w in waves):
+        return False
+    numeric = sorted(
+        waves,
+        key=lambda w: [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in _NUMBER.split(w)],
+    )
+    return numeric == sorted(waves)
+
 
 FloatArray: TypeAlias = npt.NDArray[np.float64]
 IntArray: TypeAlias = npt.NDArray[np.intp]
@@ -506,7 +523,7 @@ def _find(
         ]
         levels = [0 if tested[r].verdict is Verdict.NONE else 1 for r in short]
         found.add("insufficient_added_value", np.asarray(levels, dtype=np.intp), short)
-    if len(waves) >= 2 and not all(_YEAR_FIRST.match(w) for w in waves):
+    if len(waves) >= 2 and not _text_order_is_time_order(waves):
         found.add("wave_order", "warning", [-1])
     return found, n_group_findings, wide
 
@@ -535,6 +552,11 @@ def tables(
     internal_group = np.full((len(names), max(len(waves), 1)), -1, dtype=np.intp)
     internal = np.flatnonzero(g.keys[:, 1] == _name_code(index.names, INTERNAL))
     internal_group[g.keys[internal, 0], g.keys[internal, 2]] = internal
+    if waves and waves[0] == "":
+        # An internal view given without a wave stands for every wave that has none of
+        # its own, so that leaving the wave out does not lift rule R7's cap.
+        undated = internal_group[:, :1]
+        internal_group = np.where(internal_group >= 0, internal_group, undated)
     rel = _relationships(g, names, waves, arrangements, internal_group)
     claimed, target, tested = _mark(rel, names, claims, targets, values)
 

@@ -1151,7 +1151,8 @@ def _wave_order(waves: Sequence[str]) -> Finding:
         "waves",
         f"Waves are put in order as text ({order}), so the latest wave and the progress"
         " between waves are only right if that is their order in time. Name waves year"
-        " first (e.g. 2025-10, 2026-03) so that text order is time order.",
+        " first, with months or quarters zero-padded (e.g. 2025-09, 2025-10, 2026-03), so"
+        " that text order is time order.",
         (),
         wave=waves[-1],
     )
