@@ -11,6 +11,7 @@ import csv
 import math
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal, TypeAlias
@@ -187,6 +188,151 @@ PER_GROUP: dict[str, tuple[GroupFunction, int | None]] = {
 
 
 # --------------------------------------------------------------------------------------
+# A plain numpy reference: one group and one item at a time, np.mean / np.var / np.median
+# --------------------------------------------------------------------------------------
+
+
+def _rows_by_group(groups: npt.NDArray[Any]) -> dict[Hashable, IntArray]:
+    """Each group's row numbers, found by a plain loop, groups in sorted order."""
+    rows: dict[Any, list[int]] = {}
+    for i, label in enumerate(groups.tolist()):
+        rows.setdefault(label, []).append(i)
+    return {label: np.array(rows[label], dtype=np.intp) for label in sorted(rows)}
+
+
+def _item_answers(table: FloatArray, rows: IntArray) -> list[FloatArray]:
+    """The answered values of each item among `rows` of a 2-D table."""
+    return [column[~np.isnan(column)] for column in table[rows].T]
+
+
+def _reference_rwg_j(
+    table: FloatArray, groups: npt.NDArray[Any], sigma2: float
+) -> dict[Hashable, float]:
+    """r_wg(J) by the textbook formula, items with fewer than two answers left out."""
+    result: dict[Hashable, float] = {}
+    for label, rows in _rows_by_group(groups).items():
+        variances = [float(np.var(a, ddof=1)) for a in _item_answers(table, rows) if a.size >= 2]
+        if not variances:
+            result[label] = NAN
+            continue
+        j, ratio = len(variances), min(float(np.mean(variances)), sigma2) / sigma2
+        result[label] = j * (1 - ratio) / (j * (1 - ratio) + ratio)
+    return result
+
+
+def _reference_rwg(
+    column: FloatArray, groups: npt.NDArray[Any], sigma2: float
+) -> dict[Hashable, float]:
+    """Single-item r_wg: 1 - min(s2, sigma2) / sigma2."""
+    result: dict[Hashable, float] = {}
+    for label, rows in _rows_by_group(groups).items():
+        (answers,) = _item_answers(column[:, np.newaxis], rows)
+        if answers.size < 2:
+            result[label] = NAN
+        else:
+            result[label] = 1 - min(float(np.var(answers, ddof=1)), sigma2) / sigma2
+    return result
+
+
+def _reference_awg(
+    table: FloatArray, groups: npt.NDArray[Any], low: float, high: float
+) -> dict[Hashable, float | None]:
+    """a_wg averaged over the items where defined; None where a mean sits on a bound.
+
+    A mean within 1e-9 of the bound beyond which a_wg is undefined is too close to call:
+    rounding decides, differently from one way of computing the mean to another.
+    """
+    result: dict[Hashable, float | None] = {}
+    for label, rows in _rows_by_group(groups).items():
+        values: list[float] = []
+        borderline = False
+        for a in _item_answers(table, rows):
+            k = a.size
+            if k < 2:
+                continue
+            m, s2 = float(np.mean(a)), float(np.var(a, ddof=1))
+            lowest, highest = (low * (k - 1) + high) / k, (high * (k - 1) + low) / k
+            borderline |= min(abs(m - lowest), abs(m - highest)) < 1e-9
+            if m in (low, high):
+                values.append(1.0)
+            elif lowest <= m <= highest:
+                values.append(1 - 2 * s2 / (((high + low) * m - m * m - high * low) * k / (k - 1)))
+        result[label] = None if borderline else (float(np.mean(values)) if values else NAN)
+    return result
+
+
+def _reference_ad(
+    table: FloatArray, groups: npt.NDArray[Any], center: Literal["mean", "median"]
+) -> dict[Hashable, float]:
+    """AD: mean absolute deviation from np.mean or np.median, averaged over items."""
+    result: dict[Hashable, float] = {}
+    centre = np.mean if center == "mean" else np.median
+    for label, rows in _rows_by_group(groups).items():
+        values = [
+            float(np.mean(np.abs(a - centre(a)))) for a in _item_answers(table, rows) if a.size >= 2
+        ]
+        result[label] = float(np.mean(values)) if values else NAN
+    return result
+
+
+def _reference_icc(column: FloatArray, groups: npt.NDArray[Any]) -> tuple[float, float]:
+    """ICC(1) and ICC(2) from a one-way analysis of variance written out."""
+    answers = [column[rows][~np.isnan(column[rows])] for rows in _rows_by_group(groups).values()]
+    by_group = [a for a in answers if a.size > 0]
+    n_total, n_groups = sum(a.size for a in by_group), len(by_group)
+    grand = float(np.mean(np.concatenate(by_group)))
+    between = sum(a.size * (float(np.mean(a)) - grand) ** 2 for a in by_group)
+    within = sum(float(np.sum((a - np.mean(a)) ** 2)) for a in by_group)
+    msb, msw = between / (n_groups - 1), within / (n_total - n_groups)
+    k = n_total / n_groups
+    return (msb - msw) / (msb + (k - 1) * msw), (msb - msw) / msb
+
+
+def _assert_all_close(
+    actual: Mapping[Hashable, float], expected: Mapping[Hashable, float | None], what: str
+) -> None:
+    """Assert per-group results agree to 1e-10 (NaN matching NaN); None matches anything."""
+    assert list(actual) == list(expected), what
+    for label, value in expected.items():
+        if value is not None:
+            assert (math.isnan(value) and math.isnan(actual[label])) or math.isclose(
+                actual[label], value, rel_tol=1e-10, abs_tol=1e-10
+            ), f"{what}, group {label!r}: expected {value}, got {actual[label]}"
+
+
+# How each kind of answers reaches the code: whole numbers in a short range are counted by
+# value, other answers summed; whole numbers take one pass when their sums are exact, other
+# answers two.
+ANSWER_KINDS: dict[str, tuple[FloatArray, float, float]] = {
+    # name: (possible answers, scale low, scale high)
+    "whole 0-4": (np.arange(5.0), 0.0, 4.0),
+    "whole -3-1": (np.arange(-3.0, 2.0), -3.0, 1.0),
+    "halves": (np.arange(9.0) / 2, 0.0, 4.0),
+    "tenths": (np.arange(1.0, 10.0) / 10, 0.0, 1.0),
+    "whole 0-1000": (np.array([0.0, 1, 17, 250, 999, 1000]), 0.0, 1000.0),
+    # whole, but the sums of squares too large for exact sums: two passes
+    "whole 1e8": (1e8 + np.arange(3.0), 1e8, 1e8 + 2),
+}
+
+
+def _large_survey(
+    kind: str, n_items: int = 3, n_rows: int = 150_000, seed: int = 0
+) -> tuple[FloatArray, IntArray]:
+    """A seeded survey: answers of one kind from `ANSWER_KINDS`, in Fortran order.
+
+    10% of the answers are missing. The labels 0, 3, ..., 117 (40 groups, with gaps) take
+    all but three rows; those make a group of one (200) and a group of two (201).
+    """
+    rng = np.random.default_rng(seed)
+    choices, _, _ = ANSWER_KINDS[kind]
+    x = rng.choice(choices, size=(n_rows, n_items))
+    x[rng.random(x.shape) < 0.1] = NAN
+    groups = rng.choice(np.arange(0, 120, 3), size=n_rows)  # labels 0, 3, ..., 117
+    groups[:3] = [200, 201, 201]  # a group of one and a group of two
+    return np.asfortranarray(x), groups
+
+
+# --------------------------------------------------------------------------------------
 # Tests
 # --------------------------------------------------------------------------------------
 
@@ -203,6 +349,43 @@ class TestGroupCodes:
         labels, codes = _group_codes([10, 2, 10])
         assert labels.tolist() == [2, 10]
         assert codes.tolist() == [1, 0, 1]
+
+    @pytest.mark.parametrize("dtype", [np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint64])
+    def test_integer_labels_with_gaps(self, dtype: type[np.integer[Any]]) -> None:
+        """Integer labels {0, 5, 7}: sorted labels of the same dtype, codes by rank."""
+        labels, codes = _group_codes(np.array([7, 0, 5, 7, 0], dtype=dtype))
+        assert labels.tolist() == [0, 5, 7]
+        assert labels.dtype == dtype
+        assert codes.tolist() == [2, 0, 1, 2, 0]
+        assert codes.dtype == np.intp
+
+    def test_integer_labels_without_gaps(self) -> None:
+        """Labels 0 .. G-1, all present, are their own codes."""
+        labels, codes = _group_codes(np.array([2, 0, 1, 2, 2]))
+        assert labels.tolist() == [0, 1, 2]
+        assert codes.tolist() == [2, 0, 1, 2, 2]
+
+    def test_one_integer_label_not_zero(self) -> None:
+        """A single group labelled 3 gets code 0."""
+        labels, codes = _group_codes(np.array([3, 3, 3]))
+        assert labels.tolist() == [3]
+        assert codes.tolist() == [0, 0, 0]
+
+    @pytest.mark.parametrize(
+        ("groups", "expected_labels", "expected_codes"),
+        [
+            ([-2, 5, -2], [-2, 5], [0, 1, 0]),  # negative labels
+            ([10**12, 1, 10**12], [1, 10**12], [1, 0, 1]),  # labels far beyond the count
+            ([True, False, True], [False, True], [1, 0, 1]),  # booleans
+        ],
+    )
+    def test_other_integer_like_labels(
+        self, groups: list[Any], expected_labels: list[Any], expected_codes: list[int]
+    ) -> None:
+        """Negative, huge and boolean labels are sorted and coded as well."""
+        labels, codes = _group_codes(np.array(groups))
+        assert labels.tolist() == expected_labels
+        assert codes.tolist() == expected_codes
 
     def test_empty(self) -> None:
         """No labels at all is an error."""
@@ -748,3 +931,181 @@ class TestKernels:
         assert result["a"] == 0.0
         assert math.isnan(result["b"])
         assert math.isnan(ad([1, 3, NAN, NAN], list("aabb"), center="median")["b"])
+
+
+class TestAgainstPlainNumpy:
+    """Large surveys of each kind of answers against the plain numpy reference.
+
+    150,000 respondents in 40 groups (labels with gaps) plus a group of one and one of
+    two, 10% of answers missing: enough rows for every way through the code, block by
+    block, and every kind of answers, whole or not.
+    """
+
+    @pytest.mark.parametrize("kind", list(ANSWER_KINDS))
+    def test_rwg_j(self, kind: str) -> None:
+        """r_wg(J) equals the textbook formula on np.var(ddof=1)."""
+        x, groups = _large_survey(kind)
+        _, low, high = ANSWER_KINDS[kind]
+        sigma2 = (high - low) ** 2 / 6  # above most groups' variances, below some
+        expected = _reference_rwg_j(x, groups, sigma2)
+        _assert_all_close(rwg_j(x, groups, null_variance=sigma2), expected, f"rwg_j {kind}")
+
+    @pytest.mark.parametrize("kind", list(ANSWER_KINDS))
+    def test_rwg(self, kind: str) -> None:
+        """r_wg of one item equals 1 - min(np.var(ddof=1), sigma2) / sigma2."""
+        x, groups = _large_survey(kind, n_items=1)
+        _, low, high = ANSWER_KINDS[kind]
+        sigma2 = (high - low) ** 2 / 12
+        expected = _reference_rwg(x[:, 0], groups, sigma2)
+        _assert_all_close(rwg(x[:, 0], groups, null_variance=sigma2), expected, f"rwg {kind}")
+
+    # a_wg's maximum variance, (H + L) M - M**2 - H L, cancels catastrophically for answers
+    # near 1e8, in the formula itself, whichever way the moments are computed
+    @pytest.mark.parametrize("kind", [kind for kind in ANSWER_KINDS if kind != "whole 1e8"])
+    def test_awg(self, kind: str) -> None:
+        """a_wg equals Brown and Hauenstein's formula on np.mean and np.var(ddof=1)."""
+        x, groups = _large_survey(kind)
+        _, low, high = ANSWER_KINDS[kind]
+        expected = _reference_awg(x, groups, low, high)
+        _assert_all_close(awg(x, groups, low=low, high=high), expected, f"awg {kind}")
+
+    @pytest.mark.parametrize("center", ["mean", "median"])
+    @pytest.mark.parametrize("kind", list(ANSWER_KINDS))
+    def test_ad(self, kind: str, center: Literal["mean", "median"]) -> None:
+        """AD equals the mean absolute deviation from np.mean or np.median."""
+        x, groups = _large_survey(kind)
+        expected = _reference_ad(x, groups, center)
+        _assert_all_close(ad(x, groups, center=center), expected, f"ad {center} {kind}")
+
+    @pytest.mark.parametrize("kind", list(ANSWER_KINDS))
+    def test_icc(self, kind: str) -> None:
+        """ICC(1) and ICC(2) equal those of the analysis of variance written out."""
+        x, groups = _large_survey(kind, n_items=1)
+        # shift every group's answers a little so that the groups differ
+        column = x[:, 0] + (groups % 7) * 0.25
+        expected_1, expected_2 = _reference_icc(column, groups)
+        assert icc1(column, groups) == pytest.approx(expected_1, rel=1e-10, abs=1e-12)
+        assert icc2(column, groups) == pytest.approx(expected_2, rel=1e-10, abs=1e-12)
+
+    def test_one_answer_not_whole_far_down(self) -> None:
+        """Whole-number answers but one 2.5 near the end: the results still match."""
+        x, groups = _large_survey("whole 0-4")
+        x[-5, 1] = 2.5
+        expected = _reference_rwg_j(x, groups, 2.0)
+        _assert_all_close(rwg_j(x, groups, null_variance=2.0), expected, "rwg_j")
+        _assert_all_close(awg(x, groups, low=0, high=4), _reference_awg(x, groups, 0, 4), "awg")
+        for center in ("mean", "median"):
+            expected_ad = _reference_ad(x, groups, center)
+            _assert_all_close(ad(x, groups, center=center), expected_ad, f"ad {center}")
+
+    @pytest.mark.parametrize("kind", list(ANSWER_KINDS))
+    def test_agreeing_group(self, kind: str) -> None:
+        """A group whose answers are all equal has r_wg and r_wg(J) exactly 1, AD exactly 0."""
+        x, groups = _large_survey(kind)
+        choices, _, _ = ANSWER_KINDS[kind]
+        x[-60:] = choices[1]  # 1, -2, 0.5, 0.2, 1 or 1e8 + 1: a value of each kind
+        x[-60:-50, 0] = NAN
+        groups[-60:] = 999
+        assert rwg_j(x, groups, null_variance=2.0)[999] == 1.0
+        assert rwg(x[:, 0], groups, null_variance=2.0)[999] == 1.0
+        assert ad(x, groups)[999] == 0.0
+        assert ad(x, groups, center="median")[999] == 0.0
+        labels, codes = _group_codes(groups)
+        count, mean, var = _group_moments(x, codes, labels.size)
+        assert np.all(var[-1] == 0.0)
+        assert np.all(mean[-1] == choices[1])
+        assert count[-1].tolist() == [50, 60, 60]
+
+    @pytest.mark.parametrize("kind", ["whole 0-4", "whole -3-1", "whole 0-1000"])
+    def test_whole_number_moments_exact(self, kind: str) -> None:
+        """For whole numbers, means and variances are the exact ones, rounded once."""
+        x, groups = _large_survey(kind)
+        labels, codes = _group_codes(groups)
+        count, mean, var = _group_moments(x, codes, labels.size)
+        for g, rows in enumerate(_rows_by_group(groups).values()):
+            for item, answers in enumerate(_item_answers(x, rows)):
+                whole = [int(v) for v in answers]
+                n, s, ss = len(whole), sum(whole), sum(v * v for v in whole)
+                assert count[g, item] == n
+                assert mean[g, item] == float(Fraction(s, n))
+                if n >= 2:
+                    assert var[g, item] == float(Fraction(n * ss - s * s, n * (n - 1)))
+                else:
+                    assert math.isnan(var[g, item])
+
+    @pytest.mark.parametrize("kind", list(ANSWER_KINDS))
+    def test_sufficient_statistics(self, kind: str) -> None:
+        """Counts, sums and sums of squares equal np.sum over each group's answers."""
+        x, groups = _large_survey(kind)
+        labels, codes = _group_codes(groups)
+        count, total, total_sq = _sufficient_statistics(x, codes, labels.size)
+        for g, rows in enumerate(_rows_by_group(groups).values()):
+            for item, answers in enumerate(_item_answers(x, rows)):
+                assert count[g, item] == answers.size
+                assert total[g, item] == pytest.approx(np.sum(answers), rel=1e-12)
+                assert total_sq[g, item] == pytest.approx(np.sum(answers**2), rel=1e-12)
+
+
+class TestLabelsAndLayout:
+    @PROPERTY
+    @pytest.mark.parametrize("name", list(PER_GROUP))
+    @given(data=st.data())
+    def test_integer_labels_as_strings(self, name: str, data: Any) -> None:
+        """Integer labels with gaps give the results of text labels of the same grouping."""
+        function, n_items = PER_GROUP[name]
+        x, groups = data.draw(surveys(n_items=n_items))
+        numbers = np.array([0, 5, 7, 12, 40, 41])[groups]
+        texts = np.array([f"g{n:02d}" for n in numbers.tolist()])  # sorts as the numbers
+        by_number, by_text = function(x, numbers), function(x, texts)
+        assert list(by_number) == sorted(set(numbers.tolist()))
+        assert _same(by_text, {f"g{n:02d}": v for n, v in by_number.items()})
+
+    @PROPERTY
+    @given(survey=surveys(max_rows=40))
+    def test_icc_integer_labels_as_strings(self, survey: Survey) -> None:
+        """ICC(1) and ICC(2) do not depend on how the groups are labelled."""
+        x, groups = survey
+        numbers = np.array([0, 5, 7, 12, 40, 41])[groups]
+        texts = [f"g{n:02d}" for n in numbers.tolist()]
+        for function in (icc1, icc2):
+            a, b = function(x, numbers), function(x, texts)
+            assert (math.isnan(a) and math.isnan(b)) or a == pytest.approx(b, abs=1e-12)
+
+    def test_fortran_and_c_order_agree(self) -> None:
+        """A table stored row by row gives the results of the same table column by column."""
+        x, groups = _large_survey("whole 0-4", n_rows=20_000)
+        by_row = np.ascontiguousarray(x)
+        assert not by_row.flags.f_contiguous
+        for name, (function, _) in PER_GROUP.items():
+            if name != "rwg":
+                assert _same(function(by_row, groups), function(x, groups)), name
+
+    def test_inputs_left_alone(self) -> None:
+        """The answers and the labels passed in are not changed."""
+        x, groups = _large_survey("halves", n_rows=2_000)
+        x_before, groups_before = x.copy(), groups.copy()
+        rwg_j(x, groups, null_variance=2.0)
+        awg(x, groups, low=0, high=4)
+        ad(x, groups, center="median")
+        rwg(x[:, 0], groups, null_variance=2.0)
+        icc1(x[:, 0], groups)
+        np.testing.assert_array_equal(x, x_before)
+        np.testing.assert_array_equal(groups, groups_before)
+
+    def test_single_precision_answers(self) -> None:
+        """float32 answers give the results of the same answers in float64."""
+        x, groups = _large_survey("halves", n_rows=2_000)
+        single = rwg_j(x.astype(np.float32), groups, null_variance=2.0)
+        assert _same(single, rwg_j(x, groups, null_variance=2.0))
+
+    def test_infinite_answer_in_fortran_table(self) -> None:
+        """An infinite answer is reported at its row and column, the first in row order."""
+        x = np.asfortranarray([[1.0, math.inf], [-math.inf, 2.0]])
+        with pytest.raises(ArgumentError, match=r"x must be finite.*inf at index \(0, 1\)"):
+            rwg_j(x, ["a", "a"], null_variance=2.0)
+
+    def test_answer_outside_scale_in_fortran_table(self) -> None:
+        """An answer beyond the scale is reported, the first in row order."""
+        x = np.asfortranarray([[1.0, 6.0], [-1.0, 2.0]])
+        with pytest.raises(ArgumentError, match=r"\[0.0, 4.0\]; found 6.0"):
+            awg(x, [0, 0], low=0, high=4)

@@ -43,7 +43,7 @@ from __future__ import annotations
 import math
 import types
 from collections.abc import Hashable, Mapping
-from typing import Any, Literal, TypeAlias
+from typing import Any, Literal, NamedTuple, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -54,6 +54,7 @@ __all__ = ["GroupValues", "ad", "awg", "icc1", "icc2", "rwg", "rwg_j", "uniform_
 
 FloatArray: TypeAlias = npt.NDArray[np.float64]
 IntArray: TypeAlias = npt.NDArray[np.intp]
+BoolArray: TypeAlias = npt.NDArray[np.bool_]
 GroupValues: TypeAlias = Mapping[Hashable, float]
 """A read-only mapping from group label to the group's index, labels in sorted order."""
 
@@ -65,7 +66,7 @@ def _quiet() -> np.errstate:
 
 def _bincount(cells: IntArray, weights: FloatArray | None, n_cells: int) -> FloatArray:
     """Sum `weights` (or count) by cell, as float64, for cells ``0 .. n_cells - 1``."""
-    return np.bincount(cells, weights=weights, minlength=n_cells).astype(np.float64)
+    return np.bincount(cells, weights=weights, minlength=n_cells).astype(np.float64, copy=False)
 
 
 # --------------------------------------------------------------------------------------
@@ -73,8 +74,13 @@ def _bincount(cells: IntArray, weights: FloatArray | None, n_cells: int) -> Floa
 # --------------------------------------------------------------------------------------
 
 
-def _answers(x: npt.ArrayLike, *, ndims: tuple[int, ...], expected: str) -> FloatArray:
+def _answers(
+    x: npt.ArrayLike, *, ndims: tuple[int, ...], expected: str
+) -> tuple[FloatArray, tuple[float, float]]:
     """Return `x` as float64 after checking its type, shape and values.
+
+    An array that already holds float64 is returned as it is, not copied; the callers only
+    read it.
 
     Parameters
     ----------
@@ -87,8 +93,10 @@ def _answers(x: npt.ArrayLike, *, ndims: tuple[int, ...], expected: str) -> Floa
 
     Returns
     -------
-    ndarray of float64
+    values : ndarray of float64
         The answers, same shape as `x`.
+    extremes : tuple of float
+        The smallest and largest answer (NaN if none is answered), as :func:`_extremes`.
 
     Raises
     ------
@@ -102,7 +110,7 @@ def _answers(x: npt.ArrayLike, *, ndims: tuple[int, ...], expected: str) -> Floa
             f"x must hold numeric answers (NaN for a missing one); got dtype {raw.dtype}"
         )
     try:
-        values = raw.astype(np.float64)
+        values = np.asarray(raw, dtype=np.float64)
     except (TypeError, ValueError) as exc:
         raise ArgumentError(
             "x must hold numeric answers (NaN for a missing one); got a value that is not a number"
@@ -113,14 +121,34 @@ def _answers(x: npt.ArrayLike, *, ndims: tuple[int, ...], expected: str) -> Floa
         raise ArgumentError("x must hold at least one respondent's answers; got an empty array")
     if values.ndim == 2 and values.shape[1] == 0:
         raise ArgumentError(f"x must have at least one item column; got shape {values.shape}")
-    infinite = np.isinf(values)
-    if infinite.any():
-        where = tuple(int(i) for i in np.argwhere(infinite)[0])
+    smallest, largest = _extremes(values)
+    if math.isinf(smallest) or math.isinf(largest):
+        where = tuple(int(i) for i in np.argwhere(np.isinf(values))[0])
         raise ArgumentError(
             f"x must be finite, with NaN for a missing answer; found {values[where]} at "
             f"index {where if len(where) > 1 else where[0]}"
         )
-    return values
+    return values, (smallest, largest)
+
+
+_EXTREMES_BLOCK = 1 << 18
+"""How many answers :func:`_extremes` reads at a time (2 MiB of float64)."""
+
+
+def _extremes(values: FloatArray) -> tuple[float, float]:
+    """Return the smallest and largest answer, ignoring NaN (both NaN if none is answered).
+
+    Reads the answers in memory order, a block at a time so that the second reduction
+    finds the block in the cache, and without temporaries: cheaper than building boolean
+    arrays of the whole table.
+    """
+    flat = values.ravel(order="K")
+    smallest = largest = math.nan
+    for start in range(0, flat.size, _EXTREMES_BLOCK):
+        block = flat[start : start + _EXTREMES_BLOCK]
+        smallest = float(np.fmin(smallest, np.fmin.reduce(block)))
+        largest = float(np.fmax(largest, np.fmax.reduce(block)))
+    return smallest, largest
 
 
 def _group_codes(groups: npt.ArrayLike) -> tuple[npt.NDArray[Any], IntArray]:
@@ -150,6 +178,18 @@ def _group_codes(groups: npt.ArrayLike) -> tuple[npt.NDArray[Any], IntArray]:
     >>> labels.tolist(), codes.tolist()
     (['a', 'b', 'c'], [1, 0, 1, 2])
     """
+    labels, codes, _ = _encode_groups(groups)
+    return labels, codes
+
+
+def _encode_groups(groups: npt.ArrayLike) -> tuple[npt.NDArray[Any], IntArray, FloatArray]:
+    """Return the sorted distinct labels, each respondent's group code and the group sizes.
+
+    As :func:`_group_codes`, with the number of respondents per group (float64, shape
+    ``(n_groups,)``) as a third result. Non-negative integer labels of modest size are
+    counted with :func:`numpy.bincount` instead of sorted; when they are exactly
+    ``0 .. n_groups - 1`` they serve as their own codes, without a copy.
+    """
     labels_in = _label_array(groups)
     if labels_in.ndim != 1:
         raise ArgumentError(
@@ -159,13 +199,41 @@ def _group_codes(groups: npt.ArrayLike) -> tuple[npt.NDArray[Any], IntArray]:
         raise ArgumentError("groups must hold at least one label; got an empty array")
     if labels_in.dtype.kind in "fc" and np.isnan(labels_in).any():
         raise ArgumentError("groups must not contain NaN; give every respondent a group label")
+    if labels_in.dtype.kind in "iu":
+        counted = _counted_codes(labels_in)
+        if counted is not None:
+            return counted
     try:
-        labels, codes = np.unique(labels_in, return_inverse=True)
+        labels, codes, sizes = np.unique(labels_in, return_inverse=True, return_counts=True)
     except TypeError as exc:
         raise ArgumentError(
             "groups must hold labels of one kind that sort together (all strings or all numbers)"
         ) from exc
-    return labels, codes.reshape(-1).astype(np.intp, copy=False)
+    return labels, codes.reshape(-1).astype(np.intp, copy=False), sizes.astype(np.float64)
+
+
+def _counted_codes(
+    labels_in: npt.NDArray[np.integer[Any]],
+) -> tuple[npt.NDArray[Any], IntArray, FloatArray] | None:
+    """Encode integer labels by counting them; None unless they lie in ``0 .. 4 n + 999``.
+
+    Gives what ``np.unique(labels_in, return_inverse=True, return_counts=True)`` gives
+    (labels of the same dtype), in time linear in the number of respondents.
+    """
+    if int(labels_in.min()) < 0 or int(labels_in.max()) >= 4 * labels_in.size + 1000:
+        return None
+    values: IntArray = np.asarray(labels_in, dtype=np.intp)
+    counts = np.bincount(values)
+    present = counts > 0
+    if present.all():
+        codes = values
+        sizes = counts
+        labels = np.arange(counts.size, dtype=labels_in.dtype)
+    else:
+        codes = (np.cumsum(present, dtype=np.intp) - 1)[values]
+        sizes = counts[present]
+        labels = np.flatnonzero(present).astype(labels_in.dtype)
+    return labels, codes, sizes.astype(np.float64)
 
 
 def _label_array(groups: npt.ArrayLike) -> npt.NDArray[Any]:
@@ -178,15 +246,17 @@ def _label_array(groups: npt.ArrayLike) -> npt.NDArray[Any]:
         ) from exc
 
 
-def _grouped(values: FloatArray, groups: npt.ArrayLike) -> tuple[npt.NDArray[Any], IntArray]:
-    """Check `groups` against the answers `values` and return ``_group_codes(groups)``."""
+def _grouped(
+    values: FloatArray, groups: npt.ArrayLike
+) -> tuple[npt.NDArray[Any], IntArray, FloatArray]:
+    """Check `groups` against the answers `values` and return ``_encode_groups(groups)``."""
     labels_in = _label_array(groups)
     if labels_in.ndim == 1 and labels_in.shape[0] != values.shape[0]:
         raise ArgumentError(
             "x and groups must have the same length (one group label per respondent); got "
             f"{values.shape[0]} rows in x and {labels_in.shape[0]} labels in groups"
         )
-    return _group_codes(labels_in)
+    return _encode_groups(labels_in)
 
 
 def _check_null_variance(null_variance: float) -> float:
@@ -202,8 +272,13 @@ def _check_null_variance(null_variance: float) -> float:
     return value
 
 
-def _check_range(low: float, high: float, values: FloatArray) -> tuple[float, float]:
-    """Return the scale ends as floats after checking them and that `values` lie within."""
+def _check_range(
+    low: float, high: float, values: FloatArray, extremes: tuple[float, float]
+) -> tuple[float, float]:
+    """Return the scale ends as floats after checking them and that `values` lie within.
+
+    `extremes` are the smallest and largest of `values`, as :func:`_answers` returns them.
+    """
     try:
         lo, hi = float(low), float(high)
     except (TypeError, ValueError) as exc:
@@ -214,8 +289,9 @@ def _check_range(low: float, high: float, values: FloatArray) -> tuple[float, fl
         raise ArgumentError(f"low and high must be finite numbers; got low={lo}, high={hi}")
     if lo >= hi:
         raise ArgumentError(f"low must be less than high; got low={lo}, high={hi}")
-    outside = (values < lo) | (values > hi)
-    if outside.any():
+    smallest, largest = extremes
+    if smallest < lo or largest > hi:
+        outside = (values < lo) | (values > hi)
         raise ArgumentError(
             f"x must lie within the scale [low, high] = [{lo}, {hi}]; found {values[outside][0]}"
         )
@@ -230,35 +306,231 @@ def _by_group(labels: npt.NDArray[Any], values: FloatArray) -> GroupValues:
 # --------------------------------------------------------------------------------------
 # Per-group statistics
 # --------------------------------------------------------------------------------------
+#
+# Everything here goes item by item, and within an item a block of rows at a time, so
+# that the temporaries stay in the processor's cache; a table stored column by column
+# (Fortran order) is read in memory order. Whole-number answers in a short range (the
+# usual case) are counted by group and value with one np.bincount; other answers are
+# summed by group with np.bincount (count, sum, sum of squares).
+
+_EXACT_LIMIT = 2.0**53
+"""Sums of whole numbers below this are exact in float64."""
+
+_BLOCK_ROWS = 1 << 16
+"""How many rows of an item are handled at a time (512 KiB of float64 answers)."""
+
+_HISTOGRAM_SPAN = 64
+"""The most distinct whole-number answers for which answers are counted by value."""
 
 
-def _cells(values: FloatArray, codes: IntArray) -> tuple[FloatArray, IntArray]:
-    """Flatten answers to the answered values and their (group, item) cell numbers.
+class _Histogram(NamedTuple):
+    """How to count an item's whole-number answers by group and value.
 
-    Parameters
-    ----------
-    values : ndarray, shape (n_respondents,) or (n_respondents, n_items)
-        The answers, NaN where missing.
-    codes : ndarray of intp, shape (n_respondents,)
-        Each respondent's group code.
+    The answers lie in ``smallest .. smallest + width - 1``. With ``n_groups`` groups,
+    respondent ``i``'s answer ``v`` is counted in cell ``(v - smallest) * n_groups +
+    codes[i]``, and a missing answer in cell ``width * n_groups + codes[i]``.
+    """
 
-    Returns
-    -------
-    answered : ndarray, shape (n_answered,)
-        The non-missing answers, respondent by respondent.
-    cells : ndarray of intp, shape (n_answered,)
-        The cell of each answer: ``group * n_items + item``, in ``range(n_groups * n_items)``.
+    smallest: float
+    width: int
+
+
+def _columns(values: FloatArray) -> FloatArray:
+    """Return the answers as a table with one column per item, columns contiguous.
+
+    A one-dimensional array becomes a one-column view; a table stored row by row with
+    several columns is copied once into column order, cheaper than reading it with a
+    stride once per column.
     """
     table = values.reshape(values.shape[0], math.prod(values.shape[1:]))
-    n_items = table.shape[1]
-    cells = codes[:, np.newaxis] * n_items + np.arange(n_items, dtype=np.intp)
-    answered = ~np.isnan(table)
-    return table[answered], cells[answered]
+    if table.shape[1] > 1 and not table.flags.f_contiguous:
+        return np.asfortranarray(table)
+    return table
 
 
 def _cell_shape(values: FloatArray, n_groups: int) -> tuple[int, ...]:
     """Return the shape of per-group statistics: (n_groups,) or (n_groups, n_items)."""
     return (n_groups, *values.shape[1:])
+
+
+def _histogram(codes: IntArray, n_groups: int, extremes: tuple[float, float]) -> _Histogram | None:
+    """Return how to count answers by group and value, or None if not worth it.
+
+    Parameters
+    ----------
+    codes : ndarray of intp, shape (n_respondents,)
+        Each respondent's group code, ``0 <= code < n_groups``.
+    n_groups : int
+        The number of groups.
+    extremes : tuple of float
+        The smallest and largest answer, as :func:`_extremes` returns them.
+
+    Returns
+    -------
+    _Histogram or None
+        None unless both extremes are whole numbers at most ``_HISTOGRAM_SPAN - 1`` apart
+        and the counts take no more room than about twice the answers.
+    """
+    smallest, largest = extremes
+    if not (abs(smallest) < 2.0**31 and abs(largest) < 2.0**31):  # also NaN: no answers
+        return None
+    if smallest != math.floor(smallest) or largest != math.floor(largest):
+        return None
+    width = int(largest - smallest) + 1
+    if width > _HISTOGRAM_SPAN or n_groups * (width + 1) > 2 * codes.size + 4096:
+        return None
+    return _Histogram(smallest, width)
+
+
+def _column_histogram(
+    column: FloatArray, codes: IntArray, histogram: _Histogram, n_groups: int
+) -> npt.NDArray[np.intp] | None:
+    """Count one item's answers by group and value; None if one is not a whole number.
+
+    Parameters
+    ----------
+    column : ndarray, shape (n_respondents,)
+        One item's answers, NaN where missing, within the range of `histogram`.
+    codes : ndarray of intp, shape (n_respondents,)
+        Each respondent's group code, ``0 <= code < n_groups``.
+    histogram : _Histogram
+        From :func:`_histogram`.
+    n_groups : int
+        The number of groups.
+
+    Returns
+    -------
+    ndarray of intp, shape (histogram.width, n_groups), or None
+        How many of each group's answers equal ``histogram.smallest + j``, in row ``j``.
+    """
+    smallest, width = histogram
+    cells = np.empty(column.size, dtype=np.intp)
+    whole = 0
+    for start in range(0, column.size, _BLOCK_ROWS):
+        stop = start + _BLOCK_ROWS
+        block = column[start:stop]
+        offset = np.rint(block)
+        whole += int(np.count_nonzero(block == offset))  # NaN is not whole
+        if start == 0 and whole + int(np.count_nonzero(np.isnan(block))) < block.size:
+            return None  # a first look, to give up early on answers that are not whole
+        offset -= smallest
+        np.fmin(offset, width, out=offset)  # NaN (missing) goes to the last row
+        offset *= n_groups
+        cells[start:stop] = offset
+        cells[start:stop] += codes[start:stop]
+    counts = np.bincount(cells, minlength=(width + 1) * n_groups).reshape(width + 1, n_groups)
+    if whole + int(counts[width].sum()) != column.size:
+        return None
+    return counts[:width]
+
+
+def _column_sums(
+    column: FloatArray, codes: IntArray, sizes: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray, bool]:
+    """Per-group count, sum and sum of squares of one item's answered values.
+
+    The per-group sums of blocks of rows are added up, so a group's sum is exact whenever
+    its answers are whole numbers (see :func:`_exact_sums`) and otherwise differs from the
+    row-by-row sum only by rounding.
+
+    Parameters
+    ----------
+    column : ndarray, shape (n_respondents,)
+        One item's answers, NaN where missing.
+    codes : ndarray of intp, shape (n_respondents,)
+        Each respondent's group code, ``0 <= code < sizes.size``.
+    sizes : ndarray of float64, shape (n_groups,)
+        The number of respondents per group.
+
+    Returns
+    -------
+    count, total, total_sq : ndarray of float64, shape (n_groups,)
+        The number of answers, their sum and the sum of their squares, per group.
+    whole : bool
+        Whether every answer is a whole number.
+    """
+    n_groups = sizes.size
+    step = max(_BLOCK_ROWS, 8 * n_groups)  # each block also costs passes over n_groups sums
+    missing: list[IntArray] = []
+    total = np.zeros(n_groups)
+    total_sq = np.zeros(n_groups)
+    whole = True
+    for start in range(0, column.size, step):
+        block = column[start : start + step]
+        block_codes = codes[start : start + step]
+        nan = np.isnan(block)
+        if nan.any():
+            block = np.where(nan, 0.0, block)
+            missing.append(block_codes.take(np.flatnonzero(nan)))
+        total += np.bincount(block_codes, block, n_groups)
+        with np.errstate(over="ignore"):
+            total_sq += np.bincount(block_codes, block * block, n_groups)
+        whole = whole and np.array_equal(block, np.rint(block))
+    if not missing:
+        return sizes, total, total_sq, whole
+    return sizes - _bincount(np.concatenate(missing), None, n_groups), total, total_sq, whole
+
+
+def _column_statistics(
+    column: FloatArray, codes: IntArray, sizes: FloatArray, histogram: _Histogram | None
+) -> tuple[FloatArray, FloatArray, FloatArray, bool]:
+    """:func:`_column_sums`, from the counts by value when `histogram` allows.
+
+    Counting by value takes one unweighted :func:`numpy.bincount` instead of three and no
+    masking of missing answers; the sums follow exactly from the counts.
+    """
+    if histogram is not None:
+        counts = _column_histogram(column, codes, histogram, sizes.size)
+        if counts is not None:
+            by_value = counts.astype(np.float64)
+            value = histogram.smallest + np.arange(histogram.width, dtype=np.float64)
+            return by_value.sum(axis=0), value @ by_value, (value * value) @ by_value, True
+    return _column_sums(column, codes, sizes)
+
+
+def _exact_sums(count: FloatArray, total_sq: FloatArray, whole: bool) -> bool:
+    """Whether a column's sums, and ``count * total_sq - total**2``, are exact.
+
+    They are when every answer is a whole number (`whole`) and ``count * total_sq`` stays
+    below 2**53 in every group: every square, partial sum and product is then an integer
+    below 2**53 (``total**2 <= count * total_sq``), so exact in float64, whatever the order
+    of the additions.
+    """
+    if not whole:
+        return False
+    with np.errstate(over="ignore", invalid="ignore"):
+        return bool(np.all(count * total_sq < _EXACT_LIMIT))
+
+
+def _column_moments(
+    column: FloatArray, codes: IntArray, sizes: FloatArray, histogram: _Histogram | None
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Per-group count, mean and sample variance of one item; see :func:`_group_moments`.
+
+    Whole-number answers (the usual case) take one pass: their sums are exact, so the mean
+    and the variance ``(n * total_sq - total**2) / (n * (n - 1))`` are exact up to their
+    final rounding, and the variance is exactly 0 for a group that agrees. Other answers
+    take two more passes, as R does.
+    """
+    n_groups = sizes.size
+    count, total, total_sq, whole = _column_statistics(column, codes, sizes, histogram)
+    with _quiet():
+        if _exact_sums(count, total_sq, whole):
+            mean = total / count
+            var = (count * total_sq - total * total) / (count * (count - 1.0))
+        else:
+            nan = np.isnan(column)
+            missing = nan if nan.any() else None
+            mean = _bincount(codes, _answered(column, missing), n_groups) / count
+            mean += _bincount(codes, _answered(column - mean[codes], missing), n_groups) / count
+            deviation = _answered(column - mean[codes], missing)
+            var = _bincount(codes, deviation * deviation, n_groups) / (count - 1.0)
+    return count, mean, np.where(count >= 2, var, np.nan)
+
+
+def _answered(per_respondent: FloatArray, missing: BoolArray | None) -> FloatArray:
+    """Return `per_respondent` with 0 where the answer is missing (None: nowhere)."""
+    return per_respondent if missing is None else np.where(missing, 0.0, per_respondent)
 
 
 def _sufficient_statistics(
@@ -293,12 +565,14 @@ def _sufficient_statistics(
     >>> count.tolist(), total.tolist(), total_sq.tolist()
     ([2.0, 1.0], [4.0, 4.0], [10.0, 16.0])
     """
+    table = _columns(values)
+    sizes = _bincount(codes, None, n_groups)
+    histogram = _histogram(codes, n_groups, _extremes(table))
+    count, total, total_sq = (np.empty((n_groups, table.shape[1])) for _ in range(3))
+    for item in range(table.shape[1]):
+        sums = _column_statistics(table[:, item], codes, sizes, histogram)
+        count[:, item], total[:, item], total_sq[:, item] = sums[:3]
     shape = _cell_shape(values, n_groups)
-    n_cells = math.prod(shape)
-    answered, cells = _cells(values, codes)
-    count = _bincount(cells, None, n_cells)
-    total = _bincount(cells, answered, n_cells)
-    total_sq = _bincount(cells, answered * answered, n_cells)
     return count.reshape(shape), total.reshape(shape), total_sq.reshape(shape)
 
 
@@ -323,8 +597,9 @@ def _moments_from_sums(
     -----
     The one-pass formula ``(total_sq - total**2 / count) / (count - 1)`` loses precision
     when the variance is tiny relative to the mean; for answers on a 0-4 scale the sums are
-    exact integers and only the final divisions round. The public functions use two passes
-    over the data instead (as R does).
+    exact integers and only the final divisions round. The public functions use a one-pass
+    formula only where the sums are exact (whole-number answers), and two passes over the
+    data otherwise (as R does).
     """
     n = np.asarray(count, dtype=np.float64)
     s = np.asarray(total, dtype=np.float64)
@@ -338,11 +613,12 @@ def _moments_from_sums(
 def _group_moments(
     values: FloatArray, codes: IntArray, n_groups: int
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Per-group counts, means and sample variances, computed in two passes as R does.
+    """Per-group counts, means and sample variances, as R's ``mean`` and ``var`` give them.
 
-    The mean is corrected by a second pass over the deviations, as R's ``mean`` does, and
-    the variance is the mean squared deviation from it with divisor ``count - 1``, as R's
-    ``var`` does. A group whose answers are all equal gets a variance of exactly 0.
+    Item by item: for whole-number answers from exact sums (one pass), otherwise in two
+    passes as R does (the mean corrected by a second pass over the deviations, and the
+    variance the mean squared deviation from it with divisor ``count - 1``). A group whose
+    answers are all equal gets a variance of exactly 0.
 
     Parameters
     ----------
@@ -359,16 +635,21 @@ def _group_moments(
         The number of answers, their mean (NaN if none) and sample variance (NaN if fewer
         than two), per group (and item).
     """
-    shape = _cell_shape(values, n_groups)
-    n_cells = math.prod(shape)
-    answered, cells = _cells(values, codes)
-    count = _bincount(cells, None, n_cells)
-    with _quiet():
-        mean = _bincount(cells, answered, n_cells) / count
-        mean += _bincount(cells, answered - mean[cells], n_cells) / count
-        deviation = answered - mean[cells]
-        squares = _bincount(cells, deviation * deviation, n_cells)
-        var = np.where(count >= 2, squares / (count - 1.0), np.nan)
+    return _moments(values, codes, _bincount(codes, None, n_groups), _extremes(values))
+
+
+def _moments(
+    values: FloatArray, codes: IntArray, sizes: FloatArray, extremes: tuple[float, float]
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """:func:`_group_moments` given the group sizes and the extremes of `values`."""
+    table = _columns(values)
+    histogram = _histogram(codes, sizes.size, extremes)
+    count, mean, var = (np.empty((sizes.size, table.shape[1])) for _ in range(3))
+    for item in range(table.shape[1]):
+        count[:, item], mean[:, item], var[:, item] = _column_moments(
+            table[:, item], codes, sizes, histogram
+        )
+    shape = _cell_shape(values, sizes.size)
     return count.reshape(shape), mean.reshape(shape), var.reshape(shape)
 
 
@@ -377,9 +658,9 @@ def _average_deviation(
 ) -> FloatArray:
     """Per-group (and item) mean absolute deviation from the mean or the median.
 
-    AD needs the answers themselves, not just sufficient statistics: the medians come from
-    one sort of all answers by (cell, value) and the deviations are summed with
-    :func:`numpy.bincount`.
+    AD needs the answers themselves, not just sufficient statistics. Item by item, the
+    centres come from :func:`_column_moments` or :func:`_column_medians` and the absolute
+    deviations from them are summed with :func:`numpy.bincount`.
 
     Parameters
     ----------
@@ -397,25 +678,70 @@ def _average_deviation(
     ndarray of float64, shape (n_groups,) or (n_groups, n_items)
         The average deviation; NaN where fewer than two answers.
     """
-    shape = _cell_shape(values, n_groups)
-    answered, cells = _cells(values, codes)
-    if center == "mean":
-        count, centre, _ = _group_moments(values, codes, n_groups)
-        count, centre = count.reshape(-1), centre.reshape(-1)
+    table = _columns(values)
+    sizes = _bincount(codes, None, n_groups)
+    histogram = _histogram(codes, n_groups, _extremes(table))
+    result = np.empty((n_groups, table.shape[1]))
+    for item in range(table.shape[1]):
+        column = table[:, item]
+        if center == "mean":
+            count, centre, _ = _column_moments(column, codes, sizes, histogram)
+        else:
+            count, centre = _column_medians(column, codes, n_groups, histogram)
+        nan = np.isnan(column)
+        deviations = _answered(np.abs(column - centre[codes]), nan if nan.any() else None)
+        with _quiet():
+            average = _bincount(codes, deviations, n_groups) / count
+        result[:, item] = np.where(count >= 2, average, np.nan)
+    return result.reshape(_cell_shape(values, n_groups))
+
+
+def _column_medians(
+    column: FloatArray, codes: IntArray, n_groups: int, histogram: _Histogram | None
+) -> tuple[FloatArray, FloatArray]:
+    """Per-group count and median of one item's answered values (NaN median if none).
+
+    Whole-number answers in a short range (the usual case) are counted by group and value
+    (see :func:`_column_histogram`) and the middle answers read from the cumulative counts;
+    other answers are sorted by (group, value). Either way the median of an even number of
+    answers is the midpoint of the two middle ones.
+
+    Parameters
+    ----------
+    column : ndarray, shape (n_respondents,)
+        One item's answers, NaN where missing.
+    codes : ndarray of intp, shape (n_respondents,)
+        Each respondent's group code, ``0 <= code < n_groups``.
+    n_groups : int
+        The number of groups.
+    histogram : _Histogram or None
+        From :func:`_histogram`, if the answers may be counted by value.
+
+    Returns
+    -------
+    count, median : ndarray of float64, shape (n_groups,)
+        The number of answers and their median, per group.
+    """
+    counts = None if histogram is None else _column_histogram(column, codes, histogram, n_groups)
+    if histogram is not None and counts is not None:
+        sizes = counts.sum(axis=0)
+        present = sizes > 0
+        at_most = np.cumsum(counts[:, present], axis=0)  # answers up to each value
+        low = (at_most <= (sizes[present] - 1) // 2).sum(axis=0) + histogram.smallest
+        high = (at_most <= sizes[present] // 2).sum(axis=0) + histogram.smallest
     else:
-        counts = np.bincount(cells, minlength=math.prod(shape))
+        answered_at = ~np.isnan(column)
+        answered = column[answered_at]
+        cells = codes[answered_at]
+        sizes = np.bincount(cells, minlength=n_groups)
+        present = sizes > 0
         ordered = answered[np.lexsort((answered, cells))]
-        start = np.cumsum(counts) - counts
-        present = counts > 0
-        low = (start + (counts - 1) // 2)[present]
-        high = (start + counts // 2)[present]
-        centre = np.full(counts.shape, np.nan)
-        centre[present] = (ordered[low] + ordered[high]) / 2.0
-        count = counts.astype(np.float64)
-    deviations = np.abs(answered - centre[cells])
-    with _quiet():
-        result = _bincount(cells, deviations, count.size) / count
-    return np.where(count >= 2, result, np.nan).reshape(shape)
+        start = (np.cumsum(sizes) - sizes)[present]
+        low = ordered[start + ((sizes - 1) // 2)[present]]
+        high = ordered[start + (sizes // 2)[present]]
+    median = np.full(n_groups, np.nan)
+    median[present] = (low + high) / 2.0
+    return sizes.astype(np.float64), median
 
 
 # --------------------------------------------------------------------------------------
@@ -672,13 +998,13 @@ def rwg(x: npt.ArrayLike, groups: npt.ArrayLike, *, null_variance: float) -> Gro
     {'a': 0.5, 'b': 1.0, 'c': 0.0, 'd': nan}
     """
     sigma2 = _check_null_variance(null_variance)
-    values = _answers(
+    values, extremes = _answers(
         x,
         ndims=(1,),
         expected="1-dimensional, shape (n_respondents,) (use rwg_j for several items)",
     )
-    labels, codes = _grouped(values, groups)
-    count, _, var = _group_moments(values, codes, labels.size)
+    labels, codes, sizes = _grouped(values, groups)
+    count, _, var = _moments(values, codes, sizes, extremes)
     return _by_group(labels, _rwg_kernel(count, var, sigma2))
 
 
@@ -733,9 +1059,11 @@ def rwg_j(x: npt.ArrayLike, groups: npt.ArrayLike, *, null_variance: float) -> G
     {'a': 0.857..., 'b': 0.0}
     """
     sigma2 = _check_null_variance(null_variance)
-    values = _answers(x, ndims=(2,), expected="2-dimensional, shape (n_respondents, n_items)")
-    labels, codes = _grouped(values, groups)
-    count, _, var = _group_moments(values, codes, labels.size)
+    values, extremes = _answers(
+        x, ndims=(2,), expected="2-dimensional, shape (n_respondents, n_items)"
+    )
+    labels, codes, sizes = _grouped(values, groups)
+    count, _, var = _moments(values, codes, sizes, extremes)
     return _by_group(labels, _rwg_j_kernel(count, var, sigma2))
 
 
@@ -794,14 +1122,14 @@ def awg(x: npt.ArrayLike, groups: npt.ArrayLike, *, low: float, high: float) -> 
     >>> dict(awg(x, groups, low=0, high=4))
     {'a': -1.0, 'b': 0.6666..., 'c': 1.0}
     """
-    values = _answers(
+    values, extremes = _answers(
         x,
         ndims=(1, 2),
         expected="1- or 2-dimensional, shape (n_respondents,) or (n_respondents, n_items)",
     )
-    lo, hi = _check_range(low, high, values)
-    labels, codes = _grouped(values, groups)
-    count, mean, var = _group_moments(values, codes, labels.size)
+    lo, hi = _check_range(low, high, values, extremes)
+    labels, codes, sizes = _grouped(values, groups)
+    count, mean, var = _moments(values, codes, sizes, extremes)
     result = _awg_kernel(count, mean, var, lo, hi)
     return _by_group(labels, _item_average(result) if values.ndim == 2 else result)
 
@@ -861,21 +1189,21 @@ def ad(
     """
     if center not in ("mean", "median"):
         raise ArgumentError(f"center must be 'mean' or 'median'; got {center!r}")
-    values = _answers(
+    values, _ = _answers(
         x,
         ndims=(1, 2),
         expected="1- or 2-dimensional, shape (n_respondents,) or (n_respondents, n_items)",
     )
-    labels, codes = _grouped(values, groups)
+    labels, codes, _ = _grouped(values, groups)
     result = _average_deviation(values, codes, labels.size, center=center)
     return _by_group(labels, _item_average(result) if values.ndim == 2 else result)
 
 
 def _icc(x: npt.ArrayLike, groups: npt.ArrayLike) -> tuple[float, float]:
     """Validate the answers and return (ICC(1), ICC(2))."""
-    values = _answers(x, ndims=(1,), expected="1-dimensional, shape (n_respondents,)")
-    labels, codes = _grouped(values, groups)
-    icc_1, icc_2 = _icc_kernels(*_group_moments(values, codes, labels.size))
+    values, extremes = _answers(x, ndims=(1,), expected="1-dimensional, shape (n_respondents,)")
+    _, codes, sizes = _grouped(values, groups)
+    icc_1, icc_2 = _icc_kernels(*_moments(values, codes, sizes, extremes))
     return float(icc_1), float(icc_2)
 
 
