@@ -588,11 +588,20 @@ def measure_simulation(settings: Settings) -> Row:
 
 
 def import_seconds(statement: str) -> float:
-    """Time `statement` (an import) in a fresh interpreter, measured inside it."""
+    """Time `statement` (an import) in a fresh interpreter, measured inside it.
+
+    Python may write bytecode caches (an environment that sets PYTHONDONTWRITEBYTECODE
+    would otherwise make the package, installed from source, compile on every import,
+    while numpy and attrs were compiled when pip installed them); each statement is run
+    once untimed first, so both sides import from their caches.
+    """
     code = (
         f"import time\nstart = time.perf_counter()\n{statement}\nprint(time.perf_counter() - start)"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    environment = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=environment
+    )
     return float(done.stdout.strip().splitlines()[-1])
 
 
@@ -603,6 +612,8 @@ def measure_import(settings: Settings) -> Row:
         progress(f"5: timing imports in {2 * settings.import_runs} fresh interpreters")
         ours: list[float] = []
         theirs: list[float] = []
+        import_seconds("import numpy, attrs")  # untimed: write any bytecode caches
+        import_seconds("import jointworking")
         for _ in range(settings.import_runs):  # alternate, so that drift hits both alike
             theirs.append(import_seconds("import numpy, attrs"))
             ours.append(import_seconds("import jointworking"))

@@ -483,6 +483,20 @@ class TestResultSequences:
         assert text.startswith("<8 items: GroupView(organisation='A'")
         assert "organisation='H'" in text
 
+    def test_findings_read_one_by_one_or_all_at_once_agree(self) -> None:
+        """Iterating builds all findings at once by a quicker path; it must give exactly
+        the findings that reading them one at a time gives, and keep those already read."""
+        example = jw.load_example()
+        kwargs: dict[str, Any] = {"claims": example.claims, "arrangements": example.arrangements}
+        one_by_one = assess(example.responses, **kwargs)
+        singles = [one_by_one.findings[i] for i in range(len(one_by_one.findings))]
+        at_once = assess(example.responses, **kwargs)
+        first = at_once.findings[0]
+        everything = list(at_once.findings)
+        assert everything == singles
+        assert everything[0] is first
+        assert {f.kind for f in everything} >= {"low_agreement", "perception_gap"}
+
     def test_statistics_give_the_same_assessment(self) -> None:
         responses = pair_survey(LOW, TOP, COLLAB, TOP)
         from_responses = assess(responses, claims={("A", "B"): P})

@@ -305,3 +305,26 @@ def test_select_rows() -> None:
         with pytest.raises(ArgumentError, match=message):
             r.select(bad)
     assert math.isnan(r.select([0]).answers[0, 0]) is False
+
+
+@settings(max_examples=40, deadline=None)
+@given(responses=surveys())
+def test_group_figures_add_up_their_units(responses: Responses) -> None:
+    """A group split into units (cells) has the count and mean of all its rows, computed
+    here directly from the answers."""
+    for group in jw.assess(responses).groups:
+        rows = (
+            (responses.organisation == group.organisation)
+            & (responses.about == group.about)
+            & (responses.wave == group.wave)
+        )
+        answers = responses.answers[rows]
+        answered = ~np.isnan(answers)
+        assert group.respondents == int(rows.sum())
+        assert group.count == tuple(int(c) for c in answered.sum(axis=0))
+        sums = np.where(answered, answers, 0.0).sum(axis=0)
+        for q, c in enumerate(answered.sum(axis=0)):
+            if c:
+                assert group.mean[q] == pytest.approx(sums[q] / c, rel=1e-12)
+            else:
+                assert math.isnan(group.mean[q])

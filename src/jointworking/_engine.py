@@ -104,12 +104,34 @@ def moments(
 def _spread_runs(
     values: FloatArray, present: BoolArray, starts: IntArray
 ) -> tuple[FloatArray, IntArray]:
-    """Per run of rows: max - min of the present values, and how many are present."""
-    high = np.maximum.reduceat(np.where(present, values, -np.inf), starts, axis=0)
-    low = np.minimum.reduceat(np.where(present, values, np.inf), starts, axis=0)
-    n = np.add.reduceat(present.astype(np.intp), starts, axis=0)
+    """Per run of rows: max - min of the present values, and how many are present.
+
+    Runs of two rows (a pair's two views, the commonest case) are done elementwise;
+    ``reduceat`` handles the rest, as it is slow over many short runs.
+    """
+    n_rows = values.shape[0]
+    lengths = np.diff(np.r_[starts, n_rows])
+    counted = np.where(present, 1, 0)
+    high = np.where(present, values, -np.inf)
+    low = np.where(present, values, np.inf)
+    two = lengths == 2
+    spread_high = np.empty((starts.size, *values.shape[1:]))
+    spread_low = np.empty_like(spread_high)
+    n = np.empty((starts.size, *values.shape[1:]), dtype=np.intp)
+    first, second = starts[two], starts[two] + 1
+    spread_high[two] = np.maximum(high[first], high[second])
+    spread_low[two] = np.minimum(low[first], low[second])
+    n[two] = counted[first] + counted[second]
+    other = ~two
+    if other.any():
+        # reduceat over the other runs' rows only, each run starting at its offset.
+        rows = np.flatnonzero(np.repeat(other, lengths))
+        offsets = np.r_[0, np.cumsum(lengths[other])[:-1]].astype(np.intp)
+        spread_high[other] = np.maximum.reduceat(high[rows], offsets, axis=0)
+        spread_low[other] = np.minimum.reduceat(low[rows], offsets, axis=0)
+        n[other] = np.add.reduceat(counted[rows], offsets, axis=0)
     with np.errstate(invalid="ignore"):
-        return np.where(n >= 2, high - low, np.nan), n
+        return np.where(n >= 2, spread_high - spread_low, np.nan), n
 
 
 @attrs.frozen(eq=False)
@@ -159,7 +181,6 @@ class Tables:
     finding_severity: npt.NDArray[np.int8]
     finding_row: IntArray  # a group row, a relationship row, or -1 for wave_order
     finding_member: IntArray  # external_above_internal: the member's group row
-    finding_subject: tuple[str, ...]
     low_rwg: BoolArray  # (G, Q): r_wg below the agreement threshold
     blocking: BoolArray  # (G, Q): the next rung's questions not met
     wide: BoolArray  # (R, Q): gaps of a point or more, where no member is withheld
@@ -204,17 +225,21 @@ class _GroupSums:
         self.identity = starts.size == n_cells  # one cell per group: nothing to add
         sizes = np.diff(np.r_[starts, n_cells])
         self.group = np.repeat(np.arange(starts.size, dtype=np.intp), sizes)
+        self.flat: dict[int, IntArray] = {}
 
     def __call__(self, values: npt.NDArray[Any]) -> npt.NDArray[Any]:
         if self.identity:
             return values
-        # np.bincount, a column at a time, is several times quicker than np.add.reduceat
-        # over many short runs; it adds each group's cells in order, as reduceat does.
-        columns = values.reshape(values.shape[0], -1)
-        out = np.empty((self.n_groups, columns.shape[1]))
-        for j in range(columns.shape[1]):
-            out[:, j] = np.bincount(self.group, columns[:, j], self.n_groups)
-        return out.reshape(self.n_groups, *values.shape[1:]).astype(values.dtype)
+        # One np.bincount over (column, group) bins is several times quicker than
+        # np.add.reduceat over many short runs; it adds each group's cells in order.
+        columns = values.reshape(values.shape[0], -1).T  # a view for column-major input
+        width = columns.shape[0]
+        if width not in self.flat:
+            offsets = np.arange(width, dtype=np.intp)[:, np.newaxis] * self.n_groups
+            self.flat[width] = (offsets + self.group).reshape(-1)
+        sums = np.bincount(self.flat[width], columns.reshape(-1), self.n_groups * width)
+        out = sums.reshape(width, self.n_groups).T.reshape(self.n_groups, *values.shape[1:])
+        return out.astype(values.dtype)
 
 
 def _groups(stats: GroupStatistics, size: int, agreement: float) -> _Groups:
@@ -258,16 +283,15 @@ def _unit_gap(stats: GroupStatistics, starts: IntArray, size: int) -> FloatArray
     """
     index = stats._index
     named = np.asarray([u != "" for u in index.units], dtype=bool)[index.cell_keys[:, 3]]
-    cells = np.flatnonzero(named & (stats.respondents >= size))
-    unit_index = np.full(index.cell_keys.shape[0], np.nan)
-    if cells.size:
-        count = stats.count[cells]
-        answered = count > 0
-        with np.errstate(invalid="ignore", divide="ignore"):
-            means = np.where(answered, stats.total[cells] / count, 0.0)
-            low, high = stats.instrument.scale.low, stats.instrument.scale.high
-            average = means.sum(axis=1) / answered.sum(axis=1)
-            unit_index[cells] = 100.0 * (average - low) / (high - low)
+    counted = named & (stats.respondents >= size)
+    if not counted.any():
+        return np.full(starts.size, np.nan)
+    answered = stats.count > 0
+    low, high = stats.instrument.scale.low, stats.instrument.scale.high
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = stats.total / stats.count  # NaN where nobody answered
+        average = np.where(answered, means, 0.0).sum(axis=1) / answered.sum(axis=1)
+    unit_index = np.where(counted, 100.0 * (average - low) / (high - low), np.nan)
     gap, _ = _spread_runs(unit_index, ~np.isnan(unit_index), starts)
     return gap
 
@@ -473,7 +497,7 @@ def _find(
     target: npt.NDArray[np.int8],
     tested: Mapping[int, Any],
     agreement: float,
-) -> tuple[_Found, int, BoolArray]:
+) -> tuple[_Found, BoolArray]:
     """Find what needs attention, on each group's and relationship's latest wave."""
     n_groups = g.keys.shape[0]
     group_latest = np.zeros(n_groups, dtype=bool)
@@ -491,7 +515,6 @@ def _find(
     found.add("low_agreement", "info", np.flatnonzero(overall))
     diverging = latest_groups & ~_below(g.unit_gap, UNIT_GAP_POINTS) & ~np.isnan(g.unit_gap)
     found.add("unit_divergence", "info", np.flatnonzero(diverging))
-    n_group_findings = found.size
     wide = ~_below(rel.gaps, PERCEPTION_GAP_POINTS) & ~np.isnan(rel.gaps)
     wide &= ~rel.withheld[:, np.newaxis]
     if n_rel:
@@ -525,7 +548,7 @@ def _find(
         found.add("insufficient_added_value", np.asarray(levels, dtype=np.intp), short)
     if len(waves) >= 2 and not _text_order_is_time_order(waves):
         found.add("wave_order", "warning", [-1])
-    return found, n_group_findings, wide
+    return found, wide
 
 
 def tables(
@@ -560,7 +583,7 @@ def tables(
     rel = _relationships(g, names, waves, arrangements, internal_group)
     claimed, target, tested = _mark(rel, names, claims, targets, values)
 
-    found, n_group_findings, wide = _find(
+    found, wide = _find(
         g,
         rel,
         names=names,
@@ -571,7 +594,7 @@ def tables(
         tested=tested,
         agreement=agreement,
     )
-    order, subjects = found.order(n_group_findings, names, waves, g.keys, rel.subject)
+    order = found.order(g.keys)
     return Tables(
         statistics=stats,
         size=size,
@@ -613,7 +636,6 @@ def tables(
         finding_severity=found.severity[order].astype(np.int8),
         finding_row=found.row[order],
         finding_member=found.member[order],
-        finding_subject=subjects,
         low_rwg=_below(g.rwg, agreement),
         blocking=_blocking(g.rung, g.met, stats.instrument._rung_codes()),
         wide=wide,
@@ -625,10 +647,6 @@ class _Found:
 
     def __init__(self) -> None:
         self.parts: list[tuple[IntArray, IntArray, IntArray, IntArray]] = []
-
-    @property
-    def size(self) -> int:
-        return sum(part[0].size for part in self.parts)
 
     def add(
         self,
@@ -669,30 +687,17 @@ class _Found:
     def member(self) -> IntArray:
         return self._column(3)
 
-    def order(
-        self,
-        n_group_findings: int,
-        names: tuple[str, ...],
-        waves: tuple[str, ...],
-        keys: IntArray,
-        rel_subjects: tuple[str, ...],
-    ) -> tuple[IntArray, tuple[str, ...]]:
-        """Sort by severity, kind and subject; return the order and the sorted subjects."""
+    def order(self, keys: IntArray) -> IntArray:
+        """Return the findings' order: by severity, kind, then subject row and member.
+
+        Within a kind, findings follow the order of their subjects' rows: groups by
+        organisation, about and wave; relationships by subject and wave. Several members
+        above their internal rung in one relationship follow their names' order.
+        """
         kind, severity, row, member = self.kind, self.severity, self.row, self.member
-        about = ["internal" if n == INTERNAL else f"about {n}" for n in names]
-        wave = [f", {w}" if w else "" for w in waves] or [""]
-        rows = row.tolist()
-        o, a, w = (keys[:, j].tolist() for j in range(3))
-        subject = [f"{names[o[r]]} ({about[a[r]]}{wave[w[r]]})" for r in rows[:n_group_findings]]
-        subject += ["waves" if r < 0 else rel_subjects[r] for r in rows[n_group_findings:]]
-        # Ties (one relationship, several members above their internal rung) keep the
-        # members in name order.
         tie = np.where(member >= 0, keys[np.maximum(member, 0), 0], -1)
-        # Stable sorts, least significant key first: tie, subject, then kind and severity.
-        by_tie = np.argsort(tie, kind="stable").tolist()
-        by_subject = np.asarray(sorted(by_tie, key=subject.__getitem__), dtype=np.intp)
-        order = by_subject[np.lexsort((kind[by_subject], severity[by_subject]))].tolist()
-        return np.asarray(order, dtype=np.intp), tuple(subject[i] for i in order)
+        order: IntArray = np.lexsort((tie, row, kind, severity)).astype(np.intp)
+        return order
 
 
 def _below(values: FloatArray, limit: float) -> BoolArray:

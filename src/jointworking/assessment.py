@@ -409,8 +409,9 @@ class Assessment:
         Every relationship in every wave in which someone gave a view of it, sorted by
         subject and wave.
     findings : sequence of Finding
-        What needs attention, most severe first, on each group's and relationship's
-        latest wave.
+        What needs attention, on each group's and relationship's latest wave: most
+        severe first, then by kind, then in the order of the groups (organisation, about)
+        or relationships (subject) concerned.
     progress : sequence of Progress
         Each group's change between consecutive waves.
     statistics : GroupStatistics
@@ -737,11 +738,14 @@ _T = TypeVar("_T")
 class _Lazy(Sequence[_T]):
     """A read-only sequence whose items are built on first access, then kept."""
 
-    __slots__ = ("_cache", "_make", "_n")
+    __slots__ = ("_cache", "_make", "_make_all", "_n")
 
-    def __init__(self, n: int, make: Callable[[int], _T]) -> None:
+    def __init__(
+        self, n: int, make: Callable[[int], _T], make_all: Callable[[], list[_T]] | None = None
+    ) -> None:
         self._n = n
         self._make = make
+        self._make_all = make_all  # builds every item at once, quicker than one by one
         self._cache: list[_T | None] = [None] * n
 
     def __len__(self) -> int:
@@ -770,6 +774,13 @@ class _Lazy(Sequence[_T]):
         return item
 
     def __iter__(self) -> Iterator[_T]:
+        if self._make_all is not None:
+            every = self._make_all()
+            self._make_all = None
+            # Items already read keep their identity.
+            self._cache = [
+                old if old is not None else new for old, new in zip(self._cache, every, strict=True)
+            ]
         cache, make = self._cache, self._make
         for j in range(self._n):
             item = cache[j]
@@ -805,6 +816,8 @@ class _Builder:
         # time is slow).
         self.rung_of: list[int] = t.rung.tolist()
         self.organisation_of: list[int] = t.group_keys[:, 0].tolist()
+        self.about_of: list[int] = t.group_keys[:, 1].tolist()
+        self.internal_code = self.position.get(INTERNAL, -1)
         self.wave_of: list[int] = t.group_keys[:, 2].tolist()
         self.rel_groups: list[int] = t.rel_groups.tolist()
         self.rel_starts: list[int] = t.rel_starts.tolist()
@@ -828,10 +841,24 @@ class _Builder:
         follows = np.flatnonzero((keys[1:, :2] == keys[:-1, :2]).all(axis=1))
         self.groups: _Lazy[GroupView] = _Lazy(t.n_groups, self.group)
         self.relationships: _Lazy[RelationshipView] = _Lazy(t.n_relationships, self.relationship)
-        self.findings: _Lazy[Finding] = _Lazy(int(t.finding_kind.size), self.finding)
+        self.findings: _Lazy[Finding] = _Lazy(
+            int(t.finding_kind.size), self.finding, self.every_finding
+        )
         self.progress: _Lazy[Progress] = _Lazy(int(follows.size), lambda i: self.step(follows[i]))
 
     # ---- groups -------------------------------------------------------------------
+
+    def group_subject(self, g: int) -> str:
+        """Name group `g` in findings: "A (internal)", "A (about B, 2026)"."""
+        names = self.t.names
+        about = self.about_of[g]
+        where = "internal" if about == self.internal_code else f"about {names[about]}"
+        wave = self.t.waves[self.wave_of[g]]
+        return (
+            f"{names[self.organisation_of[g]]} ({where}, {wave})"
+            if wave
+            else (f"{names[self.organisation_of[g]]} ({where})")
+        )
 
     def group(self, g: int) -> GroupView:
         t = self.t
@@ -960,12 +987,55 @@ class _Builder:
         kind: FindingKind = KINDS[self.finding_kind[i]]
         severity: Severity = SEVERITIES[self.finding_severity[i]]
         row = self.finding_row[i]
-        subject = t.finding_subject[i]
         if kind == "wave_order":
             return _wave_order(t.waves)
         if kind in _GROUP_KINDS:
-            return self.group_finding(kind, severity, subject, row)
+            return self.group_finding(kind, severity, self.group_subject(row), row)
+        subject = t.rel_subject[row]
         return self.relationship_finding(kind, severity, subject, row, self.finding_member[i])
+
+    def every_finding(self) -> list[Finding]:
+        """Build every finding at once: the two commonest kinds in tight loops."""
+        t = self.t
+        found: list[Finding | None] = [None] * len(self.finding_kind)
+        kind, severity = t.finding_kind, t.finding_severity
+        names, waves, rows = t.names, t.waves, self.finding_row
+        org, rung, texts = self.organisation_of, self.rung_of, self.question_text
+        uncertain = np.flatnonzero(
+            (kind == KINDS.index("low_agreement")) & (severity == SEVERITIES.index("warning"))
+        )
+        threshold = f"{t.agreement:.2f}"
+        for i in uncertain.tolist():
+            g = rows[i]
+            subject = self.group_subject(g)
+            key = self.uncertain_rows[g]
+            questions, text = texts.get(key) or self.questions_by_key(key, t.uncertain[g])
+            message = _uncertain(subject, text, _RUNG_LABEL[rung[g]], threshold)
+            wave = waves[self.wave_of[g]]
+            organisations = (names[org[g]],)
+            found[i] = Finding(
+                "low_agreement", "warning", subject, message, organisations, questions, wave
+            )
+        groups, starts = self.rel_groups, self.rel_starts
+        for i in np.flatnonzero(kind == KINDS.index("perception_gap")).tolist():
+            r = rows[i]
+            members = groups[starts[r] : starts[r + 1]]
+            views = [names[org[g]] for g in members]
+            key = self.wide_rows[r]
+            wide, text = texts.get(key) or self.questions_by_key(key, t.wide[r])
+            labels = [_RUNG_LABEL[rung[g]] for g in members]
+            placed = "; ".join([f"{m}: {label}" for m, label in zip(views, labels, strict=True)])
+            message = _seen_differently(self.joint(r), placed, text if wide else "")
+            found[i] = Finding(
+                "perception_gap",
+                SEVERITIES[self.finding_severity[i]],
+                t.rel_subject[r],
+                message,
+                tuple(views),
+                wide,
+                waves[self.rel_wave[r]],
+            )
+        return [item if item is not None else self.finding(i) for i, item in enumerate(found)]
 
     def group_finding(self, kind: FindingKind, severity: Severity, subject: str, g: int) -> Finding:
         t = self.t
@@ -973,11 +1043,7 @@ class _Builder:
         questions: tuple[int, ...] = ()
         if kind == "low_agreement" and severity == "warning":
             questions, text = self.uncertain_questions(g)
-            message = (
-                f"Respondents for {subject} disagree on {text}, which decide its placement"
-                f" ({_RUNG_LABEL[self.rung_of[g]]}): their within-group agreement (r_wg) is below"
-                f" {t.agreement:.2f}, so the placement is uncertain."
-            )
+            message = _uncertain(subject, text, _RUNG_LABEL[self.rung_of[g]], f"{t.agreement:.2f}")
         elif kind == "low_agreement":
             questions, _ = self.questions(t.low_rwg[g])
             message = (
@@ -1013,8 +1079,7 @@ class _Builder:
             found = self.question_text.get(key)
             wide, text = found if found is not None else self.questions_by_key(key, t.wide[r])
             placed = "; ".join([f"{m}: {_RUNG_LABEL[rung[g]]}" for m, g in views.items()])
-            gaps = f"; gaps of a point or more on {text}" if wide else ""
-            message = f"Members see {joint} differently ({placed}){gaps}."
+            message = _seen_differently(joint, placed, text if wide else "")
             return Finding(kind, severity, subject, message, tuple(views), wide, wave)
         if kind == "external_above_internal":
             member = t.names[self.organisation_of[member_row]]
@@ -1083,6 +1148,21 @@ class _Builder:
 
 
 _RUNG_LABEL: Final = tuple(str(rung) for rung in Rung)
+
+
+def _uncertain(subject: str, questions: str, rung: str, agreement: str) -> str:
+    """Say that a group's placement is uncertain: low agreement on deciding questions."""
+    return (
+        f"Respondents for {subject} disagree on {questions}, which decide its placement"
+        f" ({rung}): their within-group agreement (r_wg) is below {agreement}, so the"
+        " placement is uncertain."
+    )
+
+
+def _seen_differently(joint: str, placed: str, wide: str) -> str:
+    """Say that members see a relationship differently, and where the gaps are wide."""
+    gaps = f"; gaps of a point or more on {wide}" if wide else ""
+    return f"Members see {joint} differently ({placed}){gaps}."
 
 
 def _mask_keys(masks: npt.NDArray[np.bool_]) -> list[bytes]:

@@ -25,6 +25,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from jointworking.agreement import _column_histogram, _histogram
 from jointworking.errors import ArgumentError
 from jointworking.instrument import MORLEY_2016, Instrument
 from jointworking.responses import (
@@ -172,20 +173,37 @@ class GroupStatistics:
         index = responses._index
         cells = index.cell_keys.shape[0]
         questions = len(responses.instrument.questions)
-        count = np.empty((cells, questions))
-        total = np.empty((cells, questions))
-        total_sq = np.empty((cells, questions))
+        # sums[0], [1], [2]: per question and cell, the count, sum and sum of squares.
+        sums = np.empty((3, questions, cells))
         respondents = np.bincount(index.cell, minlength=cells)
+        points = np.asarray(responses.instrument.scale.values)
+        histogram = _histogram(index.cell, cells, (float(points.min()), float(points.max())))
+        if histogram is not None:
+            value = histogram.smallest + np.arange(histogram.width, dtype=np.float64)
+            powers = np.stack((np.ones_like(value), value, value * value))
         for q in range(questions):
             column = responses.answers[:, q]
+            # On a scale of whole-number points (the evidence scale), count each cell's
+            # answers by value in one pass: the sums follow exactly from the counts.
+            counts = (
+                None
+                if histogram is None
+                else _column_histogram(column, index.cell, histogram, cells)
+            )
+            if counts is not None:
+                np.matmul(powers, counts.astype(np.float64), out=sums[:, q, :])
+                continue
             missing = np.isnan(column)
             values = np.where(missing, 0.0, column)
-            total[:, q] = np.bincount(index.cell, values, cells)
+            sums[1, q] = np.bincount(index.cell, values, cells)
             np.multiply(values, values, out=values)
-            total_sq[:, q] = np.bincount(index.cell, values, cells)
+            sums[2, q] = np.bincount(index.cell, values, cells)
             # Missing answers are few: count them, not the answered ones.
             skipped = np.bincount(index.cell[np.flatnonzero(missing)], minlength=cells)
-            count[:, q] = respondents - skipped
+            sums[0, q] = respondents - skipped
+        # Row-major, like statistics built any other way: reductions over a row then add
+        # in the same order, so merged chunks give bit-for-bit the whole survey's figures.
+        count, total, total_sq = (np.ascontiguousarray(part.T) for part in sums)
         return cls(
             instrument=responses.instrument,
             index=_cell_order(index),
