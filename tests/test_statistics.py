@@ -328,3 +328,33 @@ def test_group_figures_add_up_their_units(responses: Responses) -> None:
                 assert group.mean[q] == pytest.approx(sums[q] / c, rel=1e-12)
             else:
                 assert math.isnan(group.mean[q])
+
+
+@pytest.mark.parametrize("values", [(0, 2, 4, 6, 8), (0.0, 0.5, 1.0, 1.5, 2.0), (1, 2, 3, 4, 5)])
+def test_any_scale_sums_by_hand(values: tuple[float, ...]) -> None:
+    """Scales whose points are not 0, 1, 2, ... are summed too (by a second method),
+    checked against plain sums of the answers."""
+    spec = jw.MORLEY_2016.to_dict()
+    spec["scale"] = {
+        **spec["scale"],
+        "points": [
+            {**point, "value": value}
+            for point, value in zip(spec["scale"]["points"], values, strict=True)
+        ],
+    }
+    spec["ladder"] = {"collaboration": values[3], "partnership": values[3]}  # on the scale
+    instrument = jw.Instrument.from_dict(spec)
+    rng = np.random.default_rng(5)
+    answers = rng.choice(np.asarray(values, dtype=float), size=(30, 10))
+    answers[rng.random((30, 10)) < 0.2] = np.nan
+    organisation = ["A"] * 12 + ["B"] * 18
+    r = Responses.from_arrays(
+        answers, organisation=organisation, about="internal", instrument=instrument
+    )
+    stats = GroupStatistics.from_responses(r)
+    for row, rows in ((0, slice(0, 12)), (1, slice(12, 30))):
+        part = answers[rows]
+        answered = ~np.isnan(part)
+        assert stats.count[row].tolist() == answered.sum(axis=0).tolist()
+        assert stats.total[row] == pytest.approx(np.where(answered, part, 0).sum(axis=0))
+        assert stats.total_sq[row] == pytest.approx(np.where(answered, part**2, 0).sum(axis=0))

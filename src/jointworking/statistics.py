@@ -25,7 +25,6 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from jointworking.agreement import _column_histogram, _histogram
 from jointworking.errors import ArgumentError
 from jointworking.instrument import MORLEY_2016, Instrument
 from jointworking.responses import (
@@ -177,30 +176,26 @@ class GroupStatistics:
         sums = np.empty((3, questions, cells))
         respondents = np.bincount(index.cell, minlength=cells)
         points = np.asarray(responses.instrument.scale.values)
-        histogram = _histogram(index.cell, cells, (float(points.min()), float(points.max())))
-        if histogram is not None:
-            value = histogram.smallest + np.arange(histogram.width, dtype=np.float64)
+        low = float(points[0])
+        if np.array_equal(points, low + np.arange(points.size)):
+            # Whole-number points one apart (the evidence scale): count each cell's
+            # answers by point in one pass; the sums follow exactly from the counts.
+            value = low + np.arange(points.size, dtype=np.float64)
             powers = np.stack((np.ones_like(value), value, value * value))
-        for q in range(questions):
-            column = responses.answers[:, q]
-            # On a scale of whole-number points (the evidence scale), count each cell's
-            # answers by value in one pass: the sums follow exactly from the counts.
-            counts = (
-                None
-                if histogram is None
-                else _column_histogram(column, index.cell, histogram, cells)
-            )
-            if counts is not None:
-                np.matmul(powers, counts.astype(np.float64), out=sums[:, q, :])
-                continue
-            missing = np.isnan(column)
-            values = np.where(missing, 0.0, column)
-            sums[1, q] = np.bincount(index.cell, values, cells)
-            np.multiply(values, values, out=values)
-            sums[2, q] = np.bincount(index.cell, values, cells)
-            # Missing answers are few: count them, not the answered ones.
-            skipped = np.bincount(index.cell[np.flatnonzero(missing)], minlength=cells)
-            sums[0, q] = respondents - skipped
+            for q in range(questions):
+                counts = _tally(responses.answers[:, q], index.cell, cells, low, points.size)
+                np.matmul(powers, counts[:, : points.size].T, out=sums[:, q, :])
+        else:
+            for q in range(questions):
+                column = responses.answers[:, q]
+                missing = np.isnan(column)
+                values = np.where(missing, 0.0, column)
+                sums[1, q] = np.bincount(index.cell, values, cells)
+                np.multiply(values, values, out=values)
+                sums[2, q] = np.bincount(index.cell, values, cells)
+                # Missing answers are few: count them, not the answered ones.
+                skipped = np.bincount(index.cell[np.flatnonzero(missing)], minlength=cells)
+                sums[0, q] = respondents - skipped
         # Row-major, like statistics built any other way: reductions over a row then add
         # in the same order, so merged chunks give bit-for-bit the whole survey's figures.
         count, total, total_sq = (np.ascontiguousarray(part.T) for part in sums)
@@ -312,6 +307,33 @@ class GroupStatistics:
         if not items:
             raise ArgumentError("statistics: expected at least one GroupStatistics, got none")
         return _merge(items)
+
+
+_BLOCK = 1 << 16
+"""Rows handled at a time when tallying, so that the temporaries stay in cache."""
+
+
+def _tally(
+    column: FloatArray, cell: npt.NDArray[np.intp], cells: int, low: float, points: int
+) -> FloatArray:
+    """Count each cell's answers to one question by scale point, one pass.
+
+    The answers are points ``low, low + 1, ...`` of the scale, or NaN; returns float64
+    counts of shape ``(cells, points + 1)``, the last column counting missing answers.
+    Each cell's counts are side by side, so each answer touches one cache line.
+    """
+    width = points + 1
+    bins = np.empty(column.size, dtype=np.intp)
+    step = np.empty(min(_BLOCK, column.size))
+    for start in range(0, column.size, _BLOCK):
+        stop = min(start + _BLOCK, column.size)
+        offset = step[: stop - start]
+        np.subtract(column[start:stop], low, out=offset)
+        np.fmin(offset, points, out=offset)  # NaN (missing) goes to the last column
+        np.multiply(cell[start:stop], width, out=bins[start:stop])
+        bins[start:stop] += offset.astype(np.intp)
+    counts = np.bincount(bins, minlength=cells * width).reshape(cells, width)
+    return counts.astype(np.float64)
 
 
 def _whole_numbers(
