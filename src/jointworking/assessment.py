@@ -15,6 +15,8 @@ to be shared" (rules R10 and R11). :func:`assess` does the whole exercise in one
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import math
 import operator
@@ -735,6 +737,23 @@ def assess(
 _T = TypeVar("_T")
 
 
+@contextlib.contextmanager
+def _collection_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while many objects are built at once.
+
+    Building tens of thousands of findings would otherwise set off collections that
+    walk every object in the process, for no garbage: the objects built hold no cycles.
+    The collector's previous state is restored.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 class _Lazy(Sequence[_T]):
     """A read-only sequence whose items are built on first access, then kept."""
 
@@ -775,7 +794,8 @@ class _Lazy(Sequence[_T]):
 
     def __iter__(self) -> Iterator[_T]:
         if self._make_all is not None:
-            every = self._make_all()
+            with _collection_paused():
+                every = self._make_all()
             self._make_all = None
             # Items already read keep their identity.
             self._cache = [
@@ -995,47 +1015,85 @@ class _Builder:
         return self.relationship_finding(kind, severity, subject, row, self.finding_member[i])
 
     def every_finding(self) -> list[Finding]:
-        """Build every finding at once: the two commonest kinds in tight loops."""
+        """Build every finding at once: the two commonest kinds column by column."""
         t = self.t
-        found: list[Finding | None] = [None] * len(self.finding_kind)
-        kind, severity = t.finding_kind, t.finding_severity
-        names, waves, rows = t.names, t.waves, self.finding_row
-        org, rung, texts = self.organisation_of, self.rung_of, self.question_text
-        uncertain = np.flatnonzero(
+        found = np.empty(len(self.finding_kind), dtype=object)
+        kind, severity, row = t.finding_kind, t.finding_severity, t.finding_row
+        names = np.empty(len(t.names), dtype=object)
+        names[:] = t.names
+        wave_names = np.empty(max(len(t.waves), 1), dtype=object)
+        wave_names[:] = t.waves or ("",)
+        rung_labels = np.asarray(_RUNG_LABEL, dtype=object)
+
+        # Low agreement on the questions that decide a placement.
+        picked = np.flatnonzero(
             (kind == KINDS.index("low_agreement")) & (severity == SEVERITIES.index("warning"))
         )
+        groups = row[picked]
+        keys = t.group_keys[groups]
+        where = np.where(keys[:, 1] == self.internal_code, "internal", "about ")
+        about = np.where(keys[:, 1] == self.internal_code, "", names[keys[:, 1]])
+        suffix = np.asarray([f", {w}" if w else "" for w in wave_names], dtype=object)
+        organisations = names[keys[:, 0]].tolist()
+        subjects = [
+            f"{o} ({w}{a}{s})"
+            for o, w, a, s in zip(
+                organisations,
+                where.tolist(),
+                about.tolist(),
+                suffix[keys[:, 2]].tolist(),
+                strict=True,
+            )
+        ]
+        texts = [self.uncertain_questions(g) for g in groups.tolist()]
         threshold = f"{t.agreement:.2f}"
-        for i in uncertain.tolist():
-            g = rows[i]
-            subject = self.group_subject(g)
-            key = self.uncertain_rows[g]
-            questions, text = texts.get(key) or self.questions_by_key(key, t.uncertain[g])
-            message = _uncertain(subject, text, _RUNG_LABEL[rung[g]], threshold)
-            wave = waves[self.wave_of[g]]
-            organisations = (names[org[g]],)
-            found[i] = Finding(
-                "low_agreement", "warning", subject, message, organisations, questions, wave
+        found[picked] = [
+            Finding(
+                "low_agreement",
+                "warning",
+                subject,
+                _uncertain(subject, text, label, threshold),
+                (organisation,),
+                questions,
+                wave,
             )
-        groups, starts = self.rel_groups, self.rel_starts
-        for i in np.flatnonzero(kind == KINDS.index("perception_gap")).tolist():
-            r = rows[i]
-            members = groups[starts[r] : starts[r + 1]]
-            views = [names[org[g]] for g in members]
-            key = self.wide_rows[r]
-            wide, text = texts.get(key) or self.questions_by_key(key, t.wide[r])
-            labels = [_RUNG_LABEL[rung[g]] for g in members]
-            placed = "; ".join([f"{m}: {label}" for m, label in zip(views, labels, strict=True)])
-            message = _seen_differently(self.joint(r), placed, text if wide else "")
-            found[i] = Finding(
-                "perception_gap",
-                SEVERITIES[self.finding_severity[i]],
-                t.rel_subject[r],
-                message,
-                tuple(views),
-                wide,
-                waves[self.rel_wave[r]],
+            for subject, (questions, text), label, organisation, wave in zip(
+                subjects,
+                texts,
+                rung_labels[t.rung[groups]].tolist(),
+                organisations,
+                wave_names[keys[:, 2]].tolist(),
+                strict=True,
             )
-        return [item if item is not None else self.finding(i) for i, item in enumerate(found)]
+        ]
+
+        # Members who see a relationship differently.
+        picked = np.flatnonzero(kind == KINDS.index("perception_gap"))
+        found[picked] = [
+            self.seen_differently(r, level)
+            for r, level in zip(row[picked].tolist(), severity[picked].tolist(), strict=True)
+        ]
+        return [
+            item if item is not None else self.finding(i) for i, item in enumerate(found.tolist())
+        ]
+
+    def seen_differently(self, r: int, level: int) -> Finding:
+        """Build a perception_gap finding for relationship `r`."""
+        names, org, rung = self.t.names, self.organisation_of, self.rung_of
+        members = self.rel_groups[self.rel_starts[r] : self.rel_starts[r + 1]]
+        views = tuple([names[org[g]] for g in members])
+        key = self.wide_rows[r]
+        wide, text = self.question_text.get(key) or self.questions_by_key(key, self.t.wide[r])
+        placed = "; ".join([f"{names[org[g]]}: {_RUNG_LABEL[rung[g]]}" for g in members])
+        return Finding(
+            "perception_gap",
+            SEVERITIES[level],
+            self.t.rel_subject[r],
+            _seen_differently(self.joint(r), placed, text if wide else ""),
+            views,
+            wide,
+            self.t.waves[self.rel_wave[r]] if self.t.waves else "",
+        )
 
     def group_finding(self, kind: FindingKind, severity: Severity, subject: str, g: int) -> Finding:
         t = self.t
