@@ -144,10 +144,12 @@ def _counts(uplift: FloatArray, threshold: float) -> tuple[int, int]:
     comparisons allow :data:`BOUNDARY_TOLERANCE` (relative to the threshold when it is
     above 1), so that an uplift on a boundary in decimal is on it.
     """
-    positive = int(np.count_nonzero(uplift > BOUNDARY_TOLERANCE))
+    above_zero = uplift > BOUNDARY_TOLERANCE
+    positive = int(np.count_nonzero(above_zero))
     if threshold > 0:
         level = threshold - BOUNDARY_TOLERANCE * max(1.0, threshold)
-        return int(np.count_nonzero(uplift >= level)), positive
+        # Significant implies positive, even for a threshold within the tolerance of 0.
+        return int(np.count_nonzero(above_zero & (uplift >= level))), positive
     return positive, positive
 
 
