@@ -35,11 +35,12 @@ class TestPublicSurface:
             placement.rung = jw.Rung.TRANSACTION  # type: ignore[misc]
 
     def test_import_is_light(self) -> None:
-        """Importing the package loads no optional dependency and no survey machinery."""
+        """Importing the package loads no dependency and no model: they load on first use."""
         code = (
             "import sys, jointworking;"
-            "heavy = {'hypothesis', 'pandas', 'matplotlib', 'scipy', 'tomllib',"
-            " 'jointworking.io', 'jointworking.assessment'} & set(sys.modules);"
+            "heavy = {'hypothesis', 'pandas', 'matplotlib', 'scipy', 'tomllib', 'numpy',"
+            " 'attrs', 'jointworking.io', 'jointworking.assessment',"
+            " 'jointworking.instrument', 'jointworking.value'} & set(sys.modules);"
             "print(sorted(heavy))"
         )
         result = subprocess.run(

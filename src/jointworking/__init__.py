@@ -25,27 +25,7 @@ from jointworking.errors import (
     JointWorkingError,
     ResponseFileError,
 )
-from jointworking.instrument import (
-    DEFAULT_SCALE,
-    MORLEY_2016,
-    Instrument,
-    Question,
-    Scale,
-    ScalePoint,
-    load_instrument,
-)
-from jointworking.ladder import LabelCheck, Placement, check_label, classify, path
 from jointworking.rung import Rung
-from jointworking.value import (
-    DEFAULT_THRESHOLD,
-    AddedValue,
-    Estimate,
-    Percentiles,
-    SimulatedAddedValue,
-    Verdict,
-    added_value,
-    simulate_added_value,
-)
 
 if TYPE_CHECKING:
     from jointworking import agreement
@@ -60,14 +40,54 @@ if TYPE_CHECKING:
         assess,
     )
     from jointworking.examples import Example, load_example
+    from jointworking.instrument import (
+        DEFAULT_SCALE,
+        MORLEY_2016,
+        Instrument,
+        Question,
+        Scale,
+        ScalePoint,
+        load_instrument,
+    )
     from jointworking.io import read_responses, write_responses
+    from jointworking.ladder import LabelCheck, Placement, check_label, classify, path
     from jointworking.responses import Response, Responses
     from jointworking.statistics import GroupStatistics
+    from jointworking.value import (
+        DEFAULT_THRESHOLD,
+        AddedValue,
+        Estimate,
+        Percentiles,
+        SimulatedAddedValue,
+        Verdict,
+        added_value,
+        simulate_added_value,
+    )
 
-# Survey handling is imported on first use, so that ``import jointworking`` stays as quick
-# as importing numpy and attrs: the core model is imported above, the rest on demand.
+# Everything but the errors and the rungs is imported on first use, so that
+# ``import jointworking`` is quick: numpy, attrs and the model load when first needed.
 _LAZY: dict[str, str] = {
     "agreement": "",
+    "DEFAULT_SCALE": "instrument",
+    "MORLEY_2016": "instrument",
+    "Instrument": "instrument",
+    "Question": "instrument",
+    "Scale": "instrument",
+    "ScalePoint": "instrument",
+    "load_instrument": "instrument",
+    "LabelCheck": "ladder",
+    "Placement": "ladder",
+    "check_label": "ladder",
+    "classify": "ladder",
+    "path": "ladder",
+    "DEFAULT_THRESHOLD": "value",
+    "AddedValue": "value",
+    "Estimate": "value",
+    "Percentiles": "value",
+    "SimulatedAddedValue": "value",
+    "Verdict": "value",
+    "added_value": "value",
+    "simulate_added_value": "value",
     "SCHEMA_VERSION": "assessment",
     "Assessment": "assessment",
     "Finding": "assessment",
