@@ -182,8 +182,9 @@ class GroupStatistics:
             # answers by point in one pass; the sums follow exactly from the counts.
             value = low + np.arange(points.size, dtype=np.float64)
             powers = np.stack((np.ones_like(value), value, value * value))
+            base = index.cell * (points.size + 1)
             for q in range(questions):
-                counts = _tally(responses.answers[:, q], index.cell, cells, low, points.size)
+                counts = _tally(responses.answers[:, q], base, cells, low, points.size)
                 np.matmul(powers, counts[:, : points.size].T, out=sums[:, q, :])
         else:
             for q in range(questions):
@@ -314,15 +315,15 @@ _BLOCK = 1 << 16
 
 
 def _tally(
-    column: FloatArray, cell: npt.NDArray[np.intp], cells: int, low: float, points: int
+    column: FloatArray, base: npt.NDArray[np.intp], cells: int, low: float, points: int
 ) -> FloatArray:
     """Count each cell's answers to one question by scale point, one pass.
 
-    The answers are points ``low, low + 1, ...`` of the scale, or NaN; returns float64
-    counts of shape ``(cells, points + 1)``, the last column counting missing answers.
-    Each cell's counts are side by side, so each answer touches one cache line.
+    The answers are points ``low, low + 1, ...`` of the scale, or NaN; `base` is each
+    row's cell times ``points + 1``. Returns float64 counts of shape
+    ``(cells, points + 1)``, the last column counting missing answers. Each cell's counts
+    are side by side, so each answer touches one cache line.
     """
-    width = points + 1
     bins = np.empty(column.size, dtype=np.intp)
     step = np.empty(min(_BLOCK, column.size))
     for start in range(0, column.size, _BLOCK):
@@ -330,9 +331,8 @@ def _tally(
         offset = step[: stop - start]
         np.subtract(column[start:stop], low, out=offset)
         np.fmin(offset, points, out=offset)  # NaN (missing) goes to the last column
-        np.multiply(cell[start:stop], width, out=bins[start:stop])
-        bins[start:stop] += offset.astype(np.intp)
-    counts = np.bincount(bins, minlength=cells * width).reshape(cells, width)
+        np.add(base[start:stop], offset, out=bins[start:stop], casting="unsafe")
+    counts = np.bincount(bins, minlength=cells * (points + 1)).reshape(cells, points + 1)
     return counts.astype(np.float64)
 
 
