@@ -54,7 +54,7 @@ UNIT_GAP_POINTS: Final = 25.0
 #: A per-question perception gap of at least this many scale points is reported.
 PERCEPTION_GAP_POINTS: Final = 1.0
 
-# Finding kinds, in the order their names sort (findings sort by severity, kind, subject).
+# Finding kinds, in the order their names sort (findings sort by severity, then kind).
 KINDS: Final = (
     "external_above_internal",
     "insufficient_added_value",
