@@ -625,3 +625,21 @@ class TestProperties:
             for q, c in enumerate(expected_count):
                 if c:
                     assert group.mean[q] == pytest.approx(np.nanmean(answers[:, q]))
+
+
+def test_lookups_with_an_arrangement_member_who_never_answered() -> None:
+    """A declared member who gave no answers is a name of its own; looking up the groups
+    and relationships of everyone else still works."""
+    responses = survey(
+        records("A", "Alliance", [TOP] * 3),
+        records("B", "Alliance", [TOP] * 3),
+        records("Z", "internal", [COLLAB] * 3),
+        records("Z", "A", [COLLAB] * 3),
+    )
+    result = assess(responses, arrangements={"Alliance": ["A", "B", "C0"]})
+    assert result.group("Z").placement.rung is C
+    assert result.group("Z", "A").organisation == "Z"
+    assert result.relationship("A", "Z").one_sided
+    alliance = result.relationship("Alliance")
+    assert alliance.silent == ("C0",)
+    assert alliance.members == ("A", "B", "C0")

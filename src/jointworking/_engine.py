@@ -143,6 +143,7 @@ class Tables:
     agreement: float
     arrangements: Mapping[str, tuple[str, ...]]
     names: tuple[str, ...]
+    position: Mapping[str, int]  # each name's code (the names are not all sorted)
     waves: tuple[str, ...]
     units: tuple[str, ...]
     # Groups: one row per (organisation, about, wave), sorted.
@@ -192,11 +193,6 @@ class Tables:
     @property
     def n_relationships(self) -> int:
         return len(self.rel_subject)
-
-
-def _name_code(names: tuple[str, ...], name: str) -> int:
-    i = int(np.searchsorted(np.asarray(names, dtype=object), name))
-    return i if i < len(names) and names[i] == name else -1
 
 
 @attrs.frozen
@@ -580,7 +576,8 @@ def tables(
     names = (*index.names, *extra)
     g = _groups(stats, size, agreement)
     internal_group = np.full((len(names), max(len(waves), 1)), -1, dtype=np.intp)
-    internal = np.flatnonzero(g.keys[:, 1] == _name_code(index.names, INTERNAL))
+    position = {name: i for i, name in enumerate(names)}
+    internal = np.flatnonzero(g.keys[:, 1] == position.get(INTERNAL, -1))
     internal_group[g.keys[internal, 0], g.keys[internal, 2]] = internal
     if waves and waves[0] == "":
         # An internal view given without a wave stands for every wave that has none of
@@ -608,6 +605,7 @@ def tables(
         agreement=agreement,
         arrangements=arrangements,
         names=names,
+        position=position,
         waves=waves,
         units=index.units,
         group_keys=g.keys,

@@ -33,7 +33,6 @@ from jointworking._engine import (
     NO_RUNG,
     SEVERITIES,
     Tables,
-    _name_code,
     tables,
 )
 from jointworking.errors import ArgumentError
@@ -461,7 +460,7 @@ class Assessment:
         subject = about.strip()
         if subject.casefold() == INTERNAL:
             subject = INTERNAL
-        o, a = _name_code(t.names, org), _name_code(t.names, subject)
+        o, a = t.position.get(org, -1), t.position.get(subject, -1)
         rows = np.flatnonzero((t.group_keys[:, 0] == o) & (t.group_keys[:, 1] == a))
         if wave is None and rows.size:
             return self.groups[int(rows[-1])]
@@ -496,10 +495,10 @@ class Assessment:
         t = self._tables
         key = _relationship_key((a, b) if b is not None else a, self.arrangements, "relationship")
         if isinstance(key, str):
-            first, second = _name_code(t.names, key), -1
+            first, second = t.position.get(key, -1), -1
         else:
             x, y = sorted(key)
-            first, second = _name_code(t.names, x), _name_code(t.names, y)
+            first, second = t.position.get(x, -1), t.position.get(y, -1)
         rows = np.flatnonzero((t.rel_a == first) & (t.rel_b == second) & (first >= 0))
         for row in reversed(rows.tolist()):
             if wave is None or t.waves[t.rel_wave[row]] == wave:
@@ -830,7 +829,7 @@ class _Builder:
         self.numbers = inst.numbers
         self.number_array = np.asarray(inst.numbers)
         self.rung_codes = inst._rung_codes()
-        self.position = {name: i for i, name in enumerate(t.names)}
+        self.position = t.position
         self.question_text: dict[bytes, tuple[tuple[int, ...], str]] = {}
         # Python lists for the scalars read per finding (indexing numpy one item at a
         # time is slow).
