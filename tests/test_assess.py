@@ -643,3 +643,20 @@ def test_lookups_with_an_arrangement_member_who_never_answered() -> None:
     alliance = result.relationship("Alliance")
     assert alliance.silent == ("C0",)
     assert alliance.members == ("A", "B", "C0")
+
+
+def test_relationships_that_share_a_subject_keep_their_own_latest_wave() -> None:
+    """ "X" with "Y and Z" and "X and Y" with "Z" are both "X and Y and Z": each still has
+    its own latest wave, and earlier waves raise no findings."""
+    groups = [
+        records(org, about, [TOP] * 3, wave=wave)
+        for org, about in (("X", "Y and Z"), ("X and Y", "Z"))
+        for wave in ("2024", "2025")
+    ]
+    result = assess(survey(*groups))
+    one_sided = [f for f in result.findings if f.kind == "one_sided"]
+    assert sorted((f.organisations, f.wave) for f in one_sided) == [
+        (("Y and Z",), "2025"),
+        (("Z",), "2025"),
+    ]
+    assert result.relationship("X", "Y and Z").wave == "2025"

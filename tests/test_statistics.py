@@ -146,6 +146,17 @@ class TestFromSums:
             ({"total": np.full((4, 10), 50.0)}, "total: row 1, question column 1: expected the"),
             ({"total": np.full((4, 10), np.nan)}, "total: row 1, column 1: expected a finite"),
             ({"total_sq": np.full((4, 10), -1.0)}, "total_sq: row 1, question column 1"),
+            # Two answers summing to 4 on the 0-4 scale have squares summing to at most 16.
+            (
+                {
+                    "respondents": [2] * 4,
+                    "count": np.full((4, 10), 2),
+                    "total": np.full((4, 10), 4.0),
+                    "total_sq": np.full((4, 10), 17.0),
+                },
+                "total_sq: row 1, question column 1: expected the sum of the counted",
+            ),
+            ({"respondents": [1e20, 1, 1, 1]}, "respondents: row 1: expected a whole number"),
             (
                 {
                     "count": np.full((4, 10), 1),

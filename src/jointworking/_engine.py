@@ -168,11 +168,9 @@ class Tables:
     rel_b: IntArray  # pair: the higher name code; arrangement: -1
     rel_wave: IntArray
     rel_subject: tuple[str, ...]
-    rel_of_group: IntArray  # (G,): each group's relationship row, -1 for internal
     rel_groups: IntArray  # group rows sorted by relationship (then organisation)
     rel_starts: IntArray  # (R + 1,): rel_groups[rel_starts[r]:rel_starts[r+1]]
     gaps: FloatArray
-    rel_withheld: BoolArray
     effective: npt.NDArray[np.int8]
     claimed: npt.NDArray[np.int8]
     target: npt.NDArray[np.int8]
@@ -397,8 +395,11 @@ def _relationships(
     wave_names = [waves[w] if waves else "" for w in u_wave.tolist()]
     # Sort by subject, then pairs before arrangements, then wave: a stable sort by the
     # less significant keys first (Python sorts plain strings quickly).
-    wave_first = sorted(range(len(subjects)), key=wave_names.__getitem__)
-    kind_first = [wave_first[i] for i in np.argsort(u_second[wave_first] < 0, kind="stable")]
+    # Two different relationships can share a subject ("X" with "Y and Z", "X and Y" with
+    # "Z"), so the relationship itself orders them before the wave.
+    wave_first = np.asarray(sorted(range(len(subjects)), key=wave_names.__getitem__), np.intp)
+    pair_first = wave_first[np.argsort(u_pair[wave_first], kind="stable")]
+    kind_first = pair_first[np.argsort(u_second[pair_first] < 0, kind="stable")].tolist()
     order = np.asarray(sorted(kind_first, key=subjects.__getitem__), dtype=np.intp)
     n_rel = order.size
     rank = np.empty(n_rel, dtype=np.intp)
@@ -628,11 +629,9 @@ def tables(
         rel_b=rel.b,
         rel_wave=rel.wave,
         rel_subject=rel.subject,
-        rel_of_group=rel.of_group,
         rel_groups=rel.groups,
         rel_starts=rel.starts,
         gaps=rel.gaps,
-        rel_withheld=rel.withheld,
         effective=rel.effective,
         claimed=claimed,
         target=target,

@@ -346,11 +346,11 @@ def _whole_numbers(
     if array.ndim != ndim or (shape is not None and array.shape != shape):
         want = f"shape {shape}" if shape is not None else f"{ndim} dimension(s)"
         raise ArgumentError(f"{argument}: expected {want}, got shape {array.shape}")
-    bad = ~(np.isfinite(array) & (array >= 0) & (array == np.floor(array)))
+    bad = ~(np.isfinite(array) & (array >= 0) & (array < 2.0**53) & (array == np.floor(array)))
     if bad.any():
         where = tuple(int(i) for i in np.argwhere(bad)[0])
         raise ArgumentError(
-            f"{argument}: row {where[0] + 1}: expected a whole number of at least 0,"
+            f"{argument}: row {where[0] + 1}: expected a whole number from 0 to 2**53,"
             f" got {array[where]!r}"
         )
     return array.astype(np.int64)
@@ -407,7 +407,11 @@ def _check_sums(
         ),
         (
             "total_sq",
-            (total_sq < -slack) | (total_sq > top * n + slack),
+            (total_sq < -slack)
+            | (total_sq > top * n + slack)
+            # Each answer x has (x - low) * (high - x) >= 0, so the squares add up to at
+            # most (low + high) * total - count * low * high.
+            | (total_sq > (low + high) * total - n * low * high + slack),
             "expected the sum of the counted answers' squares",
         ),
         (
