@@ -233,14 +233,13 @@ class _GroupSums:
             return ends
         # One np.bincount over (column, group) bins is several times quicker than
         # np.add.reduceat over many short runs; it adds each group's cells in order.
-        columns = values.reshape(values.shape[0], -1).T  # a view for column-major input
-        width = columns.shape[0]
+        rows = np.ascontiguousarray(values).reshape(values.shape[0], -1)
+        width = rows.shape[1]
         if width not in self.flat:
-            offsets = np.arange(width, dtype=np.intp)[:, np.newaxis] * self.n_groups
-            self.flat[width] = (offsets + self.group).reshape(-1)
-        sums = np.bincount(self.flat[width], columns.reshape(-1), self.n_groups * width)
-        out = sums.reshape(width, self.n_groups).T.reshape(self.n_groups, *values.shape[1:])
-        return out.astype(values.dtype)
+            columns = np.arange(width, dtype=np.intp)
+            self.flat[width] = (self.group[:, np.newaxis] * width + columns).reshape(-1)
+        sums = np.bincount(self.flat[width], rows.reshape(-1), self.n_groups * width)
+        return sums.reshape(self.n_groups, *values.shape[1:]).astype(values.dtype)
 
 
 def _groups(stats: GroupStatistics, size: int, agreement: float) -> _Groups:
@@ -465,28 +464,33 @@ def _mark(
     order = np.argsort(key, kind="stable")
     ordered = key[order]
 
-    def resolve(given: Any, argument: str) -> list[int]:
-        """Return the relationship rows (every wave) of a checked key."""
-        if isinstance(given, str):
-            a, b = position.get(given, -2), -1
-        else:
-            x, y = sorted(given)
-            a, b = position.get(x, -2), position.get(y, -2)
-        wanted = a * (len(names) + 1) + b + 1
-        lo, hi = np.searchsorted(ordered, [wanted, wanted + 1])
-        if a < 0 or b == -2 or lo == hi:
-            subject = given if isinstance(given, str) else " and ".join(sorted(given))
+    def resolve(given: Mapping[Any, Any], argument: str) -> list[list[int]]:
+        """Return the relationship rows (every wave) of each checked key, in order."""
+        codes = []
+        for key in given:
+            x, y = (key, None) if isinstance(key, str) else sorted(key)
+            a = position.get(x, -2)
+            b = -1 if y is None else position.get(y, -2)
+            codes.append(a * (len(names) + 1) + b + 1 if a >= 0 and b != -2 else -1)
+        wanted = np.asarray(codes, dtype=np.int64)
+        lo = np.searchsorted(ordered, wanted, side="left")
+        hi = np.searchsorted(ordered, wanted, side="right")
+        unknown = np.flatnonzero((wanted < 0) | (lo == hi))
+        if unknown.size:
+            key = list(given)[int(unknown[0])]
+            subject = key if isinstance(key, str) else " and ".join(sorted(key))
             reason = ", so there is no evidence to compare with" if argument != "values" else ""
             raise ArgumentError(f"{argument}: nobody gave a view of {subject!r}{reason}")
-        rows: list[int] = order[lo:hi].tolist()
-        return rows
+        return [order[a:b].tolist() for a, b in zip(lo.tolist(), hi.tolist(), strict=True)]
 
     for given, out, argument in ((claims, claimed, "claims"), (targets, target, "targets")):
-        for k, rung in given.items():
-            out[resolve(k, argument)] = int(rung)
-    for k, result in values.items():
-        for r in resolve(k, "values"):
-            tested[r] = result
+        if given:
+            for rows, rung in zip(resolve(given, argument), given.values(), strict=True):
+                out[rows] = int(rung)
+    if values:
+        for rows, result in zip(resolve(values, "values"), values.values(), strict=True):
+            for r in rows:
+                tested[r] = result
     return claimed, target, tested
 
 

@@ -16,6 +16,7 @@ to be shared" (rules R10 and R11). :func:`assess` does the whole exercise in one
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import json
 import math
@@ -852,10 +853,6 @@ class _Builder:
         self.claimed: list[int] = t.claimed.tolist()
         self.target: list[int] = t.target.tolist()
         self.internal_group: list[list[int]] = t.internal_group.tolist()
-        # Question masks row by row as bytes: keys into the cache of question texts.
-        self.uncertain_rows = _mask_keys(t.uncertain)
-        self.blocking_rows = _mask_keys(t.blocking)
-        self.wide_rows = _mask_keys(t.wide)
         keys = t.group_keys
         follows = np.flatnonzero((keys[1:, :2] == keys[:-1, :2]).all(axis=1))
         self.groups: _Lazy[GroupView] = _Lazy(t.n_groups, self.group)
@@ -864,6 +861,21 @@ class _Builder:
             int(t.finding_kind.size), self.finding, self.every_finding
         )
         self.progress: _Lazy[Progress] = _Lazy(int(follows.size), lambda i: self.step(follows[i]))
+
+    # Question masks row by row as bytes, keys into the cache of question texts; each is
+    # made the first time it is needed.
+
+    @functools.cached_property
+    def uncertain_rows(self) -> list[bytes]:
+        return _mask_keys(self.t.uncertain)
+
+    @functools.cached_property
+    def blocking_rows(self) -> list[bytes]:
+        return _mask_keys(self.t.blocking)
+
+    @functools.cached_property
+    def wide_rows(self) -> list[bytes]:
+        return _mask_keys(self.t.wide)
 
     # ---- groups -------------------------------------------------------------------
 
@@ -1066,11 +1078,53 @@ class _Builder:
             )
         ]
 
-        # Members who see a relationship differently.
+        # Members who see a relationship differently: pairs with both views column by
+        # column, the rest (arrangements, one-view pairs) one at a time.
         picked = np.flatnonzero(kind == KINDS.index("perception_gap"))
-        found[picked] = [
+        rels = row[picked]
+        first = t.rel_starts[rels]
+        pairs = ~t.rel_arrangement[rels] & (t.rel_starts[rels + 1] - first == 2)
+        both = picked[pairs]
+        if both.size:
+            r = rels[pairs]
+            g1, g2 = t.rel_groups[first[pairs]], t.rel_groups[first[pairs] + 1]
+            m1, m2 = names[t.group_keys[g1, 0]].tolist(), names[t.group_keys[g2, 0]].tolist()
+            l1, l2 = rung_labels[t.rung[g1]].tolist(), rung_labels[t.rung[g2]].tolist()
+            subjects = [t.rel_subject[i] for i in r.tolist()]
+            wides = [
+                self.question_text.get(key) or self.questions_by_key(key, t.wide[i])
+                for key, i in zip([self.wide_rows[i] for i in r.tolist()], r.tolist(), strict=True)
+            ]
+            found[both] = [
+                Finding(
+                    "perception_gap",
+                    SEVERITIES[level],
+                    subject,
+                    _seen_differently(
+                        f"the joint working of {subject}",
+                        f"{a}: {la}; {b}: {lb}",
+                        text if wide else "",
+                    ),
+                    (a, b),
+                    wide,
+                    wave,
+                )
+                for subject, a, b, la, lb, (wide, text), level, wave in zip(
+                    subjects,
+                    m1,
+                    m2,
+                    l1,
+                    l2,
+                    wides,
+                    severity[both].tolist(),
+                    wave_names[t.rel_wave[r]].tolist(),
+                    strict=True,
+                )
+            ]
+        rest = ~pairs
+        found[picked[rest]] = [
             self.seen_differently(r, level)
-            for r, level in zip(row[picked].tolist(), severity[picked].tolist(), strict=True)
+            for r, level in zip(rels[rest].tolist(), severity[picked[rest]].tolist(), strict=True)
         ]
         return [
             item if item is not None else self.finding(i) for i, item in enumerate(found.tolist())
