@@ -146,32 +146,10 @@ class Tables:
     position: Mapping[str, int]  # each name's code (the names are not all sorted)
     waves: tuple[str, ...]
     units: tuple[str, ...]
-    # Groups: one row per (organisation, about, wave), sorted.
-    group_keys: IntArray  # (G, 3): organisation, about, wave codes
+    g: _Groups  # one row per (organisation, about, wave), sorted
     cell_starts: IntArray  # (G + 1,): each group's cells are cell_starts[g]:cell_starts[g+1]
-    respondents: npt.NDArray[np.int64]
-    count: npt.NDArray[np.int64]
-    mean: FloatArray
-    var: FloatArray
-    rwg: FloatArray
-    rwg_j: FloatArray
-    rung: npt.NDArray[np.int8]
-    index: FloatArray
-    met: BoolArray
-    uncertain: BoolArray
-    small: BoolArray
-    unit_gap: FloatArray
     internal_group: IntArray  # (n_names, n_waves): the internal group's row, or -1
-    # Relationships: one row per (relationship, wave), sorted by subject then wave.
-    rel_arrangement: BoolArray
-    rel_a: IntArray  # pair: the lower name code; arrangement: its name's code
-    rel_b: IntArray  # pair: the higher name code; arrangement: -1
-    rel_wave: IntArray
-    rel_subject: tuple[str, ...]
-    rel_groups: IntArray  # group rows sorted by relationship (then organisation)
-    rel_starts: IntArray  # (R + 1,): rel_groups[rel_starts[r]:rel_starts[r+1]]
-    gaps: FloatArray
-    effective: npt.NDArray[np.int8]
+    rel: _Relationships  # one row per (relationship, wave), sorted by subject then wave
     claimed: npt.NDArray[np.int8]
     target: npt.NDArray[np.int8]
     values: Mapping[int, Any]
@@ -186,11 +164,11 @@ class Tables:
 
     @property
     def n_groups(self) -> int:
-        return int(self.group_keys.shape[0])
+        return int(self.g.keys.shape[0])
 
     @property
     def n_relationships(self) -> int:
-        return len(self.rel_subject)
+        return len(self.rel.subject)
 
 
 @attrs.frozen
@@ -613,30 +591,10 @@ def tables(
         position=position,
         waves=waves,
         units=index.units,
-        group_keys=g.keys,
+        g=g,
         cell_starts=np.r_[g.starts, index.cell_keys.shape[0]].astype(np.intp),
-        respondents=g.respondents,
-        count=g.count,
-        mean=g.mean,
-        var=g.var,
-        rwg=g.rwg,
-        rwg_j=g.rwg_j,
-        rung=g.rung,
-        index=g.index,
-        met=g.met,
-        uncertain=g.uncertain,
-        small=g.small,
-        unit_gap=g.unit_gap,
         internal_group=internal_group,
-        rel_arrangement=rel.arrangement,
-        rel_a=rel.a,
-        rel_b=rel.b,
-        rel_wave=rel.wave,
-        rel_subject=rel.subject,
-        rel_groups=rel.groups,
-        rel_starts=rel.starts,
-        gaps=rel.gaps,
-        effective=rel.effective,
+        rel=rel,
         claimed=claimed,
         target=target,
         values=tested,

@@ -437,7 +437,7 @@ class Assessment:
 
     def __repr__(self) -> str:
         t = self._tables
-        organisations = np.unique(t.group_keys[:, 0]).size
+        organisations = np.unique(t.g.keys[:, 0]).size
         return (
             f"<Assessment: {organisations} organisations, {len(self.groups)} groups,"
             f" {len(self.relationships)} relationship views, {len(self.findings)} findings>"
@@ -462,13 +462,13 @@ class Assessment:
         if subject.casefold() == INTERNAL:
             subject = INTERNAL
         o, a = t.position.get(org, -1), t.position.get(subject, -1)
-        rows = np.flatnonzero((t.group_keys[:, 0] == o) & (t.group_keys[:, 1] == a))
+        rows = np.flatnonzero((t.g.keys[:, 0] == o) & (t.g.keys[:, 1] == a))
         if wave is None and rows.size:
             return self.groups[int(rows[-1])]
         for row in rows.tolist():
-            if t.waves[t.group_keys[row, 2]] == wave:
+            if t.waves[t.g.keys[row, 2]] == wave:
                 return self.groups[row]
-        pairs = np.unique(t.group_keys[:, :2], axis=0).tolist()
+        pairs = np.unique(t.g.keys[:, :2], axis=0).tolist()
         known = sorted({f"{t.names[p]} ({t.names[q]})" for p, q in pairs})
         raise ArgumentError(
             f"organisation: no responses from {org!r} about {subject!r}"
@@ -500,9 +500,9 @@ class Assessment:
         else:
             x, y = sorted(key)
             first, second = t.position.get(x, -1), t.position.get(y, -1)
-        rows = np.flatnonzero((t.rel_a == first) & (t.rel_b == second) & (first >= 0))
+        rows = np.flatnonzero((t.rel.a == first) & (t.rel.b == second) & (first >= 0))
         for row in reversed(rows.tolist()):
-            if wave is None or t.waves[t.rel_wave[row]] == wave:
+            if wave is None or t.waves[t.rel.wave[row]] == wave:
                 return self.relationships[int(row)]
         raise ArgumentError(
             f"relationship: nobody gave a view of {_pair_subject(key)!r}"
@@ -834,26 +834,26 @@ class _Builder:
         self.question_text: dict[bytes, tuple[tuple[int, ...], str]] = {}
         # Python lists for the scalars read per finding (indexing numpy one item at a
         # time is slow).
-        self.rung_of: list[int] = t.rung.tolist()
-        self.organisation_of: list[int] = t.group_keys[:, 0].tolist()
-        self.about_of: list[int] = t.group_keys[:, 1].tolist()
+        self.rung_of: list[int] = t.g.rung.tolist()
+        self.organisation_of: list[int] = t.g.keys[:, 0].tolist()
+        self.about_of: list[int] = t.g.keys[:, 1].tolist()
         self.internal_code = self.position.get(INTERNAL, -1)
-        self.wave_of: list[int] = t.group_keys[:, 2].tolist()
-        self.rel_groups: list[int] = t.rel_groups.tolist()
-        self.rel_starts: list[int] = t.rel_starts.tolist()
-        self.rel_a: list[int] = t.rel_a.tolist()
-        self.rel_b: list[int] = t.rel_b.tolist()
-        self.rel_wave: list[int] = t.rel_wave.tolist()
-        self.rel_arrangement: list[bool] = t.rel_arrangement.tolist()
+        self.wave_of: list[int] = t.g.keys[:, 2].tolist()
+        self.rel_groups: list[int] = t.rel.groups.tolist()
+        self.rel_starts: list[int] = t.rel.starts.tolist()
+        self.rel_a: list[int] = t.rel.a.tolist()
+        self.rel_b: list[int] = t.rel.b.tolist()
+        self.rel_wave: list[int] = t.rel.wave.tolist()
+        self.rel_arrangement: list[bool] = t.rel.arrangement.tolist()
         self.finding_kind: list[int] = t.finding_kind.tolist()
         self.finding_severity: list[int] = t.finding_severity.tolist()
         self.finding_row: list[int] = t.finding_row.tolist()
         self.finding_member: list[int] = t.finding_member.tolist()
-        self.effective: list[int] = t.effective.tolist()
+        self.effective: list[int] = t.rel.effective.tolist()
         self.claimed: list[int] = t.claimed.tolist()
         self.target: list[int] = t.target.tolist()
         self.internal_group: list[list[int]] = t.internal_group.tolist()
-        keys = t.group_keys
+        keys = t.g.keys
         follows = np.flatnonzero((keys[1:, :2] == keys[:-1, :2]).all(axis=1))
         self.groups: _Lazy[GroupView] = _Lazy(t.n_groups, self.group)
         self.relationships: _Lazy[RelationshipView] = _Lazy(t.n_relationships, self.relationship)
@@ -867,7 +867,7 @@ class _Builder:
 
     @functools.cached_property
     def uncertain_rows(self) -> list[bytes]:
-        return _mask_keys(self.t.uncertain)
+        return _mask_keys(self.t.g.uncertain)
 
     @functools.cached_property
     def blocking_rows(self) -> list[bytes]:
@@ -893,44 +893,44 @@ class _Builder:
 
     def group(self, g: int) -> GroupView:
         t = self.t
-        o, a, w = t.group_keys[g].tolist()
+        o, a, w = t.g.keys[g].tolist()
         cells = t.statistics._index.cell_keys[t.cell_starts[g] : t.cell_starts[g + 1], 3]
         return GroupView(
             organisation=t.names[o],
             about=t.names[a],
             wave=t.waves[w],
-            respondents=int(t.respondents[g]),
+            respondents=int(t.g.respondents[g]),
             units=tuple(t.units[u] for u in cells.tolist() if t.units[u]),
-            count=tuple(t.count[g].tolist()),
-            mean=tuple(t.mean[g].tolist()),
-            sd=tuple(np.sqrt(t.var[g]).tolist()),
-            rwg=tuple(t.rwg[g].tolist()),
-            rwg_j=float(t.rwg_j[g]),
+            count=tuple(t.g.count[g].tolist()),
+            mean=tuple(t.g.mean[g].tolist()),
+            sd=tuple(np.sqrt(t.g.var[g]).tolist()),
+            rwg=tuple(t.g.rwg[g].tolist()),
+            rwg_j=float(t.g.rwg_j[g]),
             placement=_placement(
-                int(t.rung[g]),
-                float(t.index[g]),
-                t.met[g],
-                t.mean[g],
+                int(t.g.rung[g]),
+                float(t.g.index[g]),
+                t.g.met[g],
+                t.g.mean[g],
                 rung_codes=self.rung_codes,
                 numbers=self.numbers,
             ),
-            uncertain=tuple(self.number_array[t.uncertain[g]].tolist()),
-            small=bool(t.small[g]),
-            unit_gap=float(t.unit_gap[g]),
+            uncertain=tuple(self.number_array[t.g.uncertain[g]].tolist()),
+            small=bool(t.g.small[g]),
+            unit_gap=float(t.g.unit_gap[g]),
         )
 
     def step(self, before: int) -> Progress:
         t = self.t
-        o, a, w = t.group_keys[before].tolist()
+        o, a, w = t.g.keys[before].tolist()
         after = before + 1
         return Progress(
             organisation=t.names[o],
             about=t.names[a],
             before=t.waves[w],
-            after=t.waves[t.group_keys[after, 2]],
-            rung_before=Rung(int(t.rung[before])),
-            rung_after=Rung(int(t.rung[after])),
-            index_change=float(t.index[after] - t.index[before]),
+            after=t.waves[t.g.keys[after, 2]],
+            rung_before=Rung(int(t.g.rung[before])),
+            rung_after=Rung(int(t.g.rung[after])),
+            index_change=float(t.g.index[after] - t.g.index[before]),
         )
 
     # ---- relationships ------------------------------------------------------------
@@ -960,8 +960,8 @@ class _Builder:
     def joint(self, r: int) -> str:
         """Name a relationship's joint working in a sentence."""
         if self.rel_arrangement[r]:
-            return self.t.rel_subject[r]
-        return f"the joint working of {self.t.rel_subject[r]}"
+            return self.t.rel.subject[r]
+        return f"the joint working of {self.t.rel.subject[r]}"
 
     def relationship(self, r: int) -> RelationshipView:
         t = self.t
@@ -969,18 +969,18 @@ class _Builder:
         views = self.views(r)
         claimed, target = int(t.claimed[r]), int(t.target[r])
         return RelationshipView(
-            subject=t.rel_subject[r],
-            kind="arrangement" if t.rel_arrangement[r] else "pair",
+            subject=t.rel.subject[r],
+            kind="arrangement" if t.rel.arrangement[r] else "pair",
             members=members,
-            wave=t.waves[t.rel_wave[r]],
+            wave=t.waves[t.rel.wave[r]],
             views=MappingProxyType({m: self.groups[g].placement for m, g in views.items()}),
-            gaps=tuple(t.gaps[r].tolist()),
+            gaps=tuple(t.rel.gaps[r].tolist()),
             silent=tuple(m for m in members if m not in views),
-            withheld=tuple(m for m, g in views.items() if t.small[g]),
+            withheld=tuple(m for m, g in views.items() if t.g.small[g]),
             internal=MappingProxyType(
-                {m: Rung(int(t.rung[g])) for m, g in self.internal(r).items()}
+                {m: Rung(int(t.g.rung[g])) for m, g in self.internal(r).items()}
             ),
-            effective_rung=Rung(int(t.effective[r])),
+            effective_rung=Rung(int(t.rel.effective[r])),
             claimed=None if claimed == NO_RUNG else Rung(claimed),
             target=None if target == NO_RUNG else Rung(target),
             value=t.values.get(r),
@@ -1005,7 +1005,7 @@ class _Builder:
         """Return the questions that make group `g`'s placement uncertain."""
         key = self.uncertain_rows[g]
         found = self.question_text.get(key)
-        return found if found is not None else self.questions_by_key(key, self.t.uncertain[g])
+        return found if found is not None else self.questions_by_key(key, self.t.g.uncertain[g])
 
     def blocking(self, g: int) -> tuple[int, ...]:
         """Return the next rung's questions that group `g` does not meet."""
@@ -1022,7 +1022,7 @@ class _Builder:
             return _wave_order(t.waves)
         if kind in _GROUP_KINDS:
             return self.group_finding(kind, severity, self.group_subject(row), row)
-        subject = t.rel_subject[row]
+        subject = t.rel.subject[row]
         return self.relationship_finding(kind, severity, subject, row, self.finding_member[i])
 
     def every_finding(self) -> list[Finding]:
@@ -1041,7 +1041,7 @@ class _Builder:
             (kind == KINDS.index("low_agreement")) & (severity == SEVERITIES.index("warning"))
         )
         groups = row[picked]
-        keys = t.group_keys[groups]
+        keys = t.g.keys[groups]
         where = np.where(keys[:, 1] == self.internal_code, "internal", "about ")
         about = np.where(keys[:, 1] == self.internal_code, "", names[keys[:, 1]])
         suffix = np.asarray([f", {w}" if w else "" for w in wave_names], dtype=object)
@@ -1071,7 +1071,7 @@ class _Builder:
             for subject, (questions, text), label, organisation, wave in zip(
                 subjects,
                 texts,
-                rung_labels[t.rung[groups]].tolist(),
+                rung_labels[t.g.rung[groups]].tolist(),
                 organisations,
                 wave_names[keys[:, 2]].tolist(),
                 strict=True,
@@ -1082,15 +1082,15 @@ class _Builder:
         # column, the rest (arrangements, one-view pairs) one at a time.
         picked = np.flatnonzero(kind == KINDS.index("perception_gap"))
         rels = row[picked]
-        first = t.rel_starts[rels]
-        pairs = ~t.rel_arrangement[rels] & (t.rel_starts[rels + 1] - first == 2)
+        first = t.rel.starts[rels]
+        pairs = ~t.rel.arrangement[rels] & (t.rel.starts[rels + 1] - first == 2)
         both = picked[pairs]
         if both.size:
             r = rels[pairs]
-            g1, g2 = t.rel_groups[first[pairs]], t.rel_groups[first[pairs] + 1]
-            m1, m2 = names[t.group_keys[g1, 0]].tolist(), names[t.group_keys[g2, 0]].tolist()
-            l1, l2 = rung_labels[t.rung[g1]].tolist(), rung_labels[t.rung[g2]].tolist()
-            subjects = [t.rel_subject[i] for i in r.tolist()]
+            g1, g2 = t.rel.groups[first[pairs]], t.rel.groups[first[pairs] + 1]
+            m1, m2 = names[t.g.keys[g1, 0]].tolist(), names[t.g.keys[g2, 0]].tolist()
+            l1, l2 = rung_labels[t.g.rung[g1]].tolist(), rung_labels[t.g.rung[g2]].tolist()
+            subjects = [t.rel.subject[i] for i in r.tolist()]
             wides = [
                 self.question_text.get(key) or self.questions_by_key(key, t.wide[i])
                 for key, i in zip([self.wide_rows[i] for i in r.tolist()], r.tolist(), strict=True)
@@ -1117,7 +1117,7 @@ class _Builder:
                     l2,
                     wides,
                     severity[both].tolist(),
-                    wave_names[t.rel_wave[r]].tolist(),
+                    wave_names[t.rel.wave[r]].tolist(),
                     strict=True,
                 )
             ]
@@ -1141,7 +1141,7 @@ class _Builder:
         return Finding(
             "perception_gap",
             SEVERITIES[level],
-            self.t.rel_subject[r],
+            self.t.rel.subject[r],
             _seen_differently(self.joint(r), placed, text if wide else ""),
             views,
             wide,
@@ -1159,19 +1159,19 @@ class _Builder:
             questions, _ = self.questions(t.low_rwg[g])
             message = (
                 f"Respondents for {subject} agree little overall (within-group agreement"
-                f" r_wg(J) = {t.rwg_j[g]:.2f}), though not on the questions that decide the"
+                f" r_wg(J) = {t.g.rwg_j[g]:.2f}), though not on the questions that decide the"
                 " placement."
             )
         elif kind == "too_few_respondents":
             message = (
-                f"Only {_count(int(t.respondents[g]), 'respondent')} answered for {subject},"
+                f"Only {_count(int(t.g.respondents[g]), 'respondent')} answered for {subject},"
                 f" fewer than the minimum of {t.size}: the placement rests on very few people,"
                 " and shared results withhold its per-question figures."
             )
         else:
             message = (
                 f"Units of {organisation} ({', '.join(self.groups[g].units)}) differ by"
-                f" {t.unit_gap[g]:.0f} index points in how they see its joint working: the"
+                f" {t.g.unit_gap[g]:.0f} index points in how they see its joint working: the"
                 " bigger and more diversified an organisation, the bigger the challenge."
             )
         wave = t.waves[self.wave_of[g]]
@@ -1212,7 +1212,7 @@ class _Builder:
                 f"{_names(silent)} gave no view of {joint}: the relationship is seen from"
                 " one side only until every member answers and the results are shared."
             )
-            if not t.rel_arrangement[r]:
+            if not t.rel.arrangement[r]:
                 message += (
                     f" (If {_names(silent)} is a multi-party arrangement rather than an"
                     " organisation, declare it with its members.)"
