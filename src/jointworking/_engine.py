@@ -76,11 +76,17 @@ _UNKNOWN: Final = 99  # an internal rung not known: no cap
 
 def _starts(keys: npt.NDArray[Any]) -> IntArray:
     """Return where each run of equal rows begins in row-sorted `keys`."""
-    if keys.shape[0] == 0:
+    n = keys.shape[0]
+    if n == 0:
         return np.zeros(0, dtype=np.intp)
-    rows = keys.reshape(keys.shape[0], -1)
-    change = (rows[1:] != rows[:-1]).any(axis=1)
-    return np.flatnonzero(np.concatenate(([True], change))).astype(np.intp)
+    rows = keys.reshape(n, -1)
+    change = np.empty(n, dtype=bool)
+    change[0] = True
+    # Column by column: quicker than comparing whole rows of a few numbers.
+    np.not_equal(rows[1:, 0], rows[:-1, 0], out=change[1:])
+    for j in range(1, rows.shape[1]):
+        change[1:] |= rows[1:, j] != rows[:-1, j]
+    return np.flatnonzero(change).astype(np.intp)
 
 
 def moments(
@@ -101,37 +107,35 @@ def moments(
     return mean, var
 
 
-def _spread_runs(
-    values: FloatArray, present: BoolArray, starts: IntArray
-) -> tuple[FloatArray, IntArray]:
-    """Per run of rows: max - min of the present values, and how many are present.
+def _spread_runs(values: FloatArray, starts: IntArray) -> FloatArray:
+    """Per run of rows: the max - min of the values that are not NaN (NaN with fewer than 2).
 
-    Runs of two rows (a pair's two views, the commonest case) are done elementwise;
-    ``reduceat`` handles the rest, as it is slow over many short runs.
+    Every run's first two rows are compared elementwise (most runs are a pair's two
+    views); ``reduceat`` handles only the runs longer than two, as it is slow over many
+    short runs.
     """
     n_rows = values.shape[0]
     lengths = np.diff(np.r_[starts, n_rows])
-    counted = np.where(present, 1, 0)
-    high = np.where(present, values, -np.inf)
-    low = np.where(present, values, np.inf)
-    two = lengths == 2
-    spread_high = np.empty((starts.size, *values.shape[1:]))
-    spread_low = np.empty_like(spread_high)
-    n = np.empty((starts.size, *values.shape[1:]), dtype=np.intp)
-    first, second = starts[two], starts[two] + 1
-    spread_high[two] = np.maximum(high[first], high[second])
-    spread_low[two] = np.minimum(low[first], low[second])
-    n[two] = counted[first] + counted[second]
-    other = ~two
-    if other.any():
-        # reduceat over the other runs' rows only, each run starting at its offset.
-        rows = np.flatnonzero(np.repeat(other, lengths))
-        offsets = np.r_[0, np.cumsum(lengths[other])[:-1]].astype(np.intp)
-        spread_high[other] = np.maximum.reduceat(high[rows], offsets, axis=0)
-        spread_low[other] = np.minimum.reduceat(low[rows], offsets, axis=0)
-        n[other] = np.add.reduceat(counted[rows], offsets, axis=0)
-    with np.errstate(invalid="ignore"):
-        return np.where(n >= 2, spread_high - spread_low, np.nan), n
+    shape = (starts.size,) + (1,) * (values.ndim - 1)
+    second = np.where(lengths >= 2, starts + 1, starts)
+    first_values, second_values = values[starts], values[second]
+    high = np.fmax(first_values, second_values)  # fmax and fmin pass over NaN
+    low = np.fmin(first_values, second_values)
+    present = ~np.isnan(first_values)
+    n = present.astype(np.intp)
+    n += ~np.isnan(second_values) & (lengths >= 2).reshape(shape)
+    longer = np.flatnonzero(lengths > 2)
+    if longer.size:
+        # reduceat over the longer runs' rows only, each run starting at its offset.
+        rows = np.flatnonzero(np.repeat(lengths > 2, lengths))
+        offsets = np.r_[0, np.cumsum(lengths[longer])[:-1]].astype(np.intp)
+        picked = values[rows]
+        high[longer] = np.fmax.reduceat(picked, offsets, axis=0)
+        low[longer] = np.fmin.reduceat(picked, offsets, axis=0)
+        n[longer] = np.add.reduceat((~np.isnan(picked)).astype(np.intp), offsets, axis=0)
+    high -= low
+    high[n < 2] = np.nan
+    return high
 
 
 @attrs.frozen(eq=False)
@@ -190,34 +194,33 @@ class _Groups:
 
 
 class _GroupSums:
-    """Sum per-cell arrays over each group's run of cells (cells are sorted by group)."""
+    """Sum per-cell arrays over each group's run of cells (cells are sorted by group).
+
+    Works question by question: :class:`~jointworking.GroupStatistics` holds its
+    ``(cells, questions)`` arrays in Fortran order, so each question's column is
+    contiguous.
+    """
 
     def __init__(self, starts: IntArray, n_cells: int) -> None:
         self.n_groups = starts.size
-        self.starts = starts
         self.identity = starts.size == n_cells  # one cell per group: nothing to add
+        self.ends = np.r_[starts[1:], n_cells] - 1
         sizes = np.diff(np.r_[starts, n_cells])
         self.group = np.repeat(np.arange(starts.size, dtype=np.intp), sizes)
-        self.flat: dict[int, IntArray] = {}
 
     def __call__(self, values: npt.NDArray[Any]) -> npt.NDArray[Any]:
         if self.identity:
             return values
+        columns = np.ascontiguousarray(values.T).reshape(-1, values.shape[0])
         if values.dtype.kind in "iu":
             # Counts: group sums are differences of the running sum at the groups' ends.
-            running = np.cumsum(values, axis=0)
-            ends: npt.NDArray[Any] = running[np.r_[self.starts[1:], values.shape[0]] - 1]
-            ends[1:] -= ends[:-1].copy()
-            return ends
-        # One np.bincount over (column, group) bins is several times quicker than
-        # np.add.reduceat over many short runs; it adds each group's cells in order.
-        rows = np.ascontiguousarray(values).reshape(values.shape[0], -1)
-        width = rows.shape[1]
-        if width not in self.flat:
-            columns = np.arange(width, dtype=np.intp)
-            self.flat[width] = (self.group[:, np.newaxis] * width + columns).reshape(-1)
-        sums = np.bincount(self.flat[width], rows.reshape(-1), self.n_groups * width)
-        return sums.reshape(self.n_groups, *values.shape[1:]).astype(values.dtype)
+            sums = np.cumsum(columns, axis=1)[:, self.ends]
+            sums[:, 1:] -= sums[:, :-1].copy()
+        else:
+            # np.bincount adds each group's cells in order, several times quicker than
+            # np.add.reduceat over many short runs.
+            sums = np.stack([np.bincount(self.group, c, self.n_groups) for c in columns])
+        return np.ascontiguousarray(sums.T).reshape(self.n_groups, *values.shape[1:])
 
 
 def _groups(stats: GroupStatistics, size: int, agreement: float) -> _Groups:
@@ -264,14 +267,16 @@ def _unit_gap(stats: GroupStatistics, starts: IntArray, size: int) -> FloatArray
     counted = named & (stats.respondents >= size)
     if not counted.any():
         return np.full(starts.size, np.nan)
-    answered = stats.count > 0
+    # Question by question (contiguous in GroupStatistics), adding the questions in order.
+    count, total = np.ascontiguousarray(stats.count.T), np.ascontiguousarray(stats.total.T)
     low, high = stats.instrument.scale.low, stats.instrument.scale.high
+    # The sum of no answers is 0, so dividing it by 1 gives a mean of 0 that adds nothing.
+    means = total / np.maximum(count, 1)
+    answered = np.add.reduce(count > 0, axis=0, dtype=np.intp)
     with np.errstate(invalid="ignore", divide="ignore"):
-        means = stats.total / stats.count  # NaN where nobody answered
-        average = np.where(answered, means, 0.0).sum(axis=1) / answered.sum(axis=1)
+        average = np.add.reduce(means, axis=0) / answered
     unit_index = np.where(counted, 100.0 * (average - low) / (high - low), np.nan)
-    gap, _ = _spread_runs(unit_index, ~np.isnan(unit_index), starts)
-    return gap
+    return _spread_runs(unit_index, starts)
 
 
 @attrs.frozen
@@ -393,7 +398,7 @@ def _relationships(
         members[is_arr, : table.shape[1]] = table[arrangement_of[a[is_arr]]]
     runs = starts[:-1]
     if n_rel:
-        gaps, _ = _spread_runs(g.mean[groups], g.count[groups] > 0, runs)
+        gaps = _spread_runs(g.mean[groups], runs)
         view_low = np.minimum.reduceat(g.rung[groups], runs)
         view_high = np.maximum.reduceat(g.rung[groups], runs)
         withheld = np.add.reduceat(g.small[groups].astype(np.intp), runs) > 0
@@ -442,8 +447,8 @@ def _mark(
     order = np.argsort(key, kind="stable")
     ordered = key[order]
 
-    def resolve(given: Mapping[Any, Any], argument: str) -> list[list[int]]:
-        """Return the relationship rows (every wave) of each checked key, in order."""
+    def resolve(given: Mapping[Any, Any], argument: str) -> tuple[IntArray, IntArray]:
+        """Return the relationship rows (every wave) of the keys, and each key's count."""
         codes = []
         for key in given:
             x, y = (key, None) if isinstance(key, str) else sorted(key)
@@ -459,16 +464,20 @@ def _mark(
             subject = key if isinstance(key, str) else " and ".join(sorted(key))
             reason = ", so there is no evidence to compare with" if argument != "values" else ""
             raise ArgumentError(f"{argument}: nobody gave a view of {subject!r}{reason}")
-        return [order[a:b].tolist() for a, b in zip(lo.tolist(), hi.tolist(), strict=True)]
+        counts = hi - lo
+        # Positions lo[k], lo[k] + 1, ..., hi[k] - 1 in `order`, key after key.
+        first = np.repeat(lo - np.cumsum(counts) + counts, counts)
+        return order[first + np.arange(first.size)], counts
 
     for given, out, argument in ((claims, claimed, "claims"), (targets, target, "targets")):
         if given:
-            for rows, rung in zip(resolve(given, argument), given.values(), strict=True):
-                out[rows] = int(rung)
+            rows, counts = resolve(given, argument)
+            out[rows] = np.repeat(np.fromiter(given.values(), np.int8, len(given)), counts)
     if values:
-        for rows, result in zip(resolve(values, "values"), values.values(), strict=True):
-            for r in rows:
-                tested[r] = result
+        rows, counts = resolve(values, "values")
+        results = np.empty(len(values), dtype=object)
+        results[:] = list(values.values())
+        tested.update(zip(rows.tolist(), np.repeat(results, counts).tolist(), strict=True))
     return claimed, target, tested
 
 
@@ -504,9 +513,11 @@ def _find(
     wide = ~_below(rel.gaps, PERCEPTION_GAP_POINTS) & ~np.isnan(rel.gaps)
     wide &= ~rel.withheld[:, np.newaxis]
     if n_rel:
+        # (relationship, member) of every view given, sorted as rel.groups is.
         answered = rel.of_group[rel.groups].astype(np.int64) * len(names) + g.keys[rel.groups, 0]
         member_keys = np.arange(n_rel, dtype=np.int64)[:, np.newaxis] * len(names) + rel.members
-        silent = (rel.members >= 0) & ~np.isin(member_keys, answered)
+        near = np.minimum(np.searchsorted(answered, member_keys), answered.size - 1)
+        silent = (rel.members >= 0) & (answered[near] != member_keys)
         found.add("one_sided", "warning", np.flatnonzero(rel_latest & silent.any(axis=1)))
         differ = rel.view_high != rel.view_low
         seen = np.flatnonzero(rel_latest & (differ | wide.any(axis=1)))

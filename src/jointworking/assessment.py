@@ -30,9 +30,11 @@ import numpy as np
 import numpy.typing as npt
 
 from jointworking._engine import (
+    KIND,
     KINDS,
     NO_RUNG,
     SEVERITIES,
+    SEVERITY,
     Tables,
     tables,
 )
@@ -556,13 +558,13 @@ def _check_settings(min_group_size: int, agreement_threshold: float) -> tuple[in
 
 
 def _check_arrangements(
-    arrangements: Mapping[str, Iterable[str]] | None, organisations: Iterable[str]
+    arrangements: Mapping[str, Iterable[str]] | None, survey: Responses | GroupStatistics
 ) -> dict[str, tuple[str, ...]]:
     if arrangements is None:
         return {}
     if not isinstance(arrangements, Mapping):
         raise ArgumentError("arrangements: expected a mapping of name to member organisations")
-    names = set(organisations)
+    names = set(survey.organisations)
     out: dict[str, tuple[str, ...]] = {}
     for raw_name, raw_members in arrangements.items():
         label: object = raw_name
@@ -705,7 +707,7 @@ def assess(
             f"instrument: the responses answer {inst.name!r}, not {instrument.name!r}"
         )
     size, agreement = _check_settings(min_group_size, agreement_threshold)
-    declared = _check_arrangements(arrangements, responses.organisations)
+    declared = _check_arrangements(arrangements, responses)
     stats = (
         responses
         if isinstance(responses, GroupStatistics)
@@ -821,8 +823,52 @@ class _Lazy(Sequence[_T]):
         return repr(tuple(self))
 
 
+#: The columns _Builder reads one item at a time, as Python lists (indexing numpy one
+#: item at a time is slow); each list is made the first time it is read.
+_LISTS: Final[dict[str, Callable[[Tables], npt.NDArray[Any]]]] = {
+    "rung_of": lambda t: t.g.rung,
+    "organisation_of": lambda t: t.g.keys[:, 0],
+    "about_of": lambda t: t.g.keys[:, 1],
+    "wave_of": lambda t: t.g.keys[:, 2],
+    "rel_groups": lambda t: t.rel.groups,
+    "rel_starts": lambda t: t.rel.starts,
+    "rel_a": lambda t: t.rel.a,
+    "rel_b": lambda t: t.rel.b,
+    "rel_wave": lambda t: t.rel.wave,
+    "rel_arrangement": lambda t: t.rel.arrangement,
+    "effective": lambda t: t.rel.effective,
+    "claimed": lambda t: t.claimed,
+    "target": lambda t: t.target,
+    "internal_group": lambda t: t.internal_group,
+}
+
+
 class _Builder:
     """Build the result objects of one assessment from its columns, on demand."""
+
+    rung_of: list[int]
+    organisation_of: list[int]
+    about_of: list[int]
+    wave_of: list[int]
+    rel_groups: list[int]
+    rel_starts: list[int]
+    rel_a: list[int]
+    rel_b: list[int]
+    rel_wave: list[int]
+    rel_arrangement: list[bool]
+    effective: list[int]
+    claimed: list[int]
+    target: list[int]
+    internal_group: list[list[int]]
+
+    def __getattr__(self, name: str) -> Any:
+        # Called only for attributes not yet set: the columns in _LISTS.
+        column = _LISTS.get(name)
+        if column is None:
+            raise AttributeError(name)
+        values = column(self.t).tolist()
+        setattr(self, name, values)
+        return values
 
     def __init__(self, t: Tables) -> None:
         self.t = t
@@ -832,29 +878,11 @@ class _Builder:
         self.rung_codes = inst._rung_codes()
         self.position = t.position
         self.question_text: dict[bytes, tuple[tuple[int, ...], str]] = {}
-        # Python lists for the scalars read per finding (indexing numpy one item at a
-        # time is slow).
-        self.rung_of: list[int] = t.g.rung.tolist()
-        self.organisation_of: list[int] = t.g.keys[:, 0].tolist()
-        self.about_of: list[int] = t.g.keys[:, 1].tolist()
+        self.questions_by_bits: dict[int, tuple[int, ...]] = {}
+        self.gap_text: dict[bytes, tuple[tuple[int, ...], str]] = {}
         self.internal_code = self.position.get(INTERNAL, -1)
-        self.wave_of: list[int] = t.g.keys[:, 2].tolist()
-        self.rel_groups: list[int] = t.rel.groups.tolist()
-        self.rel_starts: list[int] = t.rel.starts.tolist()
-        self.rel_a: list[int] = t.rel.a.tolist()
-        self.rel_b: list[int] = t.rel.b.tolist()
-        self.rel_wave: list[int] = t.rel.wave.tolist()
-        self.rel_arrangement: list[bool] = t.rel.arrangement.tolist()
-        self.finding_kind: list[int] = t.finding_kind.tolist()
-        self.finding_severity: list[int] = t.finding_severity.tolist()
-        self.finding_row: list[int] = t.finding_row.tolist()
-        self.finding_member: list[int] = t.finding_member.tolist()
-        self.effective: list[int] = t.rel.effective.tolist()
-        self.claimed: list[int] = t.claimed.tolist()
-        self.target: list[int] = t.target.tolist()
-        self.internal_group: list[list[int]] = t.internal_group.tolist()
         keys = t.g.keys
-        follows = np.flatnonzero((keys[1:, :2] == keys[:-1, :2]).all(axis=1))
+        follows = np.flatnonzero((keys[1:, 0] == keys[:-1, 0]) & (keys[1:, 1] == keys[:-1, 1]))
         self.groups: _Lazy[GroupView] = _Lazy(t.n_groups, self.group)
         self.relationships: _Lazy[RelationshipView] = _Lazy(t.n_relationships, self.relationship)
         self.findings: _Lazy[Finding] = _Lazy(
@@ -1015,41 +1043,43 @@ class _Builder:
 
     def finding(self, i: int) -> Finding:
         t = self.t
-        kind: FindingKind = KINDS[self.finding_kind[i]]
-        severity: Severity = SEVERITIES[self.finding_severity[i]]
-        row = self.finding_row[i]
+        kind: FindingKind = KINDS[t.finding_kind[i]]
+        severity: Severity = SEVERITIES[t.finding_severity[i]]
+        row = int(t.finding_row[i])
         if kind == "wave_order":
             return _wave_order(t.waves)
         if kind in _GROUP_KINDS:
             return self.group_finding(kind, severity, self.group_subject(row), row)
         subject = t.rel.subject[row]
-        return self.relationship_finding(kind, severity, subject, row, self.finding_member[i])
+        return self.relationship_finding(kind, severity, subject, row, int(t.finding_member[i]))
 
     def every_finding(self) -> list[Finding]:
         """Build every finding at once: the two commonest kinds column by column."""
         t = self.t
-        found = np.empty(len(self.finding_kind), dtype=object)
+        found = np.empty(t.finding_kind.size, dtype=object)
+        built = np.zeros(t.finding_kind.size, dtype=bool)
         kind, severity, row = t.finding_kind, t.finding_severity, t.finding_row
         names = np.empty(len(t.names), dtype=object)
         names[:] = t.names
+        alone = np.empty(len(t.names), dtype=object)  # each name's 1-tuple, shared
+        alone[:] = [(name,) for name in t.names]
         wave_names = np.empty(max(len(t.waves), 1), dtype=object)
         wave_names[:] = t.waves or ("",)
         rung_labels = np.asarray(_RUNG_LABEL, dtype=object)
+        severities = np.asarray(SEVERITIES, dtype=object)
 
         # Low agreement on the questions that decide a placement.
-        picked = np.flatnonzero(
-            (kind == KINDS.index("low_agreement")) & (severity == SEVERITIES.index("warning"))
-        )
+        picked = np.flatnonzero((kind == KIND["low_agreement"]) & (severity == SEVERITY["warning"]))
         groups = row[picked]
         keys = t.g.keys[groups]
-        where = np.where(keys[:, 1] == self.internal_code, "internal", "about ")
-        about = np.where(keys[:, 1] == self.internal_code, "", names[keys[:, 1]])
+        internal = keys[:, 1] == self.internal_code
+        where = np.where(internal, "internal", "about ").astype(object)
+        about = np.where(internal, "", names[keys[:, 1]])
         suffix = np.asarray([f", {w}" if w else "" for w in wave_names], dtype=object)
-        organisations = names[keys[:, 0]].tolist()
         subjects = [
             f"{o} ({w}{a}{s})"
             for o, w, a, s in zip(
-                organisations,
+                names[keys[:, 0]].tolist(),
                 where.tolist(),
                 about.tolist(),
                 suffix[keys[:, 2]].tolist(),
@@ -1058,77 +1088,78 @@ class _Builder:
         ]
         texts = [self.uncertain_questions(g) for g in groups.tolist()]
         threshold = f"{t.agreement:.2f}"
+        # The message is _uncertain's, written out here to save a call per finding.
         found[picked] = [
             Finding(
                 "low_agreement",
                 "warning",
                 subject,
-                _uncertain(subject, text, label, threshold),
-                (organisation,),
+                f"Respondents for {subject} disagree on {text}, which decide its placement"
+                f" ({label}): their within-group agreement (r_wg) is below {threshold}, so"
+                " the placement is uncertain.",
+                organisations,
                 questions,
                 wave,
             )
-            for subject, (questions, text), label, organisation, wave in zip(
+            for subject, (questions, text), label, organisations, wave in zip(
                 subjects,
                 texts,
                 rung_labels[t.g.rung[groups]].tolist(),
-                organisations,
+                alone[keys[:, 0]].tolist(),
                 wave_names[keys[:, 2]].tolist(),
                 strict=True,
             )
         ]
+        built[picked] = True
 
         # Members who see a relationship differently: pairs with both views column by
-        # column, the rest (arrangements, one-view pairs) one at a time.
-        picked = np.flatnonzero(kind == KINDS.index("perception_gap"))
+        # column; the rest (arrangements, one-view pairs) are built one at a time below.
+        picked = np.flatnonzero(kind == KIND["perception_gap"])
         rels = row[picked]
         first = t.rel.starts[rels]
         pairs = ~t.rel.arrangement[rels] & (t.rel.starts[rels + 1] - first == 2)
         both = picked[pairs]
         if both.size:
-            r = rels[pairs]
+            r = rels[pairs].tolist()
             g1, g2 = t.rel.groups[first[pairs]], t.rel.groups[first[pairs] + 1]
-            m1, m2 = names[t.g.keys[g1, 0]].tolist(), names[t.g.keys[g2, 0]].tolist()
-            l1, l2 = rung_labels[t.g.rung[g1]].tolist(), rung_labels[t.g.rung[g2]].tolist()
-            subjects = [t.rel.subject[i] for i in r.tolist()]
-            wides = [
-                self.question_text.get(key) or self.questions_by_key(key, t.wide[i])
-                for key, i in zip([self.wide_rows[i] for i in r.tolist()], r.tolist(), strict=True)
-            ]
+            wide_rows = self.wide_rows
+            # The message is _seen_differently's, written out here as one f-string.
             found[both] = [
                 Finding(
                     "perception_gap",
-                    SEVERITIES[level],
+                    level,
                     subject,
-                    _seen_differently(
-                        f"the joint working of {subject}",
-                        f"{a}: {la}; {b}: {lb}",
-                        text if wide else "",
-                    ),
+                    f"Members see the joint working of {subject} differently ({a}: {la};"
+                    f" {b}: {lb}){gaps}.",
                     (a, b),
                     wide,
                     wave,
                 )
-                for subject, a, b, la, lb, (wide, text), level, wave in zip(
-                    subjects,
-                    m1,
-                    m2,
-                    l1,
-                    l2,
-                    wides,
-                    severity[both].tolist(),
+                for subject, a, b, la, lb, (wide, gaps), level, wave in zip(
+                    [t.rel.subject[i] for i in r],
+                    names[t.g.keys[g1, 0]].tolist(),
+                    names[t.g.keys[g2, 0]].tolist(),
+                    rung_labels[t.g.rung[g1]].tolist(),
+                    rung_labels[t.g.rung[g2]].tolist(),
+                    [self.gaps_clause(wide_rows[i], i) for i in r],
+                    severities[severity[both]].tolist(),
                     wave_names[t.rel.wave[r]].tolist(),
                     strict=True,
                 )
             ]
-        rest = ~pairs
-        found[picked[rest]] = [
-            self.seen_differently(r, level)
-            for r, level in zip(rels[rest].tolist(), severity[picked[rest]].tolist(), strict=True)
-        ]
-        return [
-            item if item is not None else self.finding(i) for i, item in enumerate(found.tolist())
-        ]
+            built[both] = True
+        rest = np.flatnonzero(~built)
+        found[rest] = [self.finding(i) for i in rest.tolist()]
+        every: list[Finding] = found.tolist()
+        return every
+
+    def gaps_clause(self, key: bytes, r: int) -> tuple[tuple[int, ...], str]:
+        """Return relationship `r`'s wide-gap questions and the clause naming them."""
+        found = self.gap_text.get(key)
+        if found is None:
+            wide, text = self.questions_by_key(key, self.t.wide[r])
+            found = self.gap_text[key] = (wide, _gaps(text) if wide else "")
+        return found
 
     def seen_differently(self, r: int, level: int) -> Finding:
         """Build a perception_gap finding for relationship `r`."""
@@ -1204,7 +1235,7 @@ class _Builder:
             blocking = self.blocking(member_row)
             return Finding(kind, severity, subject, message, (member,), blocking, wave)
         members = self.members(r)
-        effective = Rung(self.effective[r])
+        effective = self.effective[r]
         if kind == "one_sided":
             views = self.views(r)
             silent = tuple(m for m in members if m not in views)
@@ -1219,22 +1250,20 @@ class _Builder:
                 )
             return Finding(kind, severity, subject, message, silent, (), wave)
         if kind == "overstated_label":
-            claimed = Rung(self.claimed[r])
-            gap = int(claimed) - int(effective)
-            below = [g for g in self.views(r).values() if rung[g] < claimed]
-            holding = tuple(sorted({n for g in below for n in self.blocking(g)}))
+            claimed = self.claimed[r]
             message = (
-                f"{_sentence(joint)} is called a {claimed}, but the evidence places it at"
-                f" {effective}, {_count(gap, 'rung')} lower{self.capped(r)}. A label the"
+                f"{_sentence(joint)} is called a {_RUNG_LABEL[claimed]}, but the evidence"
+                f" places it at {_RUNG_LABEL[effective]},"
+                f" {_count(claimed - effective, 'rung')} lower{self.capped(r)}. A label the"
                 " reality of performance and behaviours does not bear out undermines"
                 " credibility and confidence."
             )
-            return Finding(kind, severity, subject, message, members, holding, wave)
+            return Finding(kind, severity, subject, message, members, self.holding(r), wave)
         if kind == "rung_jump":
             target = Rung(self.target[r])
             message = (
-                f"{_sentence(joint)} aims for {target} from {effective}: organisations"
-                f" can't jump rungs; plan the steps {_steps(effective, target)}."
+                f"{_sentence(joint)} aims for {target} from {_RUNG_LABEL[effective]}:"
+                f" organisations can't jump rungs; plan the steps {_steps(effective, target)}."
             )
             return Finding(kind, severity, subject, message, members, (), wave)
         verdict = t.values[r].verdict
@@ -1244,11 +1273,37 @@ class _Builder:
         )
         return Finding(kind, severity, subject, message, members, (), wave)
 
+    def holding(self, r: int) -> tuple[int, ...]:
+        """Return the questions, up to the claimed rung, that views below it do not meet."""
+        claimed, rung, unmet = self.claimed[r], self.rung_of, self.unmet_bits
+        bits = 0
+        for g in self.rel_groups[self.rel_starts[r] : self.rel_starts[r + 1]]:
+            if rung[g] < claimed:
+                bits |= unmet[g]
+        bits &= self.rung_bits[claimed]
+        found = self.questions_by_bits.get(bits)
+        if found is None:
+            found = tuple(n for j, n in enumerate(self.numbers) if bits >> j & 1)
+            self.questions_by_bits[bits] = found
+        return found
+
+    @functools.cached_property
+    def unmet_bits(self) -> list[int]:
+        """Per group, the questions it does not meet as bits (bit j: question j + 1)."""
+        weights = 1 << np.arange(self.rung_codes.size, dtype=np.int64)
+        return ((~self.t.g.met).astype(np.int64) @ weights).tolist()  # type: ignore[no-any-return]
+
+    @functools.cached_property
+    def rung_bits(self) -> list[int]:
+        """Per rung, the questions that evidence it or a lower rung, as bits."""
+        weights = 1 << np.arange(self.rung_codes.size, dtype=np.int64)
+        return [int(weights[self.rung_codes <= rung].sum()) for rung in range(len(Rung))]
+
     def capped(self, r: int) -> str:
         """Explain an effective rung below every member's view: an internal rung caps it."""
         effective = self.effective[r]
-        lowest_view = min(self.rung_of[g] for g in self.views(r).values())
-        if effective >= lowest_view:
+        views = self.rel_groups[self.rel_starts[r] : self.rel_starts[r + 1]]
+        if effective >= min([self.rung_of[g] for g in views]):
             return ""
         capping = [m for m, g in self.internal(r).items() if self.rung_of[g] == effective]
         return (
@@ -1272,8 +1327,12 @@ def _uncertain(subject: str, questions: str, rung: str, agreement: str) -> str:
 
 def _seen_differently(joint: str, placed: str, wide: str) -> str:
     """Say that members see a relationship differently, and where the gaps are wide."""
-    gaps = f"; gaps of a point or more on {wide}" if wide else ""
+    gaps = _gaps(wide) if wide else ""
     return f"Members see {joint} differently ({placed}){gaps}."
+
+
+def _gaps(wide: str) -> str:
+    return f"; gaps of a point or more on {wide}"
 
 
 def _mask_keys(masks: npt.NDArray[np.bool_]) -> list[bytes]:
@@ -1366,7 +1425,7 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _steps(start: Rung, end: Rung) -> str:
+def _steps(start: int, end: int) -> str:
     return " then ".join(str(Rung(r)) for r in range(start + 1, end + 1))
 
 

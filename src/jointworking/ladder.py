@@ -133,12 +133,23 @@ def _place(
     met : ndarray of bool, shape (..., n_questions)
     """
     met = scores >= thresholds  # NaN compares False: a missing answer is never met
-    collaboration = np.all(met | (rung_codes != Rung.COLLABORATION), axis=-1)
-    partnership = collaboration & np.all(met | (rung_codes != Rung.PARTNERSHIP), axis=-1)
+    # Question by question rather than reducing along the short last axis, which numpy
+    # does slowly; the answers are added in question order.
+    batch = scores.shape[:-1]
+    collaboration = np.ones(batch, dtype=bool)
+    partnership = np.ones(batch, dtype=bool)
+    count = np.zeros(batch, dtype=np.intp)
+    total = np.zeros(batch)
+    for q, code in enumerate(rung_codes.tolist()):
+        if code == Rung.COLLABORATION:
+            collaboration &= met[..., q]
+        elif code == Rung.PARTNERSHIP:
+            partnership &= met[..., q]
+        answered = ~np.isnan(scores[..., q])
+        count += answered
+        total += np.where(answered, scores[..., q], 0.0)
+    partnership &= collaboration
     rung = collaboration.astype(np.int8) + partnership.astype(np.int8)
-    answered = ~np.isnan(scores)
-    count = answered.sum(axis=-1)
-    total = np.where(answered, scores, 0.0).sum(axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
         index = 100.0 * (total / count - low) / (high - low)
     return rung, np.asarray(index, dtype=np.float64), met

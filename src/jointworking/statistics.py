@@ -177,14 +177,20 @@ class GroupStatistics:
         respondents = np.bincount(index.cell, minlength=cells)
         points = np.asarray(responses.instrument.scale.values)
         low = float(points[0])
-        if np.array_equal(points, low + np.arange(points.size)):
+        if low.is_integer() and np.array_equal(points, low + np.arange(points.size)):
             # Whole-number points one apart (the evidence scale): count each cell's
             # answers by point in one pass; the sums follow exactly from the counts.
             value = low + np.arange(points.size, dtype=np.float64)
             powers = np.stack((np.ones_like(value), value, value * value))
-            base = index.cell * (points.size + 1)
+            # Each row's first bin, less the lowest point: adding an answer gives its bin.
+            base = np.empty(index.cell.size)
+            np.multiply(index.cell, points.size + 1, out=base)
+            base -= low
+            bins = np.empty(index.cell.size, dtype=np.intp)  # reused: no fresh pages
             for q in range(questions):
-                counts = _tally(responses.answers[:, q], base, cells, low, points.size)
+                counts = _tally(
+                    responses.answers[:, q], base, bins, cells=cells, low=low, points=points.size
+                )
                 np.matmul(powers, counts[:, : points.size].T, out=sums[:, q, :])
         else:
             for q in range(questions):
@@ -197,16 +203,13 @@ class GroupStatistics:
                 # Missing answers are few: count them, not the answered ones.
                 skipped = np.bincount(index.cell[np.flatnonzero(missing)], minlength=cells)
                 sums[0, q] = respondents - skipped
-        # Row-major, like statistics built any other way: reductions over a row then add
-        # in the same order, so merged chunks give bit-for-bit the whole survey's figures.
-        count, total, total_sq = (np.ascontiguousarray(part.T) for part in sums)
         return cls(
             instrument=responses.instrument,
             index=_cell_order(index),
             respondents=_frozen(respondents.astype(np.int64)),
-            count=_frozen(count.astype(np.int64)),
-            total=_frozen(total),
-            total_sq=_frozen(total_sq),
+            count=_frozen(sums[0].astype(np.int64).T),
+            total=_frozen(sums[1].T),
+            total_sq=_frozen(sums[2].T),
         )
 
     @classmethod
@@ -271,15 +274,19 @@ class GroupStatistics:
         if index.cell_keys.shape[0] != n:
             _duplicate_cell(index.cell, labels)
         _check_sums(people, answered, sums, squares, instrument)
+        # Where nobody answered the sums can only be rounding noise (within the checks'
+        # slack): make them the exact zeros that answers would give.
+        sums[answered == 0] = 0.0
+        squares[answered == 0] = 0.0
         order = np.empty(n, dtype=np.intp)
         order[index.cell] = np.arange(n, dtype=np.intp)
         return cls(
             instrument=instrument,
             index=_cell_order(index),
             respondents=_frozen(people[order]),
-            count=_frozen(answered[order]),
-            total=_frozen(sums[order] + 0.0),  # + 0.0 turns -0.0 into 0.0
-            total_sq=_frozen(squares[order] + 0.0),
+            count=_frozen(np.asfortranarray(answered[order])),
+            total=_frozen(np.asfortranarray(sums[order] + 0.0)),  # + 0.0 turns -0.0 into 0.0
+            total_sq=_frozen(np.asfortranarray(squares[order] + 0.0)),
         )
 
     def merge(self, *others: GroupStatistics) -> GroupStatistics:
@@ -315,23 +322,29 @@ _BLOCK = 1 << 16
 
 
 def _tally(
-    column: FloatArray, base: npt.NDArray[np.intp], cells: int, low: float, points: int
+    column: FloatArray,
+    base: FloatArray,
+    bins: npt.NDArray[np.intp],
+    *,
+    cells: int,
+    low: float,
+    points: int,
 ) -> FloatArray:
     """Count each cell's answers to one question by scale point, one pass.
 
-    The answers are points ``low, low + 1, ...`` of the scale, or NaN; `base` is each
-    row's cell times ``points + 1``. Returns float64 counts of shape
+    The answers are points ``low, low + 1, ...`` of the scale (`low` a whole number), or
+    NaN; `base` is each row's cell times ``points + 1``, less `low`, so an answer plus its
+    row's base is its bin, exactly. Returns float64 counts of shape
     ``(cells, points + 1)``, the last column counting missing answers. Each cell's counts
-    are side by side, so each answer touches one cache line.
+    are side by side, so each answer touches one cache line. `bins` is scratch space, one
+    per row.
     """
-    bins = np.empty(column.size, dtype=np.intp)
     step = np.empty(min(_BLOCK, column.size))
     for start in range(0, column.size, _BLOCK):
         stop = min(start + _BLOCK, column.size)
-        offset = step[: stop - start]
-        np.subtract(column[start:stop], low, out=offset)
-        np.fmin(offset, points, out=offset)  # NaN (missing) goes to the last column
-        np.add(base[start:stop], offset, out=bins[start:stop], casting="unsafe")
+        point = step[: stop - start]
+        np.fmin(column[start:stop], low + points, out=point)  # NaN (missing) goes last
+        np.add(base[start:stop], point, out=bins[start:stop], casting="unsafe")
     counts = np.bincount(bins, minlength=cells * (points + 1)).reshape(cells, points + 1)
     return counts.astype(np.float64)
 
@@ -477,13 +490,20 @@ def _merge(items: Sequence[GroupStatistics]) -> GroupStatistics:
     cells = int(cell.max()) + 1
     cell_keys = np.empty((cells, 4), dtype=np.intp)
     cell_keys[cell] = stacked
-    questions = len(instrument.questions)
+    if sum(int(item.respondents.sum()) for item in items) >= 2**53:
+        raise ArgumentError(
+            "statistics: together they count 2**53 respondents or more, too many to add exactly"
+        )
 
-    def add(arrays: Iterable[npt.NDArray[Any]], dtype: type, width: int | None) -> Any:
-        shape = (cells,) if width is None else (cells, width)
-        out: npt.NDArray[Any] = np.zeros(shape, dtype=dtype)
-        np.add.at(out, cell, np.concatenate(list(arrays)))
-        return _frozen(out)
+    def add(arrays: Iterable[npt.NDArray[Any]], whole: bool) -> Any:
+        # Per question, one np.bincount adds each cell's rows in order (as np.add.at
+        # would, many times faster); below 2**53 its float64 sums of counts are exact.
+        stacked = np.concatenate(list(arrays))
+        columns = stacked.reshape(stacked.shape[0], -1).T
+        out = np.stack([np.bincount(cell, column, cells) for column in columns])
+        if whole:
+            out = out.astype(np.int64)
+        return _frozen(out.T if stacked.ndim == 2 else out[0])
 
     index = _Index(
         names=tuple(vocab[0]),
@@ -499,8 +519,8 @@ def _merge(items: Sequence[GroupStatistics]) -> GroupStatistics:
     return GroupStatistics(
         instrument=instrument,
         index=index,
-        respondents=add((s.respondents for s in items), np.int64, None),
-        count=add((s.count for s in items), np.int64, questions),
-        total=add((s.total for s in items), np.float64, questions),
-        total_sq=add((s.total_sq for s in items), np.float64, questions),
+        respondents=add((s.respondents for s in items), whole=True),
+        count=add((s.count for s in items), whole=True),
+        total=add((s.total for s in items), whole=False),
+        total_sq=add((s.total_sq for s in items), whole=False),
     )
