@@ -242,6 +242,27 @@ class TestFindings:
         assessment = assess(pair_survey(None, LOW, LOW, None), claims={("A", "B"): P})
         assert ("overstated_label", "critical", "A and B") in kinds(assessment)
 
+    def test_overstated_names_every_question_below_the_claim(self) -> None:
+        """The questions named are all those, up to the claimed rung, the lower views miss.
+
+        A's view is transactional (question 1 unmet) and also misses partnership question
+        9; B's is collaboration, missing only question 10. Called a partnership, the
+        relationship is held back by 1, 9 and 10, not just by each view's next rung.
+        """
+        a_view = [1, 3, 3, 3, 3, 3, 3, 3, 1, 3]
+        b_view = [3, 3, 3, 3, 3, 3, 3, 3, 3, 2]
+        assessment = assess(pair_survey(None, a_view, b_view, None), claims={("A", "B"): P})
+        (finding,) = [f for f in assessment.findings if f.kind == "overstated_label"]
+        assert (finding.severity, finding.questions) == ("critical", (1, 9, 10))
+
+    def test_overstated_names_no_question_above_the_claim(self) -> None:
+        """Called a collaboration, only the collaboration questions missed are named."""
+        a_view = [1, 3, 3, 3, 3, 3, 3, 3, 1, 3]
+        claims = {("A", "B"): Rung.COLLABORATION}
+        assessment = assess(pair_survey(None, a_view, TOP, None), claims=claims)
+        (finding,) = [f for f in assessment.findings if f.kind == "overstated_label"]
+        assert (finding.severity, finding.questions) == ("warning", (1,))
+
     def test_overstated_because_capped(self) -> None:
         """When an internal rung caps the relationship, the finding says so (R7)."""
         assessment = assess(pair_survey(LOW, TOP, TOP, TOP), claims={("A", "B"): P})

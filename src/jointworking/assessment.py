@@ -800,9 +800,14 @@ class _Lazy(Sequence[_T]):
                 every = self._make_all()
             self._make_all = None
             # Items already read keep their identity.
-            self._cache = [
-                old if old is not None else new for old, new in zip(self._cache, every, strict=True)
-            ]
+            for j, old in enumerate(self._cache):
+                if old is not None:
+                    every[j] = old
+            self._cache = list[_T | None](every)
+            return iter(every)
+        return self._each()
+
+    def _each(self) -> Iterator[_T]:
         cache, make = self._cache, self._make
         for j in range(self._n):
             item = cache[j]
@@ -1122,7 +1127,11 @@ class _Builder:
         if both.size:
             r = rels[pairs].tolist()
             g1, g2 = t.rel.groups[first[pairs]], t.rel.groups[first[pairs] + 1]
-            wide_rows = self.wide_rows
+            wide_rows, gap_text, subject_of = self.wide_rows, self.gap_text, t.rel.subject
+            clauses = [
+                gap_text.get(key) or self.gaps_clause(key, i)
+                for key, i in zip([wide_rows[i] for i in r], r, strict=True)
+            ]
             # The message is _seen_differently's, written out here as one f-string.
             found[both] = [
                 Finding(
@@ -1136,12 +1145,12 @@ class _Builder:
                     wave,
                 )
                 for subject, a, b, la, lb, (wide, gaps), level, wave in zip(
-                    [t.rel.subject[i] for i in r],
+                    [subject_of[i] for i in r],
                     names[t.g.keys[g1, 0]].tolist(),
                     names[t.g.keys[g2, 0]].tolist(),
                     rung_labels[t.g.rung[g1]].tolist(),
                     rung_labels[t.g.rung[g2]].tolist(),
-                    [self.gaps_clause(wide_rows[i], i) for i in r],
+                    clauses,
                     severities[severity[both]].tolist(),
                     wave_names[t.rel.wave[r]].tolist(),
                     strict=True,
