@@ -884,7 +884,6 @@ class _Builder:
         self.position = t.position
         self.question_text: dict[bytes, tuple[tuple[int, ...], str]] = {}
         self.questions_by_bits: dict[int, tuple[int, ...]] = {}
-        self.gap_text: dict[bytes, tuple[tuple[int, ...], str]] = {}
         self.internal_code = self.position.get(INTERNAL, -1)
         keys = t.g.keys
         follows = np.flatnonzero((keys[1:, 0] == keys[:-1, 0]) & (keys[1:, 1] == keys[:-1, 1]))
@@ -894,21 +893,6 @@ class _Builder:
             int(t.finding_kind.size), self.finding, self.every_finding
         )
         self.progress: _Lazy[Progress] = _Lazy(int(follows.size), lambda i: self.step(follows[i]))
-
-    # Question masks row by row as bytes, keys into the cache of question texts; each is
-    # made the first time it is needed.
-
-    @functools.cached_property
-    def uncertain_rows(self) -> list[bytes]:
-        return _mask_keys(self.t.g.uncertain)
-
-    @functools.cached_property
-    def blocking_rows(self) -> list[bytes]:
-        return _mask_keys(self.t.blocking)
-
-    @functools.cached_property
-    def wide_rows(self) -> list[bytes]:
-        return _mask_keys(self.t.wide)
 
     # ---- groups -------------------------------------------------------------------
 
@@ -1034,17 +1018,23 @@ class _Builder:
             found = self.question_text[key] = (numbers, _questions(numbers))
         return found
 
+    def each_questions(self, masks: npt.NDArray[np.bool_]) -> list[tuple[tuple[int, ...], str]]:
+        """Return :meth:`questions` for every row of `masks`, working once per distinct row."""
+        if masks.shape[0] == 0:
+            return []
+        _, first, inverse = np.unique(_row_codes(masks), return_index=True, return_inverse=True)
+        texts = np.empty(first.size, dtype=object)
+        texts[:] = [self.questions(masks[i]) for i in first.tolist()]
+        found: list[tuple[tuple[int, ...], str]] = texts[inverse.reshape(-1)].tolist()
+        return found
+
     def uncertain_questions(self, g: int) -> tuple[tuple[int, ...], str]:
         """Return the questions that make group `g`'s placement uncertain."""
-        key = self.uncertain_rows[g]
-        found = self.question_text.get(key)
-        return found if found is not None else self.questions_by_key(key, self.t.g.uncertain[g])
+        return self.questions(self.t.g.uncertain[g])
 
     def blocking(self, g: int) -> tuple[int, ...]:
         """Return the next rung's questions that group `g` does not meet."""
-        key = self.blocking_rows[g]
-        found = self.question_text.get(key)
-        return (found if found is not None else self.questions_by_key(key, self.t.blocking[g]))[0]
+        return self.questions(self.t.blocking[g])[0]
 
     def finding(self, i: int) -> Finding:
         t = self.t
@@ -1091,7 +1081,7 @@ class _Builder:
                 strict=True,
             )
         ]
-        texts = [self.uncertain_questions(g) for g in groups.tolist()]
+        texts = self.each_questions(t.g.uncertain[groups])
         threshold = f"{t.agreement:.2f}"
         # The message is _uncertain's, written out here to save a call per finding.
         found[picked] = [
@@ -1127,10 +1117,9 @@ class _Builder:
         if both.size:
             r = rels[pairs].tolist()
             g1, g2 = t.rel.groups[first[pairs]], t.rel.groups[first[pairs] + 1]
-            wide_rows, gap_text, subject_of = self.wide_rows, self.gap_text, t.rel.subject
+            subject_of = t.rel.subject
             clauses = [
-                gap_text.get(key) or self.gaps_clause(key, i)
-                for key, i in zip([wide_rows[i] for i in r], r, strict=True)
+                (wide, _gaps(text) if wide else "") for wide, text in self.each_questions(t.wide[r])
             ]
             # The message is _seen_differently's, written out here as one f-string.
             found[both] = [
@@ -1161,32 +1150,6 @@ class _Builder:
         found[rest] = [self.finding(i) for i in rest.tolist()]
         every: list[Finding] = found.tolist()
         return every
-
-    def gaps_clause(self, key: bytes, r: int) -> tuple[tuple[int, ...], str]:
-        """Return relationship `r`'s wide-gap questions and the clause naming them."""
-        found = self.gap_text.get(key)
-        if found is None:
-            wide, text = self.questions_by_key(key, self.t.wide[r])
-            found = self.gap_text[key] = (wide, _gaps(text) if wide else "")
-        return found
-
-    def seen_differently(self, r: int, level: int) -> Finding:
-        """Build a perception_gap finding for relationship `r`."""
-        names, org, rung = self.t.names, self.organisation_of, self.rung_of
-        members = self.rel_groups[self.rel_starts[r] : self.rel_starts[r + 1]]
-        views = tuple([names[org[g]] for g in members])
-        key = self.wide_rows[r]
-        wide, text = self.question_text.get(key) or self.questions_by_key(key, self.t.wide[r])
-        placed = "; ".join([f"{names[org[g]]}: {_RUNG_LABEL[rung[g]]}" for g in members])
-        return Finding(
-            "perception_gap",
-            SEVERITIES[level],
-            self.t.rel.subject[r],
-            _seen_differently(self.joint(r), placed, text if wide else ""),
-            views,
-            wide,
-            self.t.waves[self.rel_wave[r]] if self.t.waves else "",
-        )
 
     def group_finding(self, kind: FindingKind, severity: Severity, subject: str, g: int) -> Finding:
         t = self.t
@@ -1226,9 +1189,7 @@ class _Builder:
         rung = self.rung_of
         if kind == "perception_gap":
             views = self.views(r)
-            key = self.wide_rows[r]
-            found = self.question_text.get(key)
-            wide, text = found if found is not None else self.questions_by_key(key, t.wide[r])
+            wide, text = self.questions(t.wide[r])
             placed = "; ".join([f"{m}: {_RUNG_LABEL[rung[g]]}" for m, g in views.items()])
             message = _seen_differently(joint, placed, text if wide else "")
             return Finding(kind, severity, subject, message, tuple(views), wide, wave)
@@ -1344,11 +1305,19 @@ def _gaps(wide: str) -> str:
     return f"; gaps of a point or more on {wide}"
 
 
-def _mask_keys(masks: npt.NDArray[np.bool_]) -> list[bytes]:
-    """Return each row of a 2-D boolean array as bytes (a hashable key), without a loop."""
-    rows = np.ascontiguousarray(masks)
-    keys: list[bytes] = rows.view(np.dtype((np.void, rows.shape[1]))).reshape(-1).tolist()  # type: ignore[assignment]
-    return keys
+def _row_codes(masks: npt.NDArray[np.bool_]) -> npt.NDArray[Any]:
+    """Return each row of a 2-D boolean array as one code, equal for equal rows.
+
+    The rows' bits packed into a 64-bit number when they fit (quick to sort), else into
+    raw bytes.
+    """
+    packed = np.packbits(masks, axis=1)
+    width = packed.shape[1]
+    if width <= 8:
+        padded = np.zeros((packed.shape[0], 8), dtype=np.uint8)
+        padded[:, :width] = packed
+        return padded.view(np.uint64).reshape(-1)
+    return np.ascontiguousarray(packed).view(np.dtype((np.void, width))).reshape(-1)
 
 
 _GROUP_KINDS: Final = frozenset(("too_few_respondents", "low_agreement", "unit_divergence"))
