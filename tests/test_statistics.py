@@ -96,6 +96,33 @@ class TestMerge:
         with pytest.raises(ArgumentError, match="at least one"):
             GroupStatistics.merge_all([])
 
+    def test_refuses_more_respondents_than_add_exactly(self) -> None:
+        """Past 2**53 float64 sums of counts are no longer exact: refused, not rounded."""
+        half = GroupStatistics.from_sums(
+            organisation=["A"],
+            about=["internal"],
+            respondents=[2**52],
+            count=np.zeros((1, 10)),
+            total=np.zeros((1, 10)),
+            total_sq=np.zeros((1, 10)),
+        )
+        assert half.merge().respondents.tolist() == [2**52]
+        with pytest.raises(ArgumentError, match=r"2\*\*53 respondents or more"):
+            half.merge(half)
+
+    def test_results_read_a_question_at_a_time(self) -> None:
+        """However built, the per-question arrays are column-major and read-only."""
+        r = small_survey()
+        whole = GroupStatistics.from_responses(r)
+        pieces = GroupStatistics.from_responses(r.select([0])).merge(
+            GroupStatistics.from_responses(r.select([1, 2, 3]))
+        )
+        rebuilt = GroupStatistics.from_sums(**sums_of(whole))
+        for stats in (whole, pieces, rebuilt):
+            for array in (stats.count, stats.total, stats.total_sq):
+                assert array.flags.f_contiguous
+                assert not array.flags.writeable
+
     def test_not_equal_to_other_things(self) -> None:
         stats = GroupStatistics.from_responses(small_survey())
         assert stats != "stats"
@@ -173,6 +200,17 @@ class TestFromSums:
         stats = GroupStatistics.from_responses(small_survey())
         with pytest.raises(ArgumentError, match=message):
             GroupStatistics.from_sums(**sums_of(stats, **changes))
+
+    def test_sums_of_no_answers_are_exactly_zero(self) -> None:
+        """Rounding noise in the sums of a question nobody answered is made exact."""
+        stats = GroupStatistics.from_responses(small_survey())
+        count = stats.count.copy()
+        total, total_sq = stats.total.copy(), stats.total_sq.copy()
+        count[0, 0], total[0, 0], total_sq[0, 0] = 0, 1e-12, 1e-12
+        rebuilt = GroupStatistics.from_sums(
+            **sums_of(stats, count=count, total=total, total_sq=total_sq)
+        )
+        assert (rebuilt.total[0, 0], rebuilt.total_sq[0, 0]) == (0.0, 0.0)
 
     def test_refuses_a_cell_given_twice(self) -> None:
         stats = GroupStatistics.from_responses(small_survey())

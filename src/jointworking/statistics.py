@@ -73,6 +73,9 @@ class GroupStatistics:
     total, total_sq : ndarray of float64, shape (n_cells, n_questions)
         Per question, the sum of the answers and the sum of their squares.
 
+    The arrays are read-only. `count`, `total` and `total_sq` are held a question at a
+    time (Fortran order), as assessing reads them.
+
     Examples
     --------
     >>> from jointworking import Responses
@@ -498,12 +501,12 @@ def _merge(items: Sequence[GroupStatistics]) -> GroupStatistics:
     def add(arrays: Iterable[npt.NDArray[Any]], whole: bool) -> Any:
         # Per question, one np.bincount adds each cell's rows in order (as np.add.at
         # would, many times faster); below 2**53 its float64 sums of counts are exact.
-        stacked = np.concatenate(list(arrays))
-        columns = stacked.reshape(stacked.shape[0], -1).T
+        rows = np.concatenate(list(arrays))
+        columns = rows.reshape(rows.shape[0], -1).T
         out = np.stack([np.bincount(cell, column, cells) for column in columns])
         if whole:
             out = out.astype(np.int64)
-        return _frozen(out.T if stacked.ndim == 2 else out[0])
+        return _frozen(out.T if rows.ndim == 2 else out[0])
 
     index = _Index(
         names=tuple(vocab[0]),
