@@ -7,7 +7,7 @@ Run from the repository root, with the package installed (``pip install -e .``):
 
 Each measure is timed side by side with its reference in the same run, the two taking
 turns so that a change in the machine's load hits both alike: best of N with
-:func:`time.perf_counter` (N = 9 in full mode, 2 in quick mode, fewer when one run takes
+:func:`time.perf_counter` (N = 15 in full mode, 2 in quick mode, fewer when one run takes
 long: a side stops once its runs have used a time budget, 60 s in full mode), with
 :func:`gc.collect` before every run. Results are returned out of the timed region, so
 freeing them is not timed on either side. The script prints the machine, its load average
@@ -153,7 +153,7 @@ FULL = Settings(
     per_group=50,
     claims=500,
     draws=1_000_000,
-    runs=9,
+    runs=15,
     import_runs=7,
     budget=60.0,
 )

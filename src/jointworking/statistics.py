@@ -177,7 +177,6 @@ class GroupStatistics:
         questions = len(responses.instrument.questions)
         # sums[0], [1], [2]: per question and cell, the count, sum and sum of squares.
         sums = np.empty((3, questions, cells))
-        respondents = np.bincount(index.cell, minlength=cells)
         points = np.asarray(responses.instrument.scale.values)
         low = float(points[0])
         if low.is_integer() and np.array_equal(points, low + np.arange(points.size)):
@@ -195,7 +194,12 @@ class GroupStatistics:
                     responses.answers[:, q], base, bins, cells=cells, low=low, points=points.size
                 )
                 np.matmul(powers, counts[:, : points.size].T, out=sums[:, q, :])
+                if q == 0:
+                    # Each respondent is in one of the bins of a question, missing or not
+                    # (the sums of whole-number floats are exact in any order).
+                    respondents = (counts @ np.ones(points.size + 1)).astype(np.int64)
         else:
+            respondents = np.bincount(index.cell, minlength=cells)
             for q in range(questions):
                 column = responses.answers[:, q]
                 missing = np.isnan(column)
