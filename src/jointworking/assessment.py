@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import itertools
 import json
 import math
 import operator
@@ -1081,30 +1082,29 @@ class _Builder:
                 strict=True,
             )
         ]
-        texts = self.each_questions(t.g.uncertain[groups])
+        numbers, texts = _unzip(self.each_questions(t.g.uncertain[groups]), 2)
         threshold = f"{t.agreement:.2f}"
         # The message is _uncertain's, written out here to save a call per finding.
-        found[picked] = [
-            Finding(
-                "low_agreement",
-                "warning",
-                subject,
-                f"Respondents for {subject} disagree on {text}, which decide its placement"
-                f" ({label}): their within-group agreement (r_wg) is below {threshold}, so"
-                " the placement is uncertain.",
-                organisations,
-                questions,
-                wave,
-            )
-            for subject, (questions, text), label, organisations, wave in zip(
-                subjects,
-                texts,
-                rung_labels[t.g.rung[groups]].tolist(),
-                alone[keys[:, 0]].tolist(),
-                wave_names[keys[:, 2]].tolist(),
-                strict=True,
+        messages = [
+            f"Respondents for {subject} disagree on {text}, which decide its placement"
+            f" ({label}): their within-group agreement (r_wg) is below {threshold}, so the"
+            " placement is uncertain."
+            for subject, text, label in zip(
+                subjects, texts, rung_labels[t.g.rung[groups]].tolist(), strict=True
             )
         ]
+        found[picked] = list(
+            map(
+                Finding,
+                itertools.repeat("low_agreement", len(subjects)),
+                itertools.repeat("warning"),
+                subjects,
+                messages,
+                alone[keys[:, 0]].tolist(),
+                numbers,
+                wave_names[keys[:, 2]].tolist(),
+            )
+        )
         built[picked] = True
 
         # Members who see a relationship differently: pairs with both views column by
@@ -1118,33 +1118,37 @@ class _Builder:
             r = rels[pairs].tolist()
             g1, g2 = t.rel.groups[first[pairs]], t.rel.groups[first[pairs] + 1]
             subject_of = t.rel.subject
-            clauses = [
-                (wide, _gaps(text) if wide else "") for wide, text in self.each_questions(t.wide[r])
-            ]
+            wides, texts = _unzip(self.each_questions(t.wide[r]), 2)
+            subjects = [subject_of[i] for i in r]
+            first_names = names[t.g.keys[g1, 0]].tolist()
+            second_names = names[t.g.keys[g2, 0]].tolist()
             # The message is _seen_differently's, written out here as one f-string.
-            found[both] = [
-                Finding(
-                    "perception_gap",
-                    level,
-                    subject,
-                    f"Members see the joint working of {subject} differently ({a}: {la};"
-                    f" {b}: {lb}){gaps}.",
-                    (a, b),
-                    wide,
-                    wave,
-                )
-                for subject, a, b, la, lb, (wide, gaps), level, wave in zip(
-                    [subject_of[i] for i in r],
-                    names[t.g.keys[g1, 0]].tolist(),
-                    names[t.g.keys[g2, 0]].tolist(),
+            messages = [
+                f"Members see the joint working of {subject} differently ({a}: {la}; {b}:"
+                f" {lb}){_gaps(text) if wide else ''}."
+                for subject, a, b, la, lb, wide, text in zip(
+                    subjects,
+                    first_names,
+                    second_names,
                     rung_labels[t.g.rung[g1]].tolist(),
                     rung_labels[t.g.rung[g2]].tolist(),
-                    clauses,
-                    severities[severity[both]].tolist(),
-                    wave_names[t.rel.wave[r]].tolist(),
+                    wides,
+                    texts,
                     strict=True,
                 )
             ]
+            found[both] = list(
+                map(
+                    Finding,
+                    itertools.repeat("perception_gap", len(r)),
+                    severities[severity[both]].tolist(),
+                    subjects,
+                    messages,
+                    zip(first_names, second_names, strict=True),
+                    wides,
+                    wave_names[t.rel.wave[r]].tolist(),
+                )
+            )
             built[both] = True
         rest = np.flatnonzero(~built)
         found[rest] = [self.finding(i) for i in rest.tolist()]
@@ -1303,6 +1307,13 @@ def _seen_differently(joint: str, placed: str, wide: str) -> str:
 
 def _gaps(wide: str) -> str:
     return f"; gaps of a point or more on {wide}"
+
+
+def _unzip(rows: list[tuple[Any, ...]], width: int) -> tuple[list[Any], ...]:
+    """Return the columns of a list of equal-length tuples."""
+    if not rows:
+        return tuple([] for _ in range(width))
+    return tuple(list(column) for column in zip(*rows, strict=True))
 
 
 def _row_codes(masks: npt.NDArray[np.bool_]) -> npt.NDArray[Any]:
