@@ -149,6 +149,20 @@ class TestAssess:
         error = _one_line_error(_run("assess", str(survey), "--claims", str(claims)))
         assert f"{claims}: claims: nobody gave a view of 'Alpha Council and Zeta'" in error
 
+    def test_format_and_file_name_must_agree(self, survey: Path, tmp_path: Path) -> None:
+        """--format csv -o report.md would hide CSV behind a Markdown name: refused."""
+        out = tmp_path / "report.md"
+        error = _one_line_error(_run("assess", str(survey), "--format", "csv", "-o", str(out)))
+        assert f"--format csv does not match -o {out} (a markdown name)" in error
+        assert not out.exists()
+
+    def test_format_with_another_suffix(self, survey: Path, tmp_path: Path) -> None:
+        """A suffix that names no format leaves --format in charge."""
+        out = tmp_path / "report.txt"
+        result = _run("assess", str(survey), "--format", "markdown", "-o", str(out))
+        assert result.returncode == 0, result.stderr
+        assert out.read_text(encoding="utf-8").startswith("# ")
+
     def test_csv_needs_output(self, survey: Path) -> None:
         """--format csv without -o is refused plainly."""
         error = _one_line_error(_run("assess", str(survey), "--format", "csv"))

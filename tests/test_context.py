@@ -34,6 +34,23 @@ class TestReadArrangements:
         with pytest.raises(ResponseFileError, match=r"line 3, column 'Member': expected a name"):
             read_arrangements(path)
 
+    def test_repeated_column(self, tmp_path: Path) -> None:
+        """Two member columns would keep only the second: refused, naming both."""
+        path = _write(tmp_path, "arr.csv", "arrangement,member,Member\nAlliance,A,B\n")
+        with pytest.raises(
+            ResponseFileError,
+            match=r"line 1, column 'Member \(column 3\)': this column is also column 2",
+        ):
+            read_arrangements(path)
+
+    def test_member_given_twice(self, tmp_path: Path) -> None:
+        """A member listed twice in one arrangement names both the line and the member."""
+        path = _write(tmp_path, "arr.csv", "arrangement,member\nAlliance,A\nAlliance,A\n")
+        with pytest.raises(
+            ResponseFileError, match=r"line 3, column 'member': 'A' is already a member"
+        ):
+            read_arrangements(path)
+
     def test_unreadable(self, tmp_path: Path) -> None:
         """A missing file is an error naming it."""
         with pytest.raises(ResponseFileError, match=r"absent\.csv: cannot be read"):
@@ -66,6 +83,10 @@ class TestReadRungs:
             ("organisation,partner,rung\nA,B\n", r"line 2: expected 3 fields"),
             ("", r"the file is empty"),
             ("organisation,partner,rung,notes\nA,B,partnership,x\n", r"line 1, column 'notes'"),
+            (
+                "organisation,partner,rung,rung\nA,B,partnership,transaction\n",
+                r"line 1, column 'rung \(column 4\)': this column is also column 3",
+            ),
         ],
     )
     def test_errors(self, tmp_path: Path, text: str, message: str) -> None:

@@ -72,7 +72,8 @@ def _rows(
 def _check_columns(
     name: str, keys: list[str], header: list[str], required: tuple[str, ...]
 ) -> None:
-    for key, as_written in zip(keys, header, strict=True):
+    first: dict[str, int] = {}
+    for position, (key, as_written) in enumerate(zip(keys, header, strict=True), start=1):
         if key not in required:
             raise ResponseFileError(
                 name,
@@ -80,6 +81,15 @@ def _check_columns(
                 line=1,
                 column=as_written,
             )
+        if key in first:
+            # One value would silently replace the other: refuse instead.
+            raise ResponseFileError(
+                name,
+                f"this column is also column {first[key]}; give each column once",
+                line=1,
+                column=f"{as_written} (column {position})",
+            )
+        first[key] = position
 
 
 def read_arrangements(path: str | os.PathLike[str]) -> dict[str, list[str]]:
@@ -90,7 +100,8 @@ def read_arrangements(path: str | os.PathLike[str]) -> dict[str, list[str]]:
     Raises
     ------
     ResponseFileError
-        For a missing column or a blank cell, naming the file, line and column.
+        For a missing or repeated column, a blank cell or a member given twice, naming
+        the file, line and column.
     """
     out: dict[str, list[str]] = {}
     for line, row, written in _rows(path, ("arrangement", "member")):
@@ -102,7 +113,15 @@ def read_arrangements(path: str | os.PathLike[str]) -> dict[str, list[str]]:
                     line=line,
                     column=written[column],
                 )
-        out.setdefault(row["arrangement"], []).append(row["member"])
+        members = out.setdefault(row["arrangement"], [])
+        if row["member"] in members:
+            raise ResponseFileError(
+                str(path),
+                f"{row['member']!r} is already a member of {row['arrangement']!r}",
+                line=line,
+                column=written["member"],
+            )
+        members.append(row["member"])
     return out
 
 
@@ -118,8 +137,8 @@ def read_rungs(
     Raises
     ------
     ResponseFileError
-        For a missing column, a blank name, an unknown rung or a relationship given twice,
-        naming the file, line and column.
+        For a missing or repeated column, a blank name, an unknown rung or a relationship
+        given twice, naming the file, line and column.
     """
     name = str(path)
     out: dict[tuple[str, str] | str, Rung] = {}

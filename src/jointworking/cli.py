@@ -67,11 +67,17 @@ def _questions_text(instrument: Instrument) -> str:
 
 
 def _format(requested: str | None, output: Path | None, default: Format) -> Format:
-    if requested is not None:
-        return _SUFFIXES[f".{requested}"] if requested != "markdown" else "markdown"
-    if output is not None and output.suffix.lower() in _SUFFIXES:
-        return _SUFFIXES[output.suffix.lower()]
-    return default
+    named = None if output is None else _SUFFIXES.get(output.suffix.lower())
+    if requested is None:
+        return default if named is None else named
+    fmt: Format = _SUFFIXES[f".{requested}"] if requested != "markdown" else "markdown"
+    if named is not None and named != fmt:
+        # A CSV file named report.md (or HTML named .json) would mislead whoever opens it.
+        raise ArgumentError(
+            f"--format {requested} does not match -o {output} (a {named} name); name the"
+            f" file for its format, or leave out --format"
+        )
+    return fmt
 
 
 def _write(text: str, output: Path | None) -> None:
