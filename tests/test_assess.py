@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 import jointworking as jw
 from builders import records, survey
 from jointworking import ArgumentError, Response, Responses, Rung, ValueInputs, assess
+from jointworking.export import group_rows
 
 C, P, T = Rung.COLLABORATION, Rung.PARTNERSHIP, Rung.TRANSACTION
 
@@ -526,6 +527,72 @@ class TestResultSequences:
         assert list(from_statistics.findings) == list(from_responses.findings)
 
 
+def few_answered() -> jw.Assessment:
+    """A's three respondents: only one answers question 1 (with 0); B's three all say 4."""
+    a_rows: list[list[float | None]] = [[0, *TOP[1:]], [None, *TOP[1:]], [None, *TOP[1:]]]
+    return assess(survey(records("A", "B", a_rows), records("B", "A", [TOP] * 3)))
+
+
+class TestQuestionsFewAnswered:
+    """A question answered by fewer than min_group_size people, in a group large enough."""
+
+    def test_views_say_which(self) -> None:
+        result = few_answered()
+        group = result.group("A", about="B")
+        assert (group.small, group.count[0], group.withheld_questions) == (False, 1, (1,))
+        assert group.index_withheld
+        assert not result.group("B", about="A").index_withheld
+        view = result.relationship("A", "B")
+        assert dict(view.withheld_questions) == {"A": (1,), "B": ()}
+        assert view.withheld_gaps == (1,)
+        assert view.gaps[0] == 4.0  # the analyst still has the figure
+
+    def test_shared_dict_withholds_the_figures(self) -> None:
+        result = few_answered()
+        shared = result.to_dict()
+        group = next(g for g in shared["groups"] if g["organisation"] == "A")
+        first, second = group["questions"][:2]
+        assert first == {
+            "number": 1,
+            "count": 1,
+            "withheld": True,
+            "mean": None,
+            "sd": None,
+            "rwg": None,
+        }
+        assert (second["withheld"], second["mean"]) == (False, 4.0)
+        # The index averages the means (0 + 9 x 4) / 10: with nine shown it gives Q1 away.
+        assert group["placement"]["index"] is None
+        assert shared["relationships"][0]["views"]["A"]["index"] is None
+        assert shared["relationships"][0]["views"]["B"]["index"] == 100.0
+        gaps = shared["relationships"][0]["gaps"]
+        assert gaps[0] == {"number": 1, "withheld": True, "gap": None}
+        assert gaps[1] == {"number": 2, "withheld": False, "gap": 0.0}
+        analyst = result.to_dict(shared=False)
+        group = next(g for g in analyst["groups"] if g["organisation"] == "A")
+        assert (group["questions"][0]["withheld"], group["questions"][0]["mean"]) == (False, 0.0)
+        assert group["placement"]["index"] == 90.0
+        assert analyst["relationships"][0]["gaps"][0] == {
+            "number": 1,
+            "withheld": False,
+            "gap": 4.0,
+        }
+
+    def test_no_finding_names_the_gap(self) -> None:
+        """The members see the relationship differently, but the gap of 4 is not named."""
+        (finding,) = [f for f in few_answered().findings if f.kind == "perception_gap"]
+        assert finding.severity == "warning"
+        assert finding.questions == ()
+        assert "gaps of a point" not in finding.message
+
+    def test_csv_rows_withhold_the_mean(self) -> None:
+        rows = {r["organisation"]: r for r in group_rows(few_answered())}
+        assert (rows["A"]["q1"], rows["A"]["q2"], rows["B"]["q1"]) == (None, 4.0, 4.0)
+        assert (rows["A"]["index"], rows["B"]["index"]) == (None, 100.0)
+        rows = {r["organisation"]: r for r in group_rows(few_answered(), shared=False)}
+        assert rows["A"]["q1"] == 0.0
+
+
 class TestToDict:
     def test_small_groups_withheld_when_shared(self) -> None:
         """Shared output withholds a small group's per-question figures but shows its rung."""
@@ -551,6 +618,7 @@ class TestToDict:
         assert group["questions"][0] == {
             "number": 1,
             "count": 2,
+            "withheld": False,
             "mean": 4.0,
             "sd": 0.0,
             "rwg": 1.0,

@@ -202,7 +202,8 @@ class TestProfile:
             [4, *COLLAB[1:]],
             [3, None, *COLLAB[2:]],
         ]
-        group = assess(survey(records("A", "internal", rows))).group("A")
+        # A minimum group size of 2, so that question 2 (two answers) is not withheld.
+        group = assess(survey(records("A", "internal", rows)), min_group_size=2).group("A")
         ax = axes_of(plot.profile(group))
         (container,) = [c for c in ax.containers if isinstance(c, ErrorbarContainer)]
         segments = container.lines[2][0].get_segments()
@@ -474,9 +475,35 @@ class TestGaps:
         assert len(bars(shared)) == 10
         assert not any(t.startswith("gap ") for t in texts(shared))
         assert any("withheld" in t for t in texts(shared))
-        analyst = axes_of(plot.gaps(view))
-        assert len(bars(analyst)) == 20
-        assert sum(t.startswith("gap ") for t in texts(analyst)) == 10
+        # B's two respondents answered every question too few to share: the view alone
+        # withholds every gap too, and says so.
+        alone = texts(axes_of(plot.gaps(view)))
+        assert not any(t.startswith("gap ") for t in alone)
+        assert any(t.startswith("Withheld, answered by too few: Q1, Q2") for t in alone)
+        # With a minimum group size of 2 nothing is withheld.
+        view = assess(
+            survey(records("A", "B", [TOP] * 3), records("B", "A", [LOW] * 2)), min_group_size=2
+        ).relationship("A", "B")
+        both = axes_of(plot.gaps(view))
+        assert len(bars(both)) == 20
+        assert sum(t.startswith("gap ") for t in texts(both)) == 10
+
+    def test_questions_few_answered_are_withheld(self) -> None:
+        """A question one of three respondents answered has no bars and no gap."""
+        few: list[list[float | None]] = [[3, *TOP[1:]], [None, *TOP[1:]], [None, *TOP[1:]]]
+        result = assess(survey(records("A", "B", few), records("B", "A", [LOW] * 3)))
+        view = result.relationship("A", "B")
+        assert dict(view.withheld_questions) == {"A": (1,), "B": ()}
+        assert view.withheld_gaps == (1,)
+        ax = axes_of(plot.gaps(view, assessment=result))
+        shown = texts(ax)
+        assert "Withheld, answered by too few: Q1" in "\n".join(shown)
+        assert sum(t.startswith("gap ") for t in shown) == 9
+        heights = [b.get_height() for b in bars(ax)]
+        assert heights[0] == 0.0  # A's Q1: no bar
+        assert heights[10] == pytest.approx(1.0)  # B's Q1 (three answers) still shows
+        profile = axes_of(plot.profile(result.group("A", about="B")))
+        assert " withheld: few answers" in texts(profile)
 
     def test_threshold_line(self, example: Assessment) -> None:
         """The threshold is drawn at the instrument's threshold."""

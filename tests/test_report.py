@@ -629,6 +629,37 @@ class TestHTML:
 
 class TestPrivacy:
     @staticmethod
+    def few_answered() -> Assessment:
+        """A's three respondents: one answers question 1 (with 0); B's three all say 4."""
+        top = [4.0] * 10
+        a_rows: list[list[float | None]] = [[0, *top[1:]], [None, *top[1:]], [None, *top[1:]]]
+        return assess(survey(records("A", "B", a_rows), records("B", "A", [top] * 3)))
+
+    def test_question_few_answered(self) -> None:
+        """One answer to a question is withheld: the member's mean and the gap, not the rest."""
+        section = md_sections(report.markdown(self.few_answered()))["Relationships"]
+        assert "| Q1 shared objectives | withheld | 4.00 | withheld |" in section
+        assert "| Q2 " in section
+        assert "The gaps of question 1 are withheld" in section
+        assert "| A | transaction | withheld |" in section  # its index would give Q1 away
+        assert "| B | partnership | 100.0 |" in section
+        assert "0.00" not in section.split("| Q1 shared objectives |")[1].split("\n")[0]
+
+    def test_question_few_answered_html(self) -> None:
+        """The notebook fragments withhold the same figures."""
+        result = self.few_answered()
+        group = display.group_html(result.group("A", about="B"))
+        row = next(r for r in group.split("<tr>") if "<td" in r and "Q1 shared objectives" in r)
+        assert row.count("withheld") == 3
+        assert "Withheld: questions answered by fewer people" in group
+        # The index averages the question means: shown, it would give question 1 away.
+        assert "Index:</span> withheld" in group
+        view = display.relationship_html(result.relationship("A", "B"))
+        row = next(r for r in view.split("<tr>") if "<td" in r and "Q1 shared objectives" in r)
+        assert row.count("withheld") == 2  # A's mean and the gap; B's 4.00 shows
+        assert "4.00" in row
+
+    @staticmethod
     def nva_figures(example: jw.Example) -> tuple[str, list[str]]:
         """NVA's internal index and per-question means, computed from the raw answers."""
         r = example.responses

@@ -16,7 +16,7 @@ import html
 import math
 import re
 import unicodedata
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Final
 
 import attrs
@@ -534,7 +534,9 @@ def group_html(group: GroupView, instrument: Instrument = MORLEY_2016) -> str:
     str
         Subject, respondents and placement; per question the number who answered, the
         mean, SD and r_wg. For a small group (``group.small``) the index, agreement and
-        per-question figures are withheld and flagged.
+        per-question figures are withheld and flagged, and so are the figures of any
+        question fewer than the minimum group size answered
+        (``group.withheld_questions``).
 
     Examples
     --------
@@ -547,7 +549,10 @@ def group_html(group: GroupView, instrument: Instrument = MORLEY_2016) -> str:
     lines = [_line("Respondents", esc(group.respondents))]
     if group.units:
         lines.append(_line("Units", ", ".join(name_html(u) for u in group.units)))
-    lines += _placement_lines(group.placement, instrument, withheld=withheld)
+    index_withheld = (
+        "withheld: it would reveal a withheld question" if group.index_withheld else None
+    )
+    lines += _placement_lines(group.placement, instrument, withheld=withheld or index_withheld)
     if withheld is not None:
         lines.append(
             f'<div style="{_MUTED}">Per-question figures withheld: fewer respondents than'
@@ -559,19 +564,27 @@ def group_html(group: GroupView, instrument: Instrument = MORLEY_2016) -> str:
             low = question_list(instrument, group.uncertain)
             lines.append(_line("Uncertain", esc(f"low agreement on {low}")))
         if len(group.mean) == len(instrument.questions):
+            few = set(group.withheld_questions)
             rows = [
                 [
                     esc(question_label(instrument, q.number)),
                     esc(n),
-                    esc(fmt_mean(m)),
-                    esc(fmt_mean(s)),
-                    esc(fmt_mean(r)),
+                    *(
+                        [esc("withheld")] * 3
+                        if q.number in few
+                        else [esc(fmt_mean(m)), esc(fmt_mean(s)), esc(fmt_mean(r))]
+                    ),
                 ]
                 for q, n, m, s, r in zip(
                     instrument.questions, group.count, group.mean, group.sd, group.rwg, strict=True
                 )
             ]
             lines.append(_table(["Question", "n", "Mean", "SD", "r_wg"], rows, {1, 2, 3, 4}))
+            if few:
+                lines.append(
+                    f'<div style="{_MUTED}">Withheld: questions answered by fewer people'
+                    " than the minimum group size.</div>"
+                )
     return _box(name_html(group.subject), lines)
 
 
@@ -580,6 +593,7 @@ def relationship_html(
     instrument: Instrument = MORLEY_2016,
     *,
     withheld: Collection[str] | None = None,
+    withheld_questions: Mapping[str, Collection[int]] | None = None,
 ) -> str:
     """Return a relationship's shared view as an HTML fragment.
 
@@ -592,6 +606,10 @@ def relationship_html(
         Members whose view rests on fewer respondents than the minimum group size: their
         index and means, and every gap, are withheld. By default the relationship's own
         :attr:`~jointworking.RelationshipView.withheld`.
+    withheld_questions : mapping of str to collection of int, optional
+        Per member, the questions its respondents answered too few to share: its mean
+        and the question's gap are withheld. By default the relationship's own
+        :attr:`~jointworking.RelationshipView.withheld_questions`.
 
     Returns
     -------
@@ -610,6 +628,11 @@ def relationship_html(
     """
     chosen = relationship.withheld if withheld is None else withheld
     hidden = set(chosen) & set(relationship.views)
+    chosen_few = (
+        relationship.withheld_questions if withheld_questions is None else withheld_questions
+    )
+    few = {m: set(questions) for m, questions in chosen_few.items()}
+    few_gaps: set[int] = set().union(*few.values())
     lines = [
         _line("Wave", name_html(relationship.wave) if relationship.wave else NONE),
         _line("Effective rung", badge(relationship.effective_rung)),
@@ -626,7 +649,7 @@ def relationship_html(
         [
             name_html(m),
             badge(p.rung),
-            esc("withheld" if m in hidden else fmt_index(p.index)),
+            esc("withheld" if m in hidden or few.get(m) else fmt_index(p.index)),
             badge(relationship.internal[m]) if m in relationship.internal else NONE,
         ]
         for m, p in relationship.views.items()
@@ -636,12 +659,15 @@ def relationship_html(
         question_rows = []
         for i, q in enumerate(instrument.questions):
             means = [
-                "withheld" if m in hidden else fmt_mean(relationship.views[m].scores[i])
+                "withheld"
+                if m in hidden or q.number in few.get(m, ())
+                else fmt_mean(relationship.views[m].scores[i])
                 for m in members
             ]
             gap = relationship.gaps[i]
-            gap_text = "withheld" if hidden else fmt_mean(gap)
-            if not hidden and gap >= PERCEPTION_GAP_POINTS:
+            withhold = bool(hidden) or q.number in few_gaps
+            gap_text = "withheld" if withhold else fmt_mean(gap)
+            if not withhold and gap >= PERCEPTION_GAP_POINTS:
                 gap_text = f"<strong>{esc(gap_text)} {WIDE}</strong>"
             else:
                 gap_text = esc(gap_text)
@@ -651,6 +677,11 @@ def relationship_html(
         numeric = set(range(1, len(members) + 2))
         head = ["Question", *(name_html(m) for m in members), "Gap"]
         lines.append(_table(head, question_rows, numeric))
+        if few_gaps and not hidden:
+            lines.append(
+                f'<div style="{_MUTED}">Withheld: questions a member\'s respondents answered'
+                " too few to share.</div>"
+            )
     return _box(name_html(relationship.subject), lines)
 
 

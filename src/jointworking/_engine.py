@@ -190,6 +190,7 @@ class _Groups:
     met: BoolArray
     uncertain: BoolArray
     small: BoolArray
+    thin: BoolArray  # (G, Q): answered, but by fewer than the minimum group size
     unit_gap: FloatArray
 
 
@@ -252,6 +253,7 @@ def _groups(stats: GroupStatistics, size: int, agreement: float) -> _Groups:
         met=met,
         uncertain=decisive & _below(rwg, agreement),
         small=respondents < size,
+        thin=(count > 0) & (count < size),
         unit_gap=_unit_gap(stats, starts, size),
     )
 
@@ -292,6 +294,7 @@ class _Relationships:
     members: IntArray  # (R, width) name codes, -1 padding
     gaps: FloatArray
     withheld: BoolArray
+    thin: BoolArray  # (R, Q): a member's view of the question rests on too few answers
     view_low: npt.NDArray[np.int8]
     view_high: npt.NDArray[np.int8]
     effective: npt.NDArray[np.int8]
@@ -402,10 +405,12 @@ def _relationships(
         view_low = np.minimum.reduceat(g.rung[groups], runs)
         view_high = np.maximum.reduceat(g.rung[groups], runs)
         withheld = np.add.reduceat(g.small[groups].astype(np.intp), runs) > 0
+        thin = np.add.reduceat(g.thin[groups].astype(np.intp), runs, axis=0) > 0
     else:
         gaps = np.zeros((0, g.mean.shape[1]))
         view_low = view_high = np.zeros(0, dtype=np.int8)
         withheld = np.zeros(0, dtype=bool)
+        thin = np.zeros((0, g.mean.shape[1]), dtype=bool)
     # R7: no member is a better partner than it is inside (its internal rung, same wave).
     inside_group = internal_group[np.maximum(members, 0), w[:, np.newaxis]]
     inside = np.where((members >= 0) & (inside_group >= 0), g.rung[inside_group], _UNKNOWN)
@@ -422,6 +427,7 @@ def _relationships(
         members=members,
         gaps=gaps,
         withheld=withheld,
+        thin=thin,
         view_low=view_low,
         view_high=view_high,
         effective=effective,
@@ -511,7 +517,8 @@ def _find(
     diverging = latest_groups & ~_below(g.unit_gap, UNIT_GAP_POINTS) & ~np.isnan(g.unit_gap)
     found.add("unit_divergence", "info", np.flatnonzero(diverging))
     wide = ~_below(rel.gaps, PERCEPTION_GAP_POINTS) & ~np.isnan(rel.gaps)
-    wide &= ~rel.withheld[:, np.newaxis]
+    # A gap resting on a small group, or on a question few answered, is not named.
+    wide &= ~rel.withheld[:, np.newaxis] & ~rel.thin
     if n_rel:
         # (relationship, member) of every view given, sorted as rel.groups is.
         answered = rel.of_group[rel.groups].astype(np.int64) * len(names) + g.keys[rel.groups, 0]

@@ -155,6 +155,10 @@ class GroupView:
         minimum group size are left out. NaN with
         fewer than two units (rule R8: the bigger and more diversified an organisation,
         the bigger the challenge).
+    withheld_questions : tuple of int
+        Questions answered, but by fewer people than the minimum group size: shared
+        outputs withhold their mean, SD and r_wg (for a small group, every answered
+        question).
     """
 
     organisation: str
@@ -171,11 +175,21 @@ class GroupView:
     uncertain: tuple[int, ...]
     small: bool
     unit_gap: float = attrs.field(repr=False, eq=_float_eq, hash=False)
+    withheld_questions: tuple[int, ...] = attrs.field(default=(), repr=False)
 
     @property
     def internal(self) -> bool:
         """Whether this is the organisation's view of itself."""
         return self.about == INTERNAL
+
+    @property
+    def index_withheld(self) -> bool:
+        """Whether shared outputs withhold the index (and so its change between waves).
+
+        They do for a small group, and for a group with any withheld question: the index
+        averages the question means, so with the others shown it would give that one away.
+        """
+        return self.small or bool(self.withheld_questions)
 
     def _repr_html_(self) -> str:
         from jointworking._display import group_html  # noqa: PLC0415 - notebooks only
@@ -221,6 +235,10 @@ class RelationshipView:
         What the joint working is called and what it aims for, where given.
     value : AddedValue or SimulatedAddedValue or None
         The added-value test, where values were given.
+    withheld_questions : mapping of str to tuple of int
+        For each member that answered, the questions its respondents answered but fewer
+        of them than the minimum group size: shared outputs withhold that member's mean
+        and the question's gap (for a small member, every answered question).
     """
 
     subject: str
@@ -238,6 +256,14 @@ class RelationshipView:
     value: AddedValue | SimulatedAddedValue | None = attrs.field(
         default=None, repr=False, eq=False, hash=False
     )
+    withheld_questions: Mapping[str, tuple[int, ...]] = attrs.field(
+        factory=lambda: MappingProxyType({}), repr=False, hash=False
+    )
+
+    @property
+    def withheld_gaps(self) -> tuple[int, ...]:
+        """The questions whose gap shared outputs withhold: a member answered them too few."""
+        return tuple(sorted({n for few in self.withheld_questions.values() for n in few}))
 
     def _repr_html_(self) -> str:
         from jointworking._display import relationship_html  # noqa: PLC0415 - notebooks only
@@ -521,7 +547,9 @@ class Assessment:
             True (the default) for results to be shared: the per-question figures of
             groups smaller than `min_group_size` are withheld (``null``), and so are
             gaps and indices that would reveal them; their placement still shows,
-            flagged ``"withheld": true``. False gives the analyst everything.
+            flagged ``"withheld": true``. So are the figures of a question fewer than
+            `min_group_size` people answered, in any group, and the gaps that use
+            them. False gives the analyst everything.
         """
         return _to_dict(self, shared=shared)
 
@@ -935,6 +963,7 @@ class _Builder:
             uncertain=tuple(self.number_array[t.g.uncertain[g]].tolist()),
             small=bool(t.g.small[g]),
             unit_gap=float(t.g.unit_gap[g]),
+            withheld_questions=tuple(self.number_array[t.g.thin[g]].tolist()),
         )
 
     def step(self, before: int) -> Progress:
@@ -1002,6 +1031,9 @@ class _Builder:
             claimed=None if claimed == NO_RUNG else Rung(claimed),
             target=None if target == NO_RUNG else Rung(target),
             value=t.values.get(r),
+            withheld_questions=MappingProxyType(
+                {m: tuple(self.number_array[t.g.thin[g]].tolist()) for m, g in views.items()}
+            ),
         )
 
     # ---- findings -----------------------------------------------------------------
@@ -1426,10 +1458,12 @@ def _number(value: float) -> float | None:
     return None if math.isnan(value) else round(value, 6)
 
 
-def _placement_dict(placement: Placement, *, withheld: bool) -> dict[str, Any]:
+def _placement_dict(
+    placement: Placement, *, withheld: bool, index_withheld: bool = False
+) -> dict[str, Any]:
     return {
         "rung": placement.rung.label,
-        "index": None if withheld else _number(placement.index),
+        "index": None if withheld or index_withheld else _number(placement.index),
         "next": None if placement.next is None else placement.next.label,
         "blocking": list(placement.blocking),
         # A withheld group keeps its rung and what blocks the next one; which questions
@@ -1443,7 +1477,7 @@ def _placement_dict(placement: Placement, *, withheld: bool) -> dict[str, Any]:
 def _to_dict(assessment: Assessment, *, shared: bool) -> dict[str, Any]:
     inst = assessment.instrument
     numbers = inst.numbers
-    small = {(g.organisation, g.about, g.wave) for g in assessment.groups if g.small}
+    no_index = {(g.organisation, g.about, g.wave) for g in assessment.groups if g.index_withheld}
 
     def group(g: GroupView) -> dict[str, Any]:
         hide = shared and g.small
@@ -1454,7 +1488,9 @@ def _to_dict(assessment: Assessment, *, shared: bool) -> dict[str, Any]:
             "respondents": g.respondents,
             "units": None if hide else list(g.units),
             "withheld": hide,
-            "placement": _placement_dict(g.placement, withheld=hide),
+            "placement": _placement_dict(
+                g.placement, withheld=hide, index_withheld=shared and g.index_withheld
+            ),
             "uncertain": None if hide else list(g.uncertain),
             "rwg_j": None if hide else _number(g.rwg_j),
             "unit_gap": None if hide else _number(g.unit_gap),
@@ -1464,16 +1500,19 @@ def _to_dict(assessment: Assessment, *, shared: bool) -> dict[str, Any]:
                 {
                     "number": n,
                     "count": c,
-                    "mean": _number(m),
-                    "sd": _number(s),
-                    "rwg": _number(r),
+                    "withheld": few,
+                    "mean": None if few else _number(m),
+                    "sd": None if few else _number(s),
+                    "rwg": None if few else _number(r),
                 }
                 for n, c, m, s, r in zip(numbers, g.count, g.mean, g.sd, g.rwg, strict=True)
+                for few in (shared and n in g.withheld_questions,)
             ],
         }
 
     def relationship(view: RelationshipView) -> dict[str, Any]:
         hidden = set(view.withheld)
+        withheld_gaps = set(view.withheld_gaps)
         hide = shared and bool(hidden)
         return {
             "subject": view.subject,
@@ -1481,7 +1520,11 @@ def _to_dict(assessment: Assessment, *, shared: bool) -> dict[str, Any]:
             "members": list(view.members),
             "wave": view.wave,
             "views": {
-                m: _placement_dict(p, withheld=shared and m in hidden)
+                m: _placement_dict(
+                    p,
+                    withheld=shared and m in hidden,
+                    index_withheld=shared and bool(view.withheld_questions.get(m)),
+                )
                 for m, p in view.views.items()
             },
             "silent": list(view.silent),
@@ -1492,8 +1535,9 @@ def _to_dict(assessment: Assessment, *, shared: bool) -> dict[str, Any]:
             "gaps": None
             if hide
             else [
-                {"number": n, "gap": _number(gap)}
+                {"number": n, "withheld": few, "gap": None if few else _number(gap)}
                 for n, gap in zip(numbers, view.gaps, strict=True)
+                for few in (shared and n in withheld_gaps,)
             ],
             "value": None if view.value is None else _value_dict(view.value),
         }
@@ -1542,8 +1586,8 @@ def _to_dict(assessment: Assessment, *, shared: bool) -> dict[str, Any]:
                 "index_change": None
                 if shared
                 and (
-                    (p.organisation, p.about, p.before) in small
-                    or (p.organisation, p.about, p.after) in small
+                    (p.organisation, p.about, p.before) in no_index
+                    or (p.organisation, p.about, p.after) in no_index
                 )
                 else _number(p.index_change),
             }

@@ -40,7 +40,8 @@ def group_rows(assessment: Assessment, *, shared: bool = True) -> list[Row]:
     ----------
     assessment : Assessment
     shared : bool, optional
-        Withhold small groups' index and per-question figures (the default).
+        Withhold small groups' index and per-question figures, and the mean of any
+        question fewer than the minimum group size answered (the default).
 
     Returns
     -------
@@ -71,14 +72,14 @@ def group_rows(assessment: Assessment, *, shared: bool = True) -> list[Row]:
             "respondents": g.respondents,
             "withheld": hide,
             "rung": g.placement.rung.label,
-            "index": _figure(g.placement.index, hide),
+            "index": _figure(g.placement.index, shared and g.index_withheld),
             "next": None if g.placement.next is None else g.placement.next.label,
             "blocking": _numbers(g.placement.blocking),
             "uncertain": None if hide else _numbers(g.uncertain),
             "rwg_j": _figure(g.rwg_j, hide),
         }
         for number, mean in zip(numbers, g.mean, strict=True):
-            row[f"q{number}"] = _figure(mean, hide)
+            row[f"q{number}"] = _figure(mean, hide or (shared and number in g.withheld_questions))
         rows.append(row)
     return rows
 

@@ -417,9 +417,10 @@ def profile(
     questions with low agreement (those in ``group.uncertain``) are hatched; error bars
     show one standard deviation where it is defined; a dashed line marks the threshold
     at which a question is met (one per rung if the rungs' thresholds differ). A
-    question nobody answered has an empty bar marked "no answers". A small group
-    (``group.small``) shows no per-question figures at all, only a note that they are
-    withheld, as in every shared output.
+    question nobody answered has an empty bar marked "no answers", and one fewer than the
+    minimum group size answered (``group.withheld_questions``) an empty bar marked
+    "withheld". A small group (``group.small``) shows no per-question figures at all,
+    only a note that they are withheld, as in every shared output.
 
     Examples
     --------
@@ -458,14 +459,16 @@ def profile(
                 color=_INK,
             )
             return figure
-        means = _floats(group.mean)
-        sds = _floats(group.sd)
+        # A question few answered is withheld, as in every shared output.
+        few = np.asarray([q.number in group.withheld_questions for q in inst.questions])
+        means = np.where(few, np.nan, _floats(group.mean))
+        sds = np.where(few, np.nan, _floats(group.sd))
         x = np.arange(len(means), dtype=np.float64)
         colours = [RUNG_COLOURS[q.rung] for q in inst.questions]
         bars = axes.bar(
             x, np.nan_to_num(means, nan=0.0), color=colours, edgecolor="white", linewidth=0.5
         )
-        uncertain = set(group.uncertain)
+        uncertain = set(group.uncertain) - set(group.withheld_questions)
         for bar, question in zip(bars, inst.questions, strict=True):
             if question.number in uncertain:
                 bar.set_hatch("//")
@@ -491,7 +494,7 @@ def profile(
             axes.text(
                 float(x[position]),
                 inst.scale.low,
-                " no answers",
+                " withheld: few answers" if few[position] else " no answers",
                 rotation=90,
                 ha="center",
                 va="bottom",
@@ -539,7 +542,8 @@ def heatmap(assessment: Assessment, *, wave: str | None = None, ax: Axes | None 
     at the threshold at which a question is met (red below, blue above), so cells that
     meet it read at a glance. A small group's row is left blank and labelled "withheld":
     shared outputs never show its per-question figures. A question nobody in a group
-    answered is blank too.
+    answered is blank too, and one fewer than the minimum group size answered is blank
+    and marked "few".
 
     Examples
     --------
@@ -556,6 +560,7 @@ def heatmap(assessment: Assessment, *, wave: str | None = None, ax: Axes | None 
     scale = inst.scale
     n_questions = len(inst.questions)
     data = np.full((len(groups), n_questions), np.nan)
+    few = np.zeros((len(groups), n_questions), dtype=bool)
     labels: list[str] = []
     for row, group in enumerate(groups):
         _check_length(group.mean, inst, "assessment")
@@ -563,7 +568,8 @@ def heatmap(assessment: Assessment, *, wave: str | None = None, ax: Axes | None 
             labels.append(f"{_group_subject(group)} \u2014 withheld")
         else:
             labels.append(_group_subject(group))
-            data[row] = _floats(group.mean)
+            few[row] = [q.number in group.withheld_questions for q in inst.questions]
+            data[row] = np.where(few[row], np.nan, _floats(group.mean))
     thresholds = sorted({inst.threshold(Rung.COLLABORATION), inst.threshold(Rung.PARTNERSHIP)})
     norm = _diverging_norm(inst, sum(thresholds) / len(thresholds))
     longest = max((len(label) for label in labels), default=10)
@@ -585,7 +591,7 @@ def heatmap(assessment: Assessment, *, wave: str | None = None, ax: Axes | None 
             linewidth=0.8,
             shading="flat",
         )
-        _cell_texts(axes, data, [g.small for g in groups], norm)
+        _cell_texts(axes, data, [g.small for g in groups], norm, few)
         axes.set_xticks(np.arange(n_questions) + 0.5, labels=_question_labels(inst))
         for tick, question in zip(axes.get_xticklabels(), inst.questions, strict=True):
             tick.set_color(RUNG_COLOURS[question.rung])
@@ -618,9 +624,13 @@ def _diverging_norm(instrument: Instrument, centre: float) -> mcolors.Normalize:
 
 
 def _cell_texts(
-    axes: Axes, data: FloatArray, withheld: Sequence[bool], norm: mcolors.Normalize
+    axes: Axes,
+    data: FloatArray,
+    withheld: Sequence[bool],
+    norm: mcolors.Normalize,
+    few: npt.NDArray[np.bool_],
 ) -> None:
-    """Write each cell's figure, and "withheld" across a withheld row."""
+    """Write each cell's figure, "few" in a withheld cell, "withheld" across a withheld row."""
     n_questions = data.shape[1]
     for row, hidden in enumerate(withheld):
         if hidden:
@@ -637,6 +647,17 @@ def _cell_texts(
             continue
         for column in range(n_questions):
             value = float(data[row, column])
+            if few[row, column]:
+                axes.text(
+                    column + 0.5,
+                    row + 0.5,
+                    "few",
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color=_INK,
+                    style="italic",
+                )
             if math.isnan(value):
                 continue
             shade = float(norm(value))
@@ -829,7 +850,8 @@ def gaps(
         The assessment `relationship` comes from. When given, a member whose group is
         smaller than the minimum has its bars withheld, and so have the gaps, as in
         shared outputs; a :class:`~jointworking.RelationshipView` alone does not record
-        group sizes, so pass it for any chart to be shared.
+        group sizes, so pass it for any chart to be shared. (The questions some member
+        answered too few, ``relationship.withheld_questions``, are withheld either way.)
     ax : matplotlib.axes.Axes, optional
         Draw on these axes; by default on a new figure.
 
@@ -850,6 +872,9 @@ def gaps(
     ``relationship.views``), one group per question. Above a question whose gap between
     members (``relationship.gaps``) is at least one scale point, the gap is written
     ("gap 1.3"). Members who gave no view are named in a note and in the legend.
+    A question some member's respondents answered too few
+    (``relationship.withheld_questions``) has no bar for that member and no gap, and is
+    named in a note.
 
     Examples
     --------
@@ -873,6 +898,9 @@ def gaps(
     )
     members = list(relationship.views)
     n_questions = len(inst.questions)
+    # Questions some member's respondents answered too few: no gap, nor that member's bar.
+    numbers = [q.number for q in inst.questions]
+    few = np.asarray([n in relationship.withheld_gaps for n in numbers])
     x = np.arange(n_questions, dtype=np.float64)
     width = 0.8 / max(len(members), 1)
     with _plain_text():
@@ -889,7 +917,7 @@ def gaps(
                     (Patch(facecolor="white", edgecolor=colour, hatch="xx"), f"{name} (withheld)")
                 )
                 continue
-            scores = _floats(relationship.views[member].scores)
+            scores = _shared_scores(relationship, member, numbers)
             offset = (k - (len(members) - 1) / 2) * width
             axes.bar(
                 x + offset,
@@ -912,9 +940,10 @@ def gaps(
         if withheld:
             notes.append("Figures withheld for fewer than the minimum respondents, and so are gaps")
         else:
+            notes += _few_note(inst, few)
             span = inst.scale.high - inst.scale.low
             for i, gap in enumerate(relationship.gaps):
-                if math.isnan(gap) or gap < PERCEPTION_GAP_POINTS:
+                if few[i] or math.isnan(gap) or gap < PERCEPTION_GAP_POINTS:
                     continue
                 top = tops[i] if np.isfinite(tops[i]) else inst.scale.low
                 axes.text(
@@ -952,6 +981,18 @@ def gaps(
         )
         _legend(figure, axes, entries, own=ax is None)
     return figure
+
+
+def _shared_scores(relationship: RelationshipView, member: str, numbers: list[int]) -> FloatArray:
+    """Return a member's means, NaN where its respondents answered too few to share."""
+    own = relationship.withheld_questions.get(member, ())
+    return np.where([n in own for n in numbers], np.nan, _floats(relationship.views[member].scores))
+
+
+def _few_note(instrument: Instrument, few: npt.NDArray[np.bool_]) -> list[str]:
+    """Name the questions withheld as too few answered, if any."""
+    labels = [q for q, hidden in zip(_question_labels(instrument), few, strict=True) if hidden]
+    return [f"Withheld, answered by too few: {', '.join(labels)}"] if labels else []
 
 
 def value_distribution(

@@ -197,11 +197,15 @@ class _Privacy:
 
     size: int
     small: frozenset[tuple[str, str, str]]
+    no_index: frozenset[tuple[str, str, str]]  # small, or with a question few answered
 
     @classmethod
     def of(cls, assessment: Assessment) -> _Privacy:
         small = frozenset((g.organisation, g.about, g.wave) for g in assessment.groups if g.small)
-        return cls(assessment.min_group_size, small)
+        no_index = frozenset(
+            (g.organisation, g.about, g.wave) for g in assessment.groups if g.index_withheld
+        )
+        return cls(assessment.min_group_size, small, no_index)
 
     def hidden(self, view: RelationshipView) -> frozenset[str]:
         """Return the members whose view of `view` rests on a small group."""
@@ -370,7 +374,7 @@ def _internal_row(ctx: _Context, organisation: str, g: GroupView | None) -> tupl
     if g.placement.missing:
         notes += [" " if notes else "", f"not answered: {ctx.questions(g.placement.missing)}"]
     wave: _Text = (_Name(g.wave),) if g.wave else (d.NONE,)
-    index: _Text = ("withheld",) if g.small else (d.fmt_index(g.placement.index),)
+    index: _Text = ("withheld",) if g.index_withheld else (d.fmt_index(g.placement.index),)
     return (
         (_Name(organisation),),
         wave,
@@ -443,7 +447,9 @@ def _relationship_blocks(ctx: _Context, number: int, view: RelationshipView) -> 
             (
                 (_Name(member),),
                 (_Badge(p.rung),),
-                ("withheld",) if withheld else (d.fmt_index(p.index),),
+                ("withheld",)
+                if withheld or view.withheld_questions.get(member)
+                else (d.fmt_index(p.index),),
                 _blocking(ctx, p),
                 inside_text,
                 (_Flag(ctx.privacy.flag),) if withheld else (),
@@ -469,15 +475,18 @@ def _question_table(ctx: _Context, view: RelationshipView, hidden: frozenset[str
     if not view.views or len(view.gaps) != len(inst.questions):
         return []
     members = list(view.views)
+    few = set(view.withheld_gaps)
     rows: list[tuple[_Text, ...]] = []
     for i, q in enumerate(inst.questions):
         means: list[_Text] = [
-            ("withheld",) if m in hidden else (d.fmt_mean(view.views[m].scores[i]),)
+            ("withheld",)
+            if m in hidden or q.number in view.withheld_questions.get(m, ())
+            else (d.fmt_mean(view.views[m].scores[i]),)
             for m in members
         ]
         gap = view.gaps[i]
         gap_text: _Text
-        if hidden:
+        if hidden or q.number in few:
             gap_text = ("withheld",)
         elif gap >= PERCEPTION_GAP_POINTS:
             gap_text = (_Strong((f"{d.fmt_mean(gap)} {d.WIDE}",)),)
@@ -494,6 +503,12 @@ def _question_table(ctx: _Context, view: RelationshipView, hidden: frozenset[str
         note += " respondents."
     elif len(members) < 2:
         note += " Gaps need at least two members' views."
+    if few and not hidden:
+        phrase = d.questions_phrase(sorted(few))
+        note += (
+            f" The gaps of {phrase} are withheld, and the means behind them: fewer than"
+            f" {ctx.privacy.size} of a member's respondents answered."
+        )
     return [
         _Para((note,), note=True),
         _Table(head, tuple(rows), frozenset(range(1, len(members) + 2))),
@@ -712,7 +727,7 @@ def _progress(ctx: _Context) -> _Section:
         )
     rows: list[tuple[_Text, ...]] = []
     for p in a.progress:
-        small = {(p.organisation, p.about, w) for w in (p.before, p.after)} & ctx.privacy.small
+        small = {(p.organisation, p.about, w) for w in (p.before, p.after)} & ctx.privacy.no_index
         change = p.rung_change
         moved = "no change" if change == 0 else f"{'up' if change > 0 else 'down'} {abs(change)}"
         about: _Text = ("internal",) if p.about == "internal" else (_Name(p.about),)
