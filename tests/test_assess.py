@@ -264,6 +264,36 @@ class TestFindings:
         (finding,) = [f for f in assessment.findings if f.kind == "overstated_label"]
         assert (finding.severity, finding.questions) == ("warning", (1,))
 
+    def test_overstated_names_only_what_a_small_view_shares(self) -> None:
+        """A small member's view adds only its blocking questions, as shared placements do."""
+        a_view = [1, 3, 3, 1, 1, 3, 3, 3, 3, 3]  # transaction; partnership 4 and 5 unmet too
+        responses = survey(records("A", "B", [a_view] * 2), records("B", "A", [TOP] * 3))
+        assessment = assess(responses, claims={("A", "B"): P})
+        (finding,) = [f for f in assessment.findings if f.kind == "overstated_label"]
+        assert finding.questions == (1,)
+        shared = assessment.to_dict()["relationships"][0]["views"]["A"]
+        assert (shared["blocking"], shared["met"]) == ([1], None)
+
+    def test_overstated_with_many_questions(self) -> None:
+        """Question sets past 64 questions are named right (no fixed-width bit masks)."""
+        questions = [
+            jw.Question(i + 1, f"item{i + 1}", f"Question {i + 1}", C if i < 35 else P)
+            for i in range(70)
+        ]
+        instrument = jw.Instrument("big", "test", questions, scale=jw.MORLEY_2016.scale)
+        for unmet in ([63], [64], [66], [36, 65]):
+            low = np.full((3, 70), 4.0)
+            low[:, unmet] = 1.0
+            responses = Responses.from_arrays(
+                np.vstack([low, np.full((3, 70), 4.0)]),
+                organisation=["A"] * 3 + ["B"] * 3,
+                about=["B"] * 3 + ["A"] * 3,
+                instrument=instrument,
+            )
+            assessment = assess(responses, claims={("A", "B"): P})
+            (finding,) = [f for f in assessment.findings if f.kind == "overstated_label"]
+            assert finding.questions == tuple(u + 1 for u in unmet)
+
     def test_overstated_because_capped(self) -> None:
         """When an internal rung caps the relationship, the finding says so (R7)."""
         assessment = assess(pair_survey(LOW, TOP, TOP, TOP), claims={("A", "B"): P})
@@ -477,6 +507,29 @@ class TestArguments:
             assess(pair_survey(None, TOP, TOP, None), **{argument: [("A", "B")]})  # type: ignore[arg-type]
 
 
+class TestLayout:
+    def test_a_group_does_not_depend_on_unrelated_groups(self) -> None:
+        """Adding an organisation answering from two units changes no other group's figures,
+        to the last bit (every group array is laid out alike, so rounds alike)."""
+        rng = np.random.default_rng(5)
+        answers = rng.integers(0, 5, size=(600, 10)).astype(float)
+        answers[rng.random(answers.shape) < 0.2] = np.nan
+        names = [f"Org{i // 6:03d}" for i in range(600)]
+        alone = assess(Responses.from_arrays(answers, organisation=names, about="internal"))
+        extra = Responses.from_arrays(
+            np.vstack([answers, np.full((6, 10), 3.0)]),
+            organisation=[*names, *["Zed"] * 6],
+            about="internal",
+            unit=[None] * 600 + ["u1"] * 3 + ["u2"] * 3,
+        )
+        together = {g.organisation: g for g in assess(extra).groups}
+        for group in alone.groups:
+            other = together[group.organisation]
+            assert repr((group.rwg_j, group.rwg, group.sd, group.placement.index)) == repr(
+                (other.rwg_j, other.rwg, other.sd, other.placement.index)
+            )
+
+
 class TestResultSequences:
     """Groups, relationships, findings and progress are read-only sequences, built lazily."""
 
@@ -525,6 +578,18 @@ class TestResultSequences:
         from_statistics = assess(from_responses.statistics, claims={("A", "B"): P})
         assert from_statistics.to_dict(shared=False) == from_responses.to_dict(shared=False)
         assert list(from_statistics.findings) == list(from_responses.findings)
+        assert from_statistics == from_responses
+
+    def test_assessments_compare_by_content(self) -> None:
+        """Equal settings and results are equal; any difference is not; never hashable."""
+        responses = pair_survey(LOW, TOP, COLLAB, TOP)
+        assert assess(responses) == assess(responses)
+        assert assess(responses) != assess(responses, claims={("A", "B"): P})  # a finding
+        assert assess(responses) != assess(responses, min_group_size=2)
+        assert assess(responses) != assess(pair_survey(LOW, TOP, TOP, TOP))
+        assert assess(responses) != "assessment"
+        with pytest.raises(TypeError):
+            hash(assess(responses))
 
 
 def few_answered() -> jw.Assessment:
@@ -540,8 +605,8 @@ class TestQuestionsFewAnswered:
         result = few_answered()
         group = result.group("A", about="B")
         assert (group.small, group.count[0], group.withheld_questions) == (False, 1, (1,))
-        assert group.index_withheld
-        assert not result.group("B", about="A").index_withheld
+        assert group.overall_withheld
+        assert not result.group("B", about="A").overall_withheld
         view = result.relationship("A", "B")
         assert dict(view.withheld_questions) == {"A": (1,), "B": ()}
         assert view.withheld_gaps == (1,)
@@ -577,6 +642,29 @@ class TestQuestionsFewAnswered:
             "withheld": False,
             "gap": 4.0,
         }
+
+    def test_overall_agreement_withheld(self) -> None:
+        """r_wg(J) averages the item variances: with the others shown it gives Q1's away."""
+        result = few_answered()
+        shared = result.to_dict()
+        group = next(g for g in shared["groups"] if g["organisation"] == "A")
+        assert group["rwg_j"] is None
+        other = next(g for g in shared["groups"] if g["organisation"] == "B")
+        assert other["rwg_j"] == 1.0
+        rows = {r["organisation"]: r for r in group_rows(result)}
+        assert (rows["A"]["rwg_j"], rows["B"]["rwg_j"]) == (None, 1.0)
+
+    def test_agreement_not_judged_on_few_answers(self) -> None:
+        """Two of five answering 0 and 4 is no evidence of disagreement to act on or share."""
+        rest: list[float | None] = list(TOP[1:])
+        rows: list[list[float | None]] = [[0, *rest], [4, *rest], *[[None, *rest]] * 3]
+        result = assess(survey(records("A", "internal", rows)))
+        group = result.group("A")
+        assert group.rwg[0] < 0.7  # the analyst still has the figure
+        assert group.uncertain == ()
+        assert not [f for f in result.findings if f.kind == "low_agreement"]
+        placement = result.to_dict()["groups"][0]["placement"]
+        assert 1 not in placement["met"] + placement["ahead"]
 
     def test_no_finding_names_the_gap(self) -> None:
         """The members see the relationship differently, but the gap of 4 is not named."""

@@ -39,7 +39,7 @@ class TestReadArrangements:
         path = _write(tmp_path, "arr.csv", "arrangement,member,Member\nAlliance,A,B\n")
         with pytest.raises(
             ResponseFileError,
-            match=r"line 1, column 'Member \(column 3\)': this column is also column 2",
+            match=r"line 1, column 'Member': columns 2 and 3 have the same name",
         ):
             read_arrangements(path)
 
@@ -85,7 +85,7 @@ class TestReadRungs:
             ("organisation,partner,rung,notes\nA,B,partnership,x\n", r"line 1, column 'notes'"),
             (
                 "organisation,partner,rung,rung\nA,B,partnership,transaction\n",
-                r"line 1, column 'rung \(column 4\)': this column is also column 3",
+                r"line 1, column 'rung': columns 3 and 4 have the same name",
             ),
         ],
     )

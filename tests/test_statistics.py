@@ -97,18 +97,24 @@ class TestMerge:
             GroupStatistics.merge_all([])
 
     def test_refuses_more_respondents_than_add_exactly(self) -> None:
-        """Past 2**53 float64 sums of counts are no longer exact: refused, not rounded."""
+        """Sums of squares past 2**53 are no longer exact in float64: refused, not rounded.
+
+        On the 0-4 scale a respondent adds at most 16 to a sum of squares, so 2**49
+        respondents could reach 2**53.
+        """
         half = GroupStatistics.from_sums(
             organisation=["A"],
             about=["internal"],
-            respondents=[2**52],
+            respondents=[2**48],
             count=np.zeros((1, 10)),
             total=np.zeros((1, 10)),
             total_sq=np.zeros((1, 10)),
         )
-        assert half.merge().respondents.tolist() == [2**52]
-        with pytest.raises(ArgumentError, match=r"2\*\*53 respondents or more"):
+        assert half.merge().respondents.tolist() == [2**48]
+        with pytest.raises(ArgumentError, match=f"together they count {2**49} respondents"):
             half.merge(half)
+        with pytest.raises(ArgumentError, match="too many for their sums of squares"):
+            GroupStatistics.merge_all([half] * 3)
 
     def test_results_read_a_question_at_a_time(self) -> None:
         """However built, the per-question arrays are column-major and read-only."""

@@ -85,9 +85,9 @@ def _check_columns(
             # One value would silently replace the other: refuse instead.
             raise ResponseFileError(
                 name,
-                f"this column is also column {first[key]}; give each column once",
+                f"columns {first[key]} and {position} have the same name; give each column once",
                 line=1,
-                column=f"{as_written} (column {position})",
+                column=as_written,
             )
         first[key] = position
 

@@ -7,7 +7,9 @@ leaks into the notebook's own styles), no ``<script>`` and no external reference
 and wrapped in ``<bdi>`` so that right-to-left text cannot reorder what is around it.
 
 Like every shared output, the fragments withhold the per-question figures of groups
-smaller than the minimum group size (``GroupView.small``).
+smaller than the minimum group size (``GroupView.small``), and the figures of a question
+fewer than that many answered, with the overall figures that would give it away
+(``GroupView.withheld_questions``, ``GroupView.overall_withheld``).
 """
 
 from __future__ import annotations
@@ -549,17 +551,18 @@ def group_html(group: GroupView, instrument: Instrument = MORLEY_2016) -> str:
     lines = [_line("Respondents", esc(group.respondents))]
     if group.units:
         lines.append(_line("Units", ", ".join(name_html(u) for u in group.units)))
-    index_withheld = (
-        "withheld: it would reveal a withheld question" if group.index_withheld else None
+    overall_withheld = (
+        "withheld: it would reveal a withheld question" if group.overall_withheld else None
     )
-    lines += _placement_lines(group.placement, instrument, withheld=withheld or index_withheld)
+    lines += _placement_lines(group.placement, instrument, withheld=withheld or overall_withheld)
     if withheld is not None:
         lines.append(
             f'<div style="{_MUTED}">Per-question figures withheld: fewer respondents than'
             " the minimum group size.</div>"
         )
     else:
-        lines.append(_line("r_wg(J)", esc(fmt_mean(group.rwg_j))))
+        overall = "withheld" if group.overall_withheld else fmt_mean(group.rwg_j)
+        lines.append(_line("r_wg(J)", esc(overall)))
         if group.uncertain:
             low = question_list(instrument, group.uncertain)
             lines.append(_line("Uncertain", esc(f"low agreement on {low}")))

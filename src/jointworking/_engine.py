@@ -210,8 +210,12 @@ class _GroupSums:
         self.group = np.repeat(np.arange(starts.size, dtype=np.intp), sizes)
 
     def __call__(self, values: npt.NDArray[Any]) -> npt.NDArray[Any]:
+        if values.ndim > 2:  # pragma: no cover - internal misuse
+            raise TypeError("expected per-cell values of one or two dimensions")
         if self.identity:
-            return values
+            # Row-major like every other group array, so that reductions along a row
+            # round alike whatever the survey's other groups are.
+            return np.ascontiguousarray(values)
         columns = np.ascontiguousarray(values.T).reshape(-1, values.shape[0])
         if values.dtype.kind in "iu":
             # Counts: group sums are differences of the running sum at the groups' ends.
@@ -239,6 +243,7 @@ def _groups(stats: GroupStatistics, size: int, agreement: float) -> _Groups:
     rung, index, met = _place(mean, rung_codes, inst._thresholds(), low, high)
     decisive = rung_codes[np.newaxis, :] <= np.minimum(rung + 1, Rung.PARTNERSHIP)[:, np.newaxis]
     respondents = by_group(stats.respondents)
+    thin = (count > 0) & (count < size)
     return _Groups(
         keys=cell_keys[starts, :3],
         starts=starts,
@@ -251,9 +256,10 @@ def _groups(stats: GroupStatistics, size: int, agreement: float) -> _Groups:
         rung=rung,
         index=index,
         met=met,
-        uncertain=decisive & _below(rwg, agreement),
+        # Agreement on a question fewer than `size` answered is not judged (nor shared).
+        uncertain=decisive & _below(rwg, agreement) & ~thin,
         small=respondents < size,
-        thin=(count > 0) & (count < size),
+        thin=thin,
         unit_gap=_unit_gap(stats, starts, size),
     )
 
@@ -620,7 +626,7 @@ def tables(
         finding_severity=found.severity[order].astype(np.int8),
         finding_row=found.row[order],
         finding_member=found.member[order],
-        low_rwg=_below(g.rwg, agreement),
+        low_rwg=_below(g.rwg, agreement) & ~g.thin,
         blocking=_blocking(g.rung, g.met, stats.instrument._rung_codes()),
         wide=wide,
     )

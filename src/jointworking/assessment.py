@@ -22,7 +22,7 @@ import itertools
 import json
 import math
 import operator
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any, Final, Literal, TypeAlias, TypeVar, overload
 
@@ -146,6 +146,7 @@ class GroupView:
     uncertain : tuple of int
         Questions that decide the placement (those of every rung up to the next one)
         whose r_wg is below the agreement threshold. A placement with any is uncertain.
+        A question fewer than the minimum group size answered is not judged.
     small : bool
         Whether fewer than the minimum group size answered; shared outputs withhold its
         per-question figures.
@@ -183,11 +184,13 @@ class GroupView:
         return self.about == INTERNAL
 
     @property
-    def index_withheld(self) -> bool:
-        """Whether shared outputs withhold the index (and so its change between waves).
+    def overall_withheld(self) -> bool:
+        """Whether shared outputs withhold the group's overall figures.
 
-        They do for a small group, and for a group with any withheld question: the index
-        averages the question means, so with the others shown it would give that one away.
+        The index, its change between waves, and r_wg(J). They do for a small group, and
+        for a group with any withheld question: the index averages the question means and
+        r_wg(J) their variances, so with the other questions' figures shown either would
+        give the withheld one away.
         """
         return self.small or bool(self.withheld_questions)
 
@@ -447,6 +450,10 @@ class Assessment:
         Each group's change between consecutive waves.
     statistics : GroupStatistics
         The per-cell sums everything above was computed from.
+
+    Two assessments are equal (``==``) when their settings, arrangements, groups,
+    relationships, findings and progress are: assessing merged chunks of a survey gives
+    an assessment equal to assessing the whole.
     """
 
     instrument: Instrument
@@ -463,6 +470,21 @@ class Assessment:
     def statistics(self) -> GroupStatistics:
         """The per-cell sums the assessment was computed from (see :func:`assess`)."""
         return self._tables.statistics
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Assessment):
+            return NotImplemented
+        return (
+            (self.instrument, self.min_group_size, self.agreement_threshold)
+            == (other.instrument, other.min_group_size, other.agreement_threshold)
+            and dict(self.arrangements) == dict(other.arrangements)
+            and self.groups == other.groups
+            and self.relationships == other.relationships
+            and self.findings == other.findings
+            and self.progress == other.progress
+        )
+
+    __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         t = self._tables
@@ -1196,10 +1218,12 @@ class _Builder:
             message = _uncertain(subject, text, _RUNG_LABEL[self.rung_of[g]], f"{t.agreement:.2f}")
         elif kind == "low_agreement":
             questions, _ = self.questions(t.low_rwg[g])
+            # Not the figure itself where a question few answered would show through it.
+            figure = "below" if t.g.thin[g].any() else f"= {t.g.rwg_j[g]:.2f}, below"
             message = (
                 f"Respondents for {subject} agree little overall (within-group agreement"
-                f" r_wg(J) = {t.g.rwg_j[g]:.2f}), though not on the questions that decide the"
-                " placement."
+                f" r_wg(J) {figure} {t.agreement:.2f}), though not on the questions that"
+                " decide the placement."
             )
         elif kind == "too_few_respondents":
             message = (
@@ -1280,30 +1304,35 @@ class _Builder:
         return Finding(kind, severity, subject, message, members, (), wave)
 
     def holding(self, r: int) -> tuple[int, ...]:
-        """Return the questions, up to the claimed rung, that views below it do not meet."""
-        claimed, rung, unmet = self.claimed[r], self.rung_of, self.unmet_bits
+        """Return the questions, up to the claimed rung, that views below it do not meet.
+
+        A small member's view adds only its blocking questions, all that shared outputs
+        say of what it meets.
+        """
+        claimed, rung, small = self.claimed[r], self.rung_of, self.t.g.small
         bits = 0
         for g in self.rel_groups[self.rel_starts[r] : self.rel_starts[r + 1]]:
             if rung[g] < claimed:
-                bits |= unmet[g]
-        bits &= self.rung_bits[claimed]
+                top = rung[g] + 1 if small[g] else claimed
+                bits |= self.unmet_bits(g) & self.rung_bits[top]
         found = self.questions_by_bits.get(bits)
         if found is None:
             found = tuple(n for j, n in enumerate(self.numbers) if bits >> j & 1)
             self.questions_by_bits[bits] = found
         return found
 
-    @functools.cached_property
-    def unmet_bits(self) -> list[int]:
-        """Per group, the questions it does not meet as bits (bit j: question j + 1)."""
-        weights = 1 << np.arange(self.rung_codes.size, dtype=np.int64)
-        return ((~self.t.g.met).astype(np.int64) @ weights).tolist()  # type: ignore[no-any-return]
+    def unmet_bits(self, g: int) -> int:
+        """Return the questions group `g` does not meet as bits (bit j: the j-th question)."""
+        unmet = np.packbits(~self.t.g.met[g], bitorder="little").tobytes()
+        return int.from_bytes(unmet, "little")
 
     @functools.cached_property
     def rung_bits(self) -> list[int]:
         """Per rung, the questions that evidence it or a lower rung, as bits."""
-        weights = 1 << np.arange(self.rung_codes.size, dtype=np.int64)
-        return [int(weights[self.rung_codes <= rung].sum()) for rung in range(len(Rung))]
+        return [
+            sum(1 << j for j in np.flatnonzero(self.rung_codes <= rung).tolist())
+            for rung in range(len(Rung))
+        ]
 
     def capped(self, r: int) -> str:
         """Explain an effective rung below every member's view: an internal rung caps it."""
@@ -1459,25 +1488,30 @@ def _number(value: float) -> float | None:
 
 
 def _placement_dict(
-    placement: Placement, *, withheld: bool, index_withheld: bool = False
+    placement: Placement,
+    *,
+    withheld: bool,
+    overall_withheld: bool = False,
+    few: Collection[int] = (),
 ) -> dict[str, Any]:
     return {
         "rung": placement.rung.label,
-        "index": None if withheld or index_withheld else _number(placement.index),
+        "index": None if withheld or overall_withheld else _number(placement.index),
         "next": None if placement.next is None else placement.next.label,
         "blocking": list(placement.blocking),
         # A withheld group keeps its rung and what blocks the next one; which questions
-        # each person answered or met is not shared.
+        # each person answered or met is not shared, nor whether a question few answered
+        # is met.
         "missing": None if withheld else list(placement.missing),
-        "met": None if withheld else list(placement.met),
-        "ahead": None if withheld else list(placement.ahead),
+        "met": None if withheld else [n for n in placement.met if n not in few],
+        "ahead": None if withheld else [n for n in placement.ahead if n not in few],
     }
 
 
 def _to_dict(assessment: Assessment, *, shared: bool) -> dict[str, Any]:
     inst = assessment.instrument
     numbers = inst.numbers
-    no_index = {(g.organisation, g.about, g.wave) for g in assessment.groups if g.index_withheld}
+    no_index = {(g.organisation, g.about, g.wave) for g in assessment.groups if g.overall_withheld}
 
     def group(g: GroupView) -> dict[str, Any]:
         hide = shared and g.small
@@ -1489,10 +1523,13 @@ def _to_dict(assessment: Assessment, *, shared: bool) -> dict[str, Any]:
             "units": None if hide else list(g.units),
             "withheld": hide,
             "placement": _placement_dict(
-                g.placement, withheld=hide, index_withheld=shared and g.index_withheld
+                g.placement,
+                withheld=hide,
+                overall_withheld=shared and g.overall_withheld,
+                few=g.withheld_questions if shared else (),
             ),
             "uncertain": None if hide else list(g.uncertain),
-            "rwg_j": None if hide else _number(g.rwg_j),
+            "rwg_j": None if shared and g.overall_withheld else _number(g.rwg_j),
             "unit_gap": None if hide else _number(g.unit_gap),
             "questions": None
             if hide
@@ -1523,7 +1560,8 @@ def _to_dict(assessment: Assessment, *, shared: bool) -> dict[str, Any]:
                 m: _placement_dict(
                     p,
                     withheld=shared and m in hidden,
-                    index_withheld=shared and bool(view.withheld_questions.get(m)),
+                    overall_withheld=shared and bool(view.withheld_questions.get(m)),
+                    few=view.withheld_questions.get(m, ()) if shared else (),
                 )
                 for m, p in view.views.items()
             },

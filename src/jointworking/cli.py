@@ -39,6 +39,8 @@ _SUFFIXES: dict[str, Format] = {
     ".json": "json",
     ".csv": "csv",
 }
+_OUTPUT_HELP = "write here; the format follows the suffix (.html, .md, .json, .csv), else Markdown"
+_FORMAT_HELP = "the format, where -o has no suffix naming one (default: Markdown)"
 #: Files larger than this get a progress note on a terminal.
 _LARGE_FILE_BYTES = 20 * 1024 * 1024
 
@@ -323,8 +325,8 @@ def _parser() -> argparse.ArgumentParser:
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    demo.add_argument("-o", "--output", type=Path, help="write here (format from the suffix)")
-    demo.add_argument("--format", choices=["html", "markdown", "json", "csv"])
+    demo.add_argument("-o", "--output", type=Path, help=_OUTPUT_HELP)
+    demo.add_argument("--format", choices=["html", "markdown", "json", "csv"], help=_FORMAT_HELP)
     demo.set_defaults(run=_cmd_demo)
 
     assess = commands.add_parser(
@@ -339,8 +341,8 @@ def _parser() -> argparse.ArgumentParser:
     assess.add_argument(
         "--arrangements", type=Path, help="CSV: arrangement, member (one row per member)"
     )
-    assess.add_argument("--format", choices=["markdown", "html", "json", "csv"])
-    assess.add_argument("-o", "--output", type=Path, help="write here (format from the suffix)")
+    assess.add_argument("--format", choices=["markdown", "html", "json", "csv"], help=_FORMAT_HELP)
+    assess.add_argument("-o", "--output", type=Path, help=_OUTPUT_HELP)
     assess.add_argument(
         "--min-group-size",
         type=int,

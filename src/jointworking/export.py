@@ -4,7 +4,9 @@
 as rows of plain values; :func:`write_csv` writes them with every text cell protected
 against spreadsheet formula injection; :func:`to_frame` makes a pandas DataFrame (pandas is
 an optional dependency). Like every shared output, the rows withhold the per-question
-figures of groups smaller than the minimum group size unless ``shared=False``.
+figures of groups smaller than the minimum group size, and the mean of a question fewer
+than that many answered with the index and r_wg(J) that would give it away, unless
+``shared=False``.
 """
 
 from __future__ import annotations
@@ -41,14 +43,16 @@ def group_rows(assessment: Assessment, *, shared: bool = True) -> list[Row]:
     assessment : Assessment
     shared : bool, optional
         Withhold small groups' index and per-question figures, and the mean of any
-        question fewer than the minimum group size answered (the default).
+        question fewer than the minimum group size answered, with the index and r_wg(J)
+        that would give it away (the default).
 
     Returns
     -------
     list of dict
         Keys ``organisation``, ``about``, ``wave``, ``respondents``, ``withheld``,
         ``rung``, ``index``, ``next``, ``blocking``, ``uncertain``, ``rwg_j``, then
-        ``q1`` ... (the mean per question, in question order).
+        ``q1`` ... (the mean per question, in question order). Withheld figures are
+        ``None``.
 
     Examples
     --------
@@ -72,11 +76,11 @@ def group_rows(assessment: Assessment, *, shared: bool = True) -> list[Row]:
             "respondents": g.respondents,
             "withheld": hide,
             "rung": g.placement.rung.label,
-            "index": _figure(g.placement.index, shared and g.index_withheld),
+            "index": _figure(g.placement.index, shared and g.overall_withheld),
             "next": None if g.placement.next is None else g.placement.next.label,
             "blocking": _numbers(g.placement.blocking),
             "uncertain": None if hide else _numbers(g.uncertain),
-            "rwg_j": _figure(g.rwg_j, hide),
+            "rwg_j": _figure(g.rwg_j, shared and g.overall_withheld),
         }
         for number, mean in zip(numbers, g.mean, strict=True):
             row[f"q{number}"] = _figure(mean, hide or (shared and number in g.withheld_questions))

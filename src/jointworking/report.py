@@ -17,7 +17,8 @@ the same seven sections in both formats:
 Reports are shared outputs. Like :meth:`Assessment.to_dict(shared=True)
 <jointworking.Assessment.to_dict>`, they withhold the index, per-question figures and
 agreement of every group smaller than the minimum group size, and every gap or change
-derived from them; its rung and blocking questions still show, flagged. Names
+derived from them; its rung and blocking questions still show, flagged. So too the
+figures of a question fewer than that many answered, and the index that would reveal it. Names
 (organisations, units, arrangements, waves) and finding messages are untrusted text: they
 are escaped so that a name cannot inject markup, and the HTML loads nothing from the
 network and runs no script.
@@ -203,7 +204,7 @@ class _Privacy:
     def of(cls, assessment: Assessment) -> _Privacy:
         small = frozenset((g.organisation, g.about, g.wave) for g in assessment.groups if g.small)
         no_index = frozenset(
-            (g.organisation, g.about, g.wave) for g in assessment.groups if g.index_withheld
+            (g.organisation, g.about, g.wave) for g in assessment.groups if g.overall_withheld
         )
         return cls(assessment.min_group_size, small, no_index)
 
@@ -374,7 +375,7 @@ def _internal_row(ctx: _Context, organisation: str, g: GroupView | None) -> tupl
     if g.placement.missing:
         notes += [" " if notes else "", f"not answered: {ctx.questions(g.placement.missing)}"]
     wave: _Text = (_Name(g.wave),) if g.wave else (d.NONE,)
-    index: _Text = ("withheld",) if g.index_withheld else (d.fmt_index(g.placement.index),)
+    index: _Text = ("withheld",) if g.overall_withheld else (d.fmt_index(g.placement.index),)
     return (
         (_Name(organisation),),
         wave,
@@ -506,8 +507,8 @@ def _question_table(ctx: _Context, view: RelationshipView, hidden: frozenset[str
     if few and not hidden:
         phrase = d.questions_phrase(sorted(few))
         note += (
-            f" The gaps of {phrase} are withheld, and the means behind them: fewer than"
-            f" {ctx.privacy.size} of a member's respondents answered."
+            f" The gaps of {phrase} are withheld, with the mean of each member fewer than"
+            f" {ctx.privacy.size} of whose respondents answered."
         )
     return [
         _Para((note,), note=True),
@@ -796,7 +797,9 @@ def _method(ctx: _Context) -> _Section:
             f"Minimum group size: {a.min_group_size}. For a smaller group this report"
             " withholds the index, per-question means, standard deviations and agreement, and"
             " every gap or change derived from them; its rung and blocking questions are"
-            " shown, flagged as withheld.",
+            " shown, flagged as withheld. A question fewer people than that answered in a"
+            " group is withheld the same way, with the group's index and index changes,"
+            " which would give it away; agreement on it is not judged.",
         ),
         (
             "A relationship's effective rung is the lowest of its members' views and of their"

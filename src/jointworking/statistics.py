@@ -305,7 +305,9 @@ class GroupStatistics:
         Raises
         ------
         ArgumentError
-            If an argument is not a :class:`GroupStatistics` or answers another instrument.
+            If an argument is not a :class:`GroupStatistics` or answers another instrument,
+            or the respondents are so many (2**53 over the largest square on the scale,
+            about 5.6e14 on the evidence scale) that the sums would not add exactly.
         """
         return _merge((self, *others))
 
@@ -316,7 +318,8 @@ class GroupStatistics:
         Raises
         ------
         ArgumentError
-            If `statistics` is empty, holds something else, or mixes instruments.
+            If `statistics` is empty, holds something else, or mixes instruments, or as
+            :meth:`merge`.
         """
         items = tuple(statistics)
         if not items:
@@ -497,9 +500,14 @@ def _merge(items: Sequence[GroupStatistics]) -> GroupStatistics:
     cells = int(cell.max()) + 1
     cell_keys = np.empty((cells, 4), dtype=np.intp)
     cell_keys[cell] = stacked
-    if sum(int(item.respondents.sum()) for item in items) >= 2**53:
+    # Every running sum stays a whole number below 2**53, so float64 adds it exactly:
+    # the sums of squares are the largest, at most respondents x the largest square.
+    people = sum(sum(item.respondents.tolist()) for item in items)
+    largest = max(abs(instrument.scale.low), abs(instrument.scale.high), 1.0) ** 2
+    if people * largest >= 2**53:
         raise ArgumentError(
-            "statistics: together they count 2**53 respondents or more, too many to add exactly"
+            f"statistics: together they count {people} respondents, too many for their sums"
+            " of squares to add exactly in float64"
         )
 
     def add(arrays: Iterable[npt.NDArray[Any]], whole: bool) -> Any:
