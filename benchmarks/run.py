@@ -41,8 +41,11 @@ respondent's group number 0 .. G-1, computed by the data generator, not by the p
 
 The measures
 ------------
-1. ``jw.assess(responses, claims=claims)``, including reading every finding (its kind,
-   severity, subject and message), against the numpy floor of any survey summary: for
+1. ``jw.assess(statistics, claims=claims)`` with ``statistics =
+   jw.GroupStatistics.from_responses(responses, cross=False)``: the whole assessment
+   but the rung probabilities (measure 7 times those), including reading every finding
+   (its kind, severity, subject and message), against the numpy floor of any survey
+   summary: for
    each question column ``c = A[:, q]``, ``ok = ~np.isnan(c)``,
    ``np.bincount(g, np.where(ok, c, 0.0), G)`` and
    ``np.bincount(g, ok.astype(np.float64), G)`` (faster than boolean weights): the
@@ -72,10 +75,18 @@ The measures
 5. ``import jointworking`` in a fresh interpreter against ``import numpy, attrs`` in a
    fresh interpreter, timing only the import statement, inside the child; best of 7 each
    (2 in quick mode), the two alternating. Target: ratio <= 1.3.
-6. Peak memory of measure 1 (the same call, reading every finding), traced with
-   :mod:`tracemalloc` from just before the call to just after (numpy reports its arrays
-   to tracemalloc), in a run of its own after the timings, against ``A.nbytes``, the
-   answer matrix as float64. Target: ratio <= 3.
+6. Peak memory of ``jw.assess(responses, claims=claims)`` as users call it (with rung
+   probabilities), reading every finding, traced with :mod:`tracemalloc` from just
+   before the call to just after (numpy reports its arrays to tracemalloc), in a run of
+   its own after the timings, against ``A.nbytes``, the answer matrix as float64.
+   Target: ratio <= 3.
+7. ``jw.assess(responses, claims=claims)`` as users call it, which bootstraps each
+   group's respondents for its rung probabilities (2,000 resamples by default), reading
+   every finding, against the same assessment without them:
+   ``jw.assess(jw.GroupStatistics.from_responses(responses, cross=False), claims=claims)``
+   (statistics without cross sums carry nothing to estimate them from; everything else
+   is the same work). Target: ratio <= 2, that is the probabilities add at most the
+   time of the assessment itself.
 """
 
 from __future__ import annotations
@@ -303,12 +314,26 @@ def make_survey(settings: Settings) -> Survey:
 # --------------------------------------------------------------------------------------
 
 
-def assess_and_read(survey: Survey) -> jw.Assessment:
-    """Measure 1: assess the survey and read every finding, as a report would."""
-    result = jw.assess(survey.responses, claims=survey.claims)
+def read_findings(result: jw.Assessment) -> jw.Assessment:
+    """Read every finding, as a report would."""
     for finding in result.findings:
         _read = (finding.kind, finding.severity, finding.subject, finding.message)
     return result
+
+
+def assess_and_read(survey: Survey) -> jw.Assessment:
+    """Measures 6 and 7: assess the survey as users do (with rung probabilities)."""
+    return read_findings(jw.assess(survey.responses, claims=survey.claims))
+
+
+def assess_without_probabilities(survey: Survey) -> jw.Assessment:
+    """Measures 1 and 7: the same assessment, but how sure each rung is not estimated.
+
+    Statistics without cross sums carry nothing to estimate it from; everything else is
+    computed as from the responses.
+    """
+    statistics = jw.GroupStatistics.from_responses(survey.responses, cross=False)
+    return read_findings(jw.assess(statistics, claims=survey.claims))
 
 
 def floor_sums_counts(a: FloatArray, g: IntArray, n_groups: int) -> list[AnyArray]:
@@ -510,14 +535,14 @@ def table(rows: list[Row]) -> str:
 
 
 def measure_assess(survey: Survey, settings: Settings) -> Row:
-    """Measure 1: assess against the per-group sums and counts."""
+    """Measure 1: assess (without rung probabilities) against the per-group sums and counts."""
     row = Row("1 assess + read findings", "numpy floor: sums, counts", 3.0)
     a, g, n_groups = survey.answers, survey.groups, survey.n_groups
     progress("1: timing assess (reading every finding) and its numpy floor, in turn")
     timings = best_of(
         {
             "floor": lambda: floor_sums_counts(a, g, n_groups),
-            "ours": lambda: assess_and_read(survey),
+            "ours": lambda: assess_without_probabilities(survey),
         },
         settings.runs,
         settings.budget,
@@ -525,7 +550,7 @@ def measure_assess(survey: Survey, settings: Settings) -> Row:
     with recording(row):
         row.reference, row.ours = timings["floor"].best, timings["ours"].best
         row.runs = f"{timings['ours'].runs}/{timings['floor'].runs}"
-        result = assess_and_read(survey)
+        result = assess_without_probabilities(survey)
         kinds: dict[str, int] = {}
         for finding in result.findings:
             kinds[finding.kind] = kinds.get(finding.kind, 0) + 1
@@ -619,6 +644,30 @@ def measure_import(settings: Settings) -> Row:
             ours.append(import_seconds("import jointworking"))
         row.ours, row.reference = min(ours), min(theirs)
         row.runs = f"{len(ours)}/{len(theirs)}"
+    return row
+
+
+def measure_probabilities(survey: Survey, settings: Settings) -> Row:
+    """Measure 7: assess with rung probabilities against the same assessment without."""
+    row = Row("7 assess with rung probabilities", "assess without them", 2.0)
+    progress("7: timing assess with and without the bootstrap of each group, in turn")
+    timings = best_of(
+        {
+            "without": lambda: assess_without_probabilities(survey),
+            "ours": lambda: assess_and_read(survey),
+        },
+        settings.runs,
+        settings.budget,
+    )
+    with recording(row):
+        row.reference, row.ours = timings["without"].best, timings["ours"].best
+        row.runs = f"{timings['ours'].runs}/{timings['without'].runs}"
+        result = assess_and_read(survey)
+        uncertain = sum(g.uncertain for g in result.groups)
+        row.notes.append(
+            f"{result.resamples:,} resamples a group; {uncertain:,} of {len(result.groups):,}"
+            " groups uncertain"
+        )
     return row
 
 
@@ -846,6 +895,7 @@ def main(argv: list[str] | None = None) -> int:
 
     rows = [measure_assess(survey, settings), *measure_agreement(survey, settings)]
     rows += [measure_simulation(settings), measure_import(settings), measure_memory(survey)]
+    rows.append(measure_probabilities(survey, settings))
     r_rows = measure_r(survey, settings, rows[1:3])
     rows[4:4] = r_rows  # keep the measures in their numbered order
     r_context = r_version() if not r_rows[0].skipped and not r_rows[0].error else ""

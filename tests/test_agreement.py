@@ -425,7 +425,13 @@ class TestUniformNullVariance:
         with pytest.raises(ArgumentError, match="n_points must be an integer of at least 2"):
             uniform_null_variance(n_points)
 
-    @pytest.mark.parametrize("n_points", [2.5, True, "5"])
+    @pytest.mark.parametrize("n_points", [2**53 + 1, 10**400, np.uint64(2**63)])
+    def test_too_many_points(self, n_points: Any) -> None:
+        """More points than a float counts exactly is an error, not an OverflowError."""
+        with pytest.raises(ArgumentError, match=r"n_points must be .* at most 2\*\*53; got"):
+            uniform_null_variance(n_points)
+
+    @pytest.mark.parametrize("n_points", [2.5, True, "5", np.timedelta64(5, "D")])
     def test_not_an_integer(self, n_points: Any) -> None:
         """A non-integer number of points is an error."""
         with pytest.raises(ArgumentError, match="n_points must be an integer of at least 2"):
@@ -539,6 +545,43 @@ class TestRwg:
         """Answers that are not numbers are an error."""
         with pytest.raises(ArgumentError, match=r"x must hold numeric answers.*not a number"):
             rwg(np.array([1, object()], dtype=object), ["a", "a"], null_variance=2.0)
+
+    @pytest.mark.parametrize("text", ["1", b"1"])
+    def test_text_among_numbers(self, text: Any) -> None:
+        """Text among numbers (an object array) is refused, not read as a number."""
+        answers = np.array([text, 2.0, None], dtype=object)
+        with pytest.raises(
+            ArgumentError, match=r"x must hold numeric answers.*not a number: b?'1'"
+        ):
+            rwg(answers, ["a", "a", "a"], null_variance=2.0)
+
+    def test_none_is_a_missing_answer(self) -> None:
+        """None among numbers is a missing answer, as NaN is."""
+        # group a: 1 and 3, variance 2: r_wg = 1 - 2/4 = 0.5; the None is left out
+        answers: Any = [1, 3, None]
+        result = rwg(answers, ["a", "a", "a"], null_variance=4.0)
+        assert dict(result) == {"a": 0.5}
+
+    @pytest.mark.parametrize(
+        ("x", "message"),
+        [
+            ([10**400, 1], "not a number, or an integer too large for a float"),
+            ([[1.0], [1.0, 2.0]], "got a sequence that is not an array"),
+            ([1e101, 1.0], r"magnitude at most 1e\+100; found 1e\+101 at index 0"),
+            ([1.0, -1e150], r"magnitude at most 1e\+100; found -1e\+150 at index 1"),
+        ],
+    )
+    def test_answers_beyond_floats(self, x: Any, message: str) -> None:
+        """Answers too large for a float, or to square and add up, and ragged answers, are
+        errors, not an OverflowError, a numpy error or a RuntimeWarning."""
+        with pytest.raises(ArgumentError, match=message):
+            rwg(x, ["a", "a"], null_variance=2.0)
+
+    @pytest.mark.parametrize("null_variance", [True, "2", 10**400, np.complex128(2)])
+    def test_null_variance_of_another_type(self, null_variance: Any) -> None:
+        """A bool, text, an int beyond the float range or a complex number is refused."""
+        with pytest.raises(ArgumentError, match="null_variance must be a positive finite number"):
+            rwg([1, 2], ["a", "a"], null_variance=null_variance)
 
 
 class TestRwgJ:
@@ -676,6 +719,15 @@ class TestAwg:
         with pytest.raises(ArgumentError, match="low and high must be finite numbers"):
             awg([1, 2], [0, 0], low=0, high=math.inf)
 
+    @pytest.mark.parametrize(("low", "high"), [(0, 1e101), (-1e300, 4), (True, 4), (0, 10**400)])
+    def test_scale_end_too_large_or_not_a_number(self, low: Any, high: Any) -> None:
+        """Scale ends beyond 1e100 in magnitude, or not numbers, are errors (a scale end of
+        1e308 overflowed a_wg's denominator with a RuntimeWarning before)."""
+        with pytest.raises(
+            ArgumentError, match=r"low and high must be finite numbers of magnitude at most 1e\+100"
+        ):
+            awg([1, 2], [0, 0], low=low, high=high)
+
     def test_scale_end_not_a_number(self) -> None:
         """An end of the scale that is not a number is an error."""
         bad: Any = "four"
@@ -759,6 +811,16 @@ class TestAd:
         bad: Any = "mode"
         with pytest.raises(ArgumentError, match="center must be 'mean' or 'median'; got 'mode'"):
             ad([1, 2], ["a", "a"], center=bad)
+
+    @pytest.mark.parametrize(
+        ("center", "shown"),
+        [(np.array(["mean"]), r"array\(\['mean'\]"), (None, "None"), (["median"], r"\['median'\]")],
+    )
+    def test_center_of_another_type(self, center: Any, shown: str) -> None:
+        """A centre that is not a string (an array, say) is an error, not numpy's complaint
+        that an array's truth value is ambiguous."""
+        with pytest.raises(ArgumentError, match=f"center must be 'mean' or 'median'; got {shown}"):
+            ad([1, 2], ["a", "a"], center=center)
 
     def test_lengths_differ(self) -> None:
         """x and groups of different lengths is an error."""

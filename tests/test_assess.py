@@ -46,7 +46,7 @@ class TestGroups:
         # r_wg(J): mean item variance 1/10 (only q1 varies); ratio 0.05;
         # J(1 - ratio) / (J(1 - ratio) + ratio) = 9.5 / 9.55
         assert group.rwg_j == pytest.approx(9.5 / 9.55)
-        assert group.placement.rung is C
+        assert group.rung is C
 
     def test_dont_know_is_not_zero(self) -> None:
         """A missing answer is left out of the mean, not counted as 0."""
@@ -55,15 +55,20 @@ class TestGroups:
         assert group.mean == (4.0,) * 10
         assert group.count == (2,) * 10
         assert group.respondents == 3
-        assert group.placement.rung is P
+        assert group.rung is P
 
-    def test_uncertain_questions(self) -> None:
-        """Decisive questions with r_wg below the threshold make the placement uncertain."""
-        # q1 answers 0 and 4 and 4: variance 16/3 > 2, r_wg 0; q1 is decisive at transaction
+    def test_divided_is_not_uncertain(self) -> None:
+        """Respondents divided on a deciding question, on a rung no resample could change."""
+        # q1 answers 0, 4, 4: variance 16/3; q2 and q6 all 1: variance 0. The deciding
+        # questions at transaction are 1, 2 and 6: mean variance 16/9, ratio 8/9 against
+        # the null variance 2, so r_wg(J) = 3(1/9) / (3(1/9) + 8/9) = 3/11 (James et al.).
         rows = [[0, *LOW[1:]], [4, *LOW[1:]], [4, *LOW[1:]]]
         group = assess(survey(records("A", "internal", rows))).group("A")
-        assert group.uncertain == (1,)
         assert group.rwg[0] == 0.0
+        assert group.deciding_rwg_j == pytest.approx(3 / 11)
+        assert (group.divided, group.dividing) == (True, (1,))
+        # Questions 2 and 6 are never met, whoever is drawn: transaction for certain.
+        assert (group.confidence, group.uncertain) == (1.0, False)
 
     def test_latest_wave_by_default(self) -> None:
         """group() without a wave gives the latest wave; a named wave gives that one."""
@@ -73,8 +78,8 @@ class TestGroups:
         )
         assessment = assess(responses)
         assert assessment.group("A").wave == "2026-Q1"
-        assert assessment.group("A", wave="2025-Q3").placement.rung is T
-        assert assessment.group(" A ", "INTERNAL").placement.rung is C
+        assert assessment.group("A", wave="2025-Q3").rung is T
+        assert assessment.group(" A ", "INTERNAL").rung is C
 
     def test_unit_gap(self) -> None:
         """The spread of units' index is reported (R8); TOP scores 100, LOW 25."""
@@ -265,14 +270,20 @@ class TestFindings:
         assert (finding.severity, finding.questions) == ("warning", (1,))
 
     def test_overstated_names_only_what_a_small_view_shares(self) -> None:
-        """A small member's view adds only its blocking questions, as shared placements do."""
+        """The analyst's finding names a small member's blocking questions only; the shared
+        view places the relationship on the other view, and says so."""
         a_view = [1, 3, 3, 1, 1, 3, 3, 3, 3, 3]  # transaction; partnership 4 and 5 unmet too
         responses = survey(records("A", "B", [a_view] * 2), records("B", "A", [TOP] * 3))
         assessment = assess(responses, claims={("A", "B"): P})
         (finding,) = [f for f in assessment.findings if f.kind == "overstated_label"]
         assert finding.questions == (1,)
-        shared = assessment.to_dict()["relationships"][0]["views"]["A"]
-        assert (shared["blocking"], shared["met"]) == ([1], None)
+        shared = assessment.shared_view()
+        view = shared.relationship("A", "B")
+        assert (list(view.views), view.withheld, view.effective_rung) == (["B"], ("A",), P)
+        assert view.partial
+        assert not [f for f in shared.findings if f.kind == "overstated_label"]
+        layout = assessment.to_dict()["relationships"][0]
+        assert (list(layout["views"]), layout["withheld"]) == (["B"], ["A"])
 
     def test_overstated_with_many_questions(self) -> None:
         """Question sets past 64 questions are named right (no fixed-width bit masks)."""
@@ -303,11 +314,14 @@ class TestFindings:
         )
 
     def test_withheld_gaps_not_named(self) -> None:
-        """A perception-gap finding names no questions when a member's group is small."""
+        """A perception-gap finding names no questions when a member's group is small, and
+        the shared view, with one view left, finds no gap at all."""
         responses = survey(records("A", "B", [TOP] * 2), records("B", "A", [COLLAB] * 3))
-        (finding,) = [f for f in assess(responses).findings if f.kind == "perception_gap"]
+        result = assess(responses)
+        (finding,) = [f for f in result.findings if f.kind == "perception_gap"]
         assert finding.questions == ()
         assert "gaps" not in finding.message
+        assert not [f for f in result.shared_view().findings if f.kind == "perception_gap"]
 
     def test_consistent_label(self) -> None:
         """A claim the evidence bears out is no finding."""
@@ -349,25 +363,43 @@ class TestFindings:
         assert kinds(assess(responses, min_group_size=2)) == []
 
     def test_low_agreement_decisive(self) -> None:
-        """Disagreement on the questions that decide the placement is a warning."""
+        """Respondents divided on the questions that decide the placement is a warning."""
         rows = [[0, *LOW[1:]], [4, *LOW[1:]], [4, *LOW[1:]]]
         (finding,) = assess(survey(records("A", "internal", rows))).findings
-        assert finding.message.startswith("Respondents for A (internal) disagree on question 1,")
+        assert finding.message == (
+            "Respondents for A (internal) do not share one view of the questions that decide"
+            " its placement (transaction): their agreement on those questions as a scale"
+            " (r_wg(J)) is 0.27, below 0.70; they differ most on question 1."
+        )
         assert (finding.kind, finding.severity, finding.questions) == (
             "low_agreement",
             "warning",
             (1,),
         )
 
-    def test_low_agreement_elsewhere(self) -> None:
-        """Overall disagreement away from the decisive questions is information."""
-        # collaboration questions agree at 1 (transaction; decisive: 1, 2, 6);
+    def test_no_finding_for_disagreement_elsewhere(self) -> None:
+        """Disagreement away from the deciding questions raises no finding."""
+        # collaboration questions agree at 1 (transaction; deciding: 1, 2, 6);
         # every partnership question splits 0/4/4: r_wg 0 on each
         rows = [[1, 1, 0, 0, 0, 1, 0, 0, 0, 0], [1, 1, 4, 4, 4, 1, 4, 4, 4, 4]]
         rows.append(rows[1])
-        (finding,) = assess(survey(records("A", "internal", rows))).findings
-        assert (finding.kind, finding.severity) == ("low_agreement", "info")
-        assert finding.questions == (3, 4, 5, 7, 8, 9, 10)
+        result = assess(survey(records("A", "internal", rows)))
+        assert result.findings == ()
+        group = result.group("A")
+        assert group.rwg_j < 0.7
+        assert (group.deciding_rwg_j, group.divided) == (1.0, False)
+
+    def test_sd_of_0_8_is_not_divided(self) -> None:
+        """Eight respondents spread by about 0.8 of a point share one view (r_wg(J) high)."""
+        # Each question: answers 2, 2, 3, 3, 3, 3, 4, 4 (variance 4/7, SD 0.76), so the
+        # per-question r_wg is 1 - (4/7)/2 = 5/7. Every mean is 3: partnership, decided by
+        # all ten questions, so r_wg(J) = 10(5/7) / (10(5/7) + 2/7) = 50/52.
+        column = [2, 2, 3, 3, 3, 3, 4, 4]
+        rows = [[v] * 10 for v in column]
+        group = assess(survey(records("A", "internal", rows))).group("A")
+        assert group.rwg[0] == pytest.approx(5 / 7)
+        assert group.deciding_rwg_j == pytest.approx(50 / 52)
+        assert not group.divided
 
     def test_rung_jump(self) -> None:
         """A target two rungs above the evidence is a jump (R4)."""
@@ -525,6 +557,8 @@ class TestLayout:
         together = {g.organisation: g for g in assess(extra).groups}
         for group in alone.groups:
             other = together[group.organisation]
+            assert group.placement is not None
+            assert other.placement is not None
             assert repr((group.rwg_j, group.rwg, group.sd, group.placement.index)) == repr(
                 (other.rwg_j, other.rwg, other.sd, other.placement.index)
             )
@@ -573,12 +607,43 @@ class TestResultSequences:
         assert {f.kind for f in everything} >= {"low_agreement", "perception_gap"}
 
     def test_statistics_give_the_same_assessment(self) -> None:
+        """From statistics, every figure is the same but how sure each rung is."""
         responses = pair_survey(LOW, TOP, COLLAB, TOP)
         from_responses = assess(responses, claims={("A", "B"): P})
-        from_statistics = assess(from_responses.statistics, claims={("A", "B"): P})
-        assert from_statistics.to_dict(shared=False) == from_responses.to_dict(shared=False)
+        statistics = jw.GroupStatistics.from_responses(responses)
+        from_statistics = assess(statistics, claims={("A", "B"): P})
+        assert (from_responses.uncertainty, from_statistics.uncertainty) == (
+            "bootstrap",
+            "normal",
+        )
         assert list(from_statistics.findings) == list(from_responses.findings)
-        assert from_statistics == from_responses
+        unsure = (
+            *("rung_probabilities", "confidence", "uncertain", "uncertainty", "settings"),
+            *("reliability", "p_rung_moved", "interval", "direction"),
+        )
+
+        def sure(layout: dict[str, Any]) -> Any:
+            if isinstance(layout, dict):
+                return {k: sure(v) for k, v in layout.items() if k not in unsure}
+            if isinstance(layout, list):
+                return [sure(v) for v in layout]
+            return layout
+
+        analyst = from_responses.to_dict(shared=False)
+        assert sure(from_statistics.to_dict(shared=False)) == sure(analyst)
+        assert from_statistics == assess(statistics, claims={("A", "B"): P})
+
+    def test_statistics_without_cross_sums_give_no_probabilities(self) -> None:
+        """Statistics built without cross sums cannot say how sure a rung is, and say so."""
+        statistics = jw.GroupStatistics.from_responses(
+            pair_survey(LOW, TOP, COLLAB, TOP), cross=False
+        )
+        result = assess(statistics)
+        assert result.uncertainty == "none"
+        group = result.group("A")
+        assert (group.rung_probabilities, group.uncertain) == (None, False)
+        assert math.isnan(group.confidence)
+        assert result.reliability is None
 
     def test_assessments_compare_by_content(self) -> None:
         """Equal settings and results are equal; any difference is not; never hashable."""
@@ -605,8 +670,6 @@ class TestQuestionsFewAnswered:
         result = few_answered()
         group = result.group("A", about="B")
         assert (group.small, group.count[0], group.withheld_questions) == (False, 1, (1,))
-        assert group.overall_withheld
-        assert not result.group("B", about="A").overall_withheld
         view = result.relationship("A", "B")
         assert dict(view.withheld_questions) == {"A": (1,), "B": ()}
         assert view.withheld_gaps == (1,)
@@ -626,33 +689,47 @@ class TestQuestionsFewAnswered:
             "rwg": None,
         }
         assert (second["withheld"], second["mean"]) == (False, 4.0)
-        # The index averages the means (0 + 9 x 4) / 10: with nine shown it gives Q1 away.
-        assert group["placement"]["index"] is None
-        assert shared["relationships"][0]["views"]["A"]["index"] is None
+        # Question 1 counts as unanswered: never met, not missing, and out of the index,
+        # which is then the mean of the nine shared means.
+        placement = group["placement"]
+        assert (placement["rung"], placement["blocking"], placement["missing"]) == (
+            "transaction",
+            [1],
+            [],
+        )
+        assert 1 not in placement["met"]
+        assert placement["index"] == 100.0
         assert shared["relationships"][0]["views"]["B"]["index"] == 100.0
         gaps = shared["relationships"][0]["gaps"]
         assert gaps[0] == {"number": 1, "withheld": True, "gap": None}
         assert gaps[1] == {"number": 2, "withheld": False, "gap": 0.0}
         analyst = result.to_dict(shared=False)
         group = next(g for g in analyst["groups"] if g["organisation"] == "A")
-        assert (group["questions"][0]["withheld"], group["questions"][0]["mean"]) == (False, 0.0)
+        assert (group["questions"][0]["withheld"], group["questions"][0]["mean"]) == (True, 0.0)
         assert group["placement"]["index"] == 90.0
         assert analyst["relationships"][0]["gaps"][0] == {
             "number": 1,
-            "withheld": False,
+            "withheld": True,
             "gap": 4.0,
         }
 
-    def test_overall_agreement_withheld(self) -> None:
-        """r_wg(J) averages the item variances: with the others shown it gives Q1's away."""
-        result = few_answered()
-        shared = result.to_dict()
-        group = next(g for g in shared["groups"] if g["organisation"] == "A")
-        assert group["rwg_j"] is None
-        other = next(g for g in shared["groups"] if g["organisation"] == "B")
-        assert other["rwg_j"] == 1.0
-        rows = {r["organisation"]: r for r in group_rows(result)}
-        assert (rows["A"]["rwg_j"], rows["B"]["rwg_j"]) == (None, 1.0)
+    def test_shared_rung_does_not_depend_on_the_answer(self) -> None:
+        """Whatever the one answer to question 1, the shared rung and blocking list agree."""
+        shared = []
+        for answer in (0, 4):
+            a_rows: list[list[float | None]] = [
+                [answer, *TOP[1:]],
+                [None, *TOP[1:]],
+                [None, *TOP[1:]],
+            ]
+            result = assess(survey(records("A", "B", a_rows), records("B", "A", [TOP] * 3)))
+            analyst = result.group("A", "B").placement
+            assert analyst is not None
+            assert analyst.rung is (T if answer == 0 else P)
+            group = result.shared_view().group("A", "B")
+            assert group.placement is not None
+            shared.append((group.placement.rung, group.placement.blocking, group.rwg_j))
+        assert shared[0] == shared[1] == (T, (1,), 1.0)
 
     def test_agreement_not_judged_on_few_answers(self) -> None:
         """Two of five answering 0 and 4 is no evidence of disagreement to act on or share."""
@@ -661,52 +738,52 @@ class TestQuestionsFewAnswered:
         result = assess(survey(records("A", "internal", rows)))
         group = result.group("A")
         assert group.rwg[0] < 0.7  # the analyst still has the figure
-        assert group.uncertain == ()
+        assert (group.divided, group.dividing) == (False, ())
         assert not [f for f in result.findings if f.kind == "low_agreement"]
         placement = result.to_dict()["groups"][0]["placement"]
         assert 1 not in placement["met"] + placement["ahead"]
 
     def test_no_finding_names_the_gap(self) -> None:
         """The members see the relationship differently, but the gap of 4 is not named."""
-        (finding,) = [f for f in few_answered().findings if f.kind == "perception_gap"]
-        assert finding.severity == "warning"
-        assert finding.questions == ()
-        assert "gaps of a point" not in finding.message
+        for result in (few_answered(), few_answered().shared_view()):
+            (finding,) = [f for f in result.findings if f.kind == "perception_gap"]
+            assert finding.severity == "warning"
+            assert finding.questions == ()
+            assert "gaps of a point" not in finding.message
 
     def test_csv_rows_withhold_the_mean(self) -> None:
         rows = {r["organisation"]: r for r in group_rows(few_answered())}
         assert (rows["A"]["q1"], rows["A"]["q2"], rows["B"]["q1"]) == (None, 4.0, 4.0)
-        assert (rows["A"]["index"], rows["B"]["index"]) == (None, 100.0)
+        assert (rows["A"]["withheld_questions"], rows["A"]["rung"]) == ("1", "transaction")
         rows = {r["organisation"]: r for r in group_rows(few_answered(), shared=False)}
         assert rows["A"]["q1"] == 0.0
 
 
 class TestToDict:
     def test_small_groups_withheld_when_shared(self) -> None:
-        """Shared output withholds a small group's per-question figures but shows its rung."""
+        """Shared output shows a small group's size and nothing computed from its answers."""
         responses = survey(records("A", "B", [TOP] * 2), records("B", "A", [COLLAB] * 3))
         assessment = assess(responses)
         shared = assessment.to_dict()
         group = next(g for g in shared["groups"] if g["organisation"] == "A")
-        assert group["withheld"] is True
+        assert (group["respondents"], group["small"], group["withheld"]) == (2, True, True)
         assert group["questions"] is None
-        assert group["placement"]["rung"] == "partnership"
-        assert group["placement"]["index"] is None
-        assert group["placement"]["met"] is None
-        assert group["uncertain"] is None
+        assert group["placement"] is None
+        assert group["rung_probabilities"] is None
         assert group["units"] is None
-        assert group["placement"]["blocking"] == []
         relationship = shared["relationships"][0]
-        assert relationship["gaps"] is None
-        assert relationship["views"]["A"]["index"] is None
+        assert all(g["gap"] is None for g in relationship["gaps"])
+        assert list(relationship["views"]) == ["B"]
+        assert relationship["withheld"] == ["A"]
         assert relationship["views"]["B"]["index"] == 57.5
+        assert relationship["effective_rung"] == "collaboration"
         full = assessment.to_dict(shared=False)
         group = next(g for g in full["groups"] if g["organisation"] == "A")
         assert group["withheld"] is False
         assert group["questions"][0] == {
             "number": 1,
             "count": 2,
-            "withheld": False,
+            "withheld": True,  # shared outputs withhold it
             "mean": 4.0,
             "sd": 0.0,
             "rwg": 1.0,
@@ -718,7 +795,7 @@ class TestToDict:
         text = assess(responses).to_json(shared=False)
         data = json.loads(text)
         json.dumps(data, allow_nan=False)
-        assert data["schema_version"] == jw.SCHEMA_VERSION == 1
+        assert data["schema_version"] == jw.SCHEMA_VERSION == 2
 
     def test_value_in_output(self) -> None:
         """The added-value test appears under its relationship."""
@@ -778,11 +855,8 @@ class TestProperties:
         )
         before, after = assess(responses), assess(renamed)
         assert sorted(
-            (rename[g.organisation], rename[g.about], g.placement.rung, g.respondents)
-            for g in before.groups
-        ) == sorted(
-            (g.organisation, g.about, g.placement.rung, g.respondents) for g in after.groups
-        )
+            (rename[g.organisation], rename[g.about], g.rung, g.respondents) for g in before.groups
+        ) == sorted((g.organisation, g.about, g.rung, g.respondents) for g in after.groups)
         assert sorted(
             (f.kind, f.severity, tuple(sorted(rename[o] for o in f.organisations)), f.questions)
             for f in before.findings
@@ -814,7 +888,7 @@ def test_lookups_with_an_arrangement_member_who_never_answered() -> None:
         records("Z", "A", [COLLAB] * 3),
     )
     result = assess(responses, arrangements={"Alliance": ["A", "B", "C0"]})
-    assert result.group("Z").placement.rung is C
+    assert result.group("Z").rung is C
     assert result.group("Z", "A").organisation == "Z"
     assert result.relationship("A", "Z").one_sided
     alliance = result.relationship("Alliance")

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import csv
+import errno
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -266,3 +268,418 @@ class TestCsvWithoutFindings:
         assert result.returncode == 0, result.stderr
         text = (tmp_path / "out.findings.csv").read_text(encoding="utf-8")
         assert text == "severity,kind,subject,wave,organisations,questions,message\n"
+
+
+# --------------------------------------------------------------------------- files
+
+_FINDINGS_HEADER = "severity,kind,subject,wave,organisations,questions,message\n"
+
+posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX files and signals")
+
+
+def _in_process(
+    capsys: pytest.CaptureFixture[str], *args: str | os.PathLike[str]
+) -> tuple[int, str]:
+    """Run the command line in this process; return its status and standard error."""
+    status = main([os.fspath(a) for a in args])
+    return status, capsys.readouterr().err
+
+
+def _refused(status: int, err: str) -> str:
+    assert status == 2, err
+    assert err.startswith("jointworking: error: ")
+    assert err.count("\n") == 1
+    return err
+
+
+def _run_with(setup: str, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the command line in a child that first runs `setup` (a limit, a patch)."""
+    code = f"{setup}\nimport sys\nfrom jointworking.cli import main\nsys.exit(main(sys.argv[1:]))"
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=cwd,
+    )
+
+
+class TestOutputsNeverOverwriteInputs:
+    def test_same_name(self, survey: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """-o naming the survey itself is refused, naming both, and the survey is kept."""
+        err = _refused(*_in_process(capsys, "assess", survey, "-o", survey))
+        assert f"-o {survey} is the same file as the survey {survey}" in err
+        assert survey.read_text(encoding="utf-8") == SURVEY
+
+    def test_another_relative_path(self, survey: Path, tmp_path: Path) -> None:
+        """The survey named by another relative path is still the survey."""
+        (tmp_path / "sub").mkdir()
+        result = _run("assess", "survey.csv", "-o", "sub/../survey.csv", cwd=tmp_path)
+        error = _one_line_error(result)
+        assert "-o sub/../survey.csv is the same file as the survey survey.csv" in error
+        assert survey.read_text(encoding="utf-8") == SURVEY
+
+    @posix_only
+    def test_symlink(
+        self, survey: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """An output that is a symbolic link to the survey is refused."""
+        link = tmp_path / "report.md"
+        link.symlink_to(survey)
+        err = _refused(*_in_process(capsys, "assess", survey, "-o", link))
+        assert f"-o {link} is the same file as the survey {survey}" in err
+        assert survey.read_text(encoding="utf-8") == SURVEY
+        assert link.is_symlink()
+
+    @posix_only
+    def test_hard_link(
+        self, survey: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """An output that is a hard link to the survey is refused."""
+        link = tmp_path / "report.md"
+        os.link(survey, link)
+        err = _refused(*_in_process(capsys, "assess", survey, "-o", link))
+        assert f"-o {link} is the same file as the survey {survey}" in err
+        assert survey.read_text(encoding="utf-8") == SURVEY
+
+    @pytest.mark.parametrize(
+        ("option", "content"),
+        [
+            ("--claims", "organisation,partner,rung\n"),
+            ("--targets", "organisation,partner,rung\n"),
+            ("--arrangements", "arrangement,member\n"),
+            ("--instrument", 'name = "x"\n'),
+        ],
+    )
+    def test_every_input(
+        self,
+        survey: Path,
+        tmp_path: Path,
+        capsys: pytest.CaptureFixture[str],
+        option: str,
+        content: str,
+    ) -> None:
+        """Every file the command reads is protected, not only the survey."""
+        other = tmp_path / "input.md"
+        other.write_text(content, encoding="utf-8")
+        err = _refused(*_in_process(capsys, "assess", survey, option, other, "-o", other))
+        assert f"-o {other} is the same file as {option} {other}" in err
+        assert other.read_text(encoding="utf-8") == content
+
+    def test_derived_findings_name_is_an_input(
+        self, survey: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """-o NAME.csv whose NAME.findings.csv is an input is refused before writing."""
+        claims = tmp_path / "scores.findings.csv"
+        claims.write_text("organisation,partner,rung\n", encoding="utf-8")
+        out = tmp_path / "scores.csv"
+        err = _refused(
+            *_in_process(capsys, "assess", survey, "--claims", claims, "--format", "csv", "-o", out)
+        )
+        assert f"the findings file {claims} is the same file as --claims {claims}" in err
+        assert claims.read_text(encoding="utf-8") == "organisation,partner,rung\n"
+        assert not out.exists()
+
+
+class TestDerivedFindingsFile:
+    def test_existing_file_kept_without_force(
+        self, survey: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A file at the findings name that this command did not write is not replaced."""
+        notes = tmp_path / "scores.findings.csv"
+        notes.write_text("my own notes\n", encoding="utf-8")
+        out = tmp_path / "scores.csv"
+        err = _refused(*_in_process(capsys, "assess", survey, "--format", "csv", "-o", out))
+        assert f"{notes} exists and is not a findings CSV" in err
+        assert "--force" in err
+        assert notes.read_text(encoding="utf-8") == "my own notes\n"
+        assert not out.exists()
+
+    def test_replaced_with_force(
+        self, survey: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """With --force the file at the findings name is replaced."""
+        notes = tmp_path / "scores.findings.csv"
+        notes.write_text("my own notes\n", encoding="utf-8")
+        out = tmp_path / "scores.csv"
+        status, err = _in_process(capsys, "assess", survey, "--format", "csv", "-o", out, "--force")
+        assert status == 0, err
+        assert notes.read_text(encoding="utf-8").startswith(_FINDINGS_HEADER)
+        assert err == f"wrote {out} and {notes}\n"
+
+    def test_earlier_findings_replaced(
+        self, survey: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Running the same export again replaces the findings it wrote before."""
+        out = tmp_path / "scores.csv"
+        (tmp_path / "scores.findings.csv").write_text(
+            _FINDINGS_HEADER + "info,old,x,,,,an earlier run\n", encoding="utf-8"
+        )
+        status, err = _in_process(capsys, "assess", survey, "--format", "csv", "-o", out)
+        assert status == 0, err
+        text = (tmp_path / "scores.findings.csv").read_text(encoding="utf-8")
+        assert "an earlier run" not in text
+        assert "perception_gap" in text
+
+
+class TestFailedWrites:
+    _LIMIT = (
+        "import resource, signal\n"
+        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+        "_, hard = resource.getrlimit(resource.RLIMIT_FSIZE)\n"
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (1024, hard))"
+    )
+
+    @posix_only
+    def test_file_size_limit_keeps_old_report(self, tmp_path: Path) -> None:
+        """A write that fails (EFBIG) leaves the previous report intact and no temporary."""
+        out = tmp_path / "demo.md"
+        out.write_text("the previous report\n", encoding="utf-8")
+        error = _one_line_error(_run_with(self._LIMIT, "demo", "-o", str(out)))
+        assert f"{out}: cannot be written: File too large" in error
+        assert out.read_text(encoding="utf-8") == "the previous report\n"
+        assert os.listdir(tmp_path) == ["demo.md"]
+
+    @posix_only
+    def test_file_size_limit_keeps_both_csv_files(self, tmp_path: Path) -> None:
+        """A failed CSV export changes neither of its two files."""
+        out = tmp_path / "demo.csv"
+        out.write_text("old scores\n", encoding="utf-8")
+        findings = tmp_path / "demo.findings.csv"
+        findings.write_text(_FINDINGS_HEADER, encoding="utf-8")
+        error = _one_line_error(_run_with(self._LIMIT, "demo", "--format", "csv", "-o", str(out)))
+        assert "cannot be written: File too large" in error
+        assert out.read_text(encoding="utf-8") == "old scores\n"
+        assert findings.read_text(encoding="utf-8") == _FINDINGS_HEADER
+        assert sorted(os.listdir(tmp_path)) == ["demo.csv", "demo.findings.csv"]
+
+    def test_second_csv_file_failing_changes_neither(
+        self,
+        survey: Path,
+        tmp_path: Path,
+        capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        """If the findings cannot be written, the scores file is not replaced either."""
+        from jointworking import export  # noqa: PLC0415
+
+        def full(assessment: object) -> list[dict[str, object]]:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(export, "finding_rows", full)
+        out = tmp_path / "scores.csv"
+        out.write_text("old scores\n", encoding="utf-8")
+        err = _refused(*_in_process(capsys, "assess", survey, "--format", "csv", "-o", out))
+        assert f"{tmp_path / 'scores.findings.csv'}: cannot be written: No space left" in err
+        assert out.read_text(encoding="utf-8") == "old scores\n"
+        assert sorted(os.listdir(tmp_path)) == ["scores.csv", "survey.csv"]
+
+    def test_exception_while_rendering_leaves_no_file(
+        self,
+        survey: Path,
+        tmp_path: Path,
+        capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        """A bug while rendering the findings propagates, and no output file is left."""
+        from jointworking import export  # noqa: PLC0415
+
+        def bug(assessment: object) -> list[dict[str, object]]:
+            raise RuntimeError("a bug")
+
+        monkeypatch.setattr(export, "finding_rows", bug)
+        out = tmp_path / "scores.csv"
+        with pytest.raises(RuntimeError, match="a bug"):
+            main(["assess", str(survey), "--format", "csv", "-o", str(out)])
+        assert os.listdir(tmp_path) == ["survey.csv"]
+
+    def test_value_goes_through_the_writer(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """value -o writes atomically too: a failed rename keeps the old file."""
+
+        def refuse(source: object, target: object) -> None:
+            raise PermissionError(errno.EACCES, "Permission denied")
+
+        out = tmp_path / "value.txt"
+        out.write_text("old verdict\n", encoding="utf-8")
+        monkeypatch.setattr(os, "replace", refuse)
+        err = _refused(
+            *_in_process(capsys, "value", "--individual", "1", "2", "--joint", "4", "-o", out)
+        )
+        assert f"{out}: cannot be written: Permission denied" in err
+        assert out.read_text(encoding="utf-8") == "old verdict\n"
+        assert os.listdir(tmp_path) == ["value.txt"]
+
+    def test_wrote_line(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """A command that writes a file says so in one line on stderr, and nothing else."""
+        out = tmp_path / "demo.json"
+        status, err = _in_process(capsys, "demo", "-o", out)
+        assert status == 0
+        assert err == f"wrote {out}\n"
+
+
+def _large_survey(path: Path, rows: int = 300_000) -> None:
+    """Write a wide survey of more than 20 MB, so that the command notes its progress."""
+    header = SURVEY.splitlines()[0]
+    lines = [
+        f"Organisation {i % 40},internal,respondent-{i:07d},Housing and planning services,,"
+        + ",".join(str((i + k) % 5) for k in range(10))
+        for i in range(rows)
+    ]
+    path.write_text(header + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _read_terminal(master: int, *, until: bytes | None = None, quiet: float = 30) -> bytes:
+    """Read a child's terminal until `until` appears, or nothing comes for `quiet` seconds."""
+    import select  # noqa: PLC0415 - POSIX only
+
+    seen = b""
+    while until is None or until not in seen:
+        if not select.select([master], [], [], quiet)[0]:
+            break
+        chunk = os.read(master, 4096)
+        if not chunk:  # pragma: no cover - the parent keeps the terminal open
+            break
+        seen += chunk
+    return seen
+
+
+@pytest.mark.skipif(
+    sys.platform == "win32" or not hasattr(os, "openpty"), reason="POSIX signals and terminals"
+)
+class TestInterrupt:
+    def test_ctrl_c_during_a_long_run(self, tmp_path: Path) -> None:
+        """Ctrl-C: exit 130, one line, no traceback, and no output file or temporary.
+
+        Standard error is a terminal, so that the command notes its progress: the
+        interrupt is sent once it says it is reading, so that it lands in the run.
+        """
+        import pty  # noqa: PLC0415 - POSIX only
+        import signal  # noqa: PLC0415
+
+        survey = tmp_path / "large.csv"
+        _large_survey(survey)
+        out = tmp_path / "report.csv"
+        for _ in range(3):  # a run that ends before the interrupt arrives is tried again
+            master, slave = pty.openpty()
+            child = subprocess.Popen(
+                [sys.executable, "-m", "jointworking", "assess", str(survey), *("-o", str(out))],
+                stdout=subprocess.DEVNULL,
+                stderr=slave,
+            )
+            # The terminal stays open here until the child has gone, so that what it
+            # wrote last is still there to read (a terminal nobody holds loses it).
+            try:
+                seen = _read_terminal(master, until=b"\n")
+                assert seen.startswith(b"reading "), seen
+                child.send_signal(signal.SIGINT)
+                status = child.wait(timeout=60)
+                seen += _read_terminal(master, quiet=0.5)
+            finally:
+                child.kill()
+                child.wait()
+                os.close(master)
+                os.close(slave)
+            if status != 0:
+                break
+            for name in os.listdir(tmp_path):  # done before the signal came: try again
+                if name != survey.name:
+                    os.unlink(tmp_path / name)
+        lines = seen.decode().replace("\r\n", "\n").splitlines()
+        progress = ("reading ", "read ", "assessed ")
+        said = [line for line in lines if not line.startswith(progress)]
+        assert status == 130, seen
+        assert said == ["jointworking: interrupted"], seen
+        assert os.listdir(tmp_path) == [survey.name]
+
+    def test_ctrl_c_while_writing_keeps_old_files(self, survey: Path, tmp_path: Path) -> None:
+        """Ctrl-C after the scores are written but before the findings: neither replaced."""
+        setup = (
+            "import os, signal\n"
+            "from jointworking import export\n"
+            "real = export.finding_rows\n"
+            "def finding_rows(assessment):\n"
+            "    rows = real(assessment)\n"
+            "    os.kill(os.getpid(), signal.SIGINT)\n"
+            "    return rows\n"
+            "export.finding_rows = finding_rows"
+        )
+        out = tmp_path / "scores.csv"
+        out.write_text("old scores\n", encoding="utf-8")
+        result = _run_with(setup, "assess", str(survey), "--format", "csv", "-o", str(out))
+        assert result.returncode == 130, result.stderr
+        assert result.stderr == "jointworking: interrupted\n"
+        assert out.read_text(encoding="utf-8") == "old scores\n"
+        assert sorted(os.listdir(tmp_path)) == ["scores.csv", "survey.csv"]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="file names as bytes: Linux")
+class TestUndecodableFileName:
+    def test_report_from_and_to_such_names(self, tmp_path: Path) -> None:
+        """A survey and an output whose names are not UTF-8 are read and written."""
+        folder = os.fsencode(tmp_path)
+        os.close(os.open(folder + b"/sur\xffvey.csv", os.O_WRONLY | os.O_CREAT))
+        with open(folder + b"/sur\xffvey.csv", "w", encoding="utf-8") as stream:
+            stream.write(SURVEY)
+        args: list[str | bytes] = [sys.executable, "-m", "jointworking", "assess"]
+        result = subprocess.run(
+            [*args, b"sur\xffvey.csv", "-o", b"rep\xffort.md"],
+            capture_output=True,
+            check=False,
+            cwd=tmp_path,
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stderr == b"wrote rep\\xffort.md\n"
+        report = (folder + b"/rep\xffort.md").decode("ascii", "surrogateescape")
+        text = Path(report).read_bytes().decode("utf-8")  # valid UTF-8 throughout
+        # The byte shows as an escape; Markdown shows the backslash as it is.
+        assert text.splitlines()[0].startswith("# Joint working self-assessment: sur\\xffvey")
+
+    def test_report_on_strict_standard_output(self, tmp_path: Path) -> None:
+        """The report's title names such a file safely, even on a strict UTF-8 stdout."""
+        folder = os.fsencode(tmp_path)
+        with open(folder + b"/sur\xffvey.csv", "w", encoding="utf-8") as stream:
+            stream.write(SURVEY)
+        result = subprocess.run(
+            [sys.executable, "-m", "jointworking", "assess", b"sur\xffvey.csv"],
+            capture_output=True,
+            check=False,
+            cwd=tmp_path,
+            env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.decode("utf-8").startswith("# Joint working self-assessment: sur")
+
+    def test_error_naming_such_a_file(self, tmp_path: Path) -> None:
+        """A message naming such a file shows the byte escaped, on one line."""
+        result = subprocess.run(
+            [sys.executable, "-m", "jointworking", "assess", b"abs\xffent.csv"],
+            capture_output=True,
+            check=False,
+            cwd=tmp_path,
+        )
+        assert result.returncode == 2
+        assert result.stderr == b"jointworking: error: abs\\xffent.csv: cannot be read: No such" + (
+            b" file or directory\n"
+        )
+
+
+@posix_only
+class TestBrokenPipe:
+    @pytest.mark.parametrize("command", [["questions"], ["demo"]])
+    def test_reader_gone(self, command: list[str]) -> None:
+        """Standard output closed early (``| head``): exit 141, nothing on stderr."""
+        read, write = os.pipe()
+        os.close(read)  # the reader has gone before the first line is written
+        try:
+            result = subprocess.run(
+                [sys.executable, "-m", "jointworking", *command],
+                stdout=write,
+                stderr=subprocess.PIPE,
+                check=False,
+            )
+        finally:
+            os.close(write)
+        assert result.stderr == b""
+        assert result.returncode == 141

@@ -27,11 +27,12 @@ def _assessment(names: tuple[str, str] = ("Alpha", "Beta"), small: int = 2) -> j
 
 class TestGroupRows:
     def test_small_group_withheld(self) -> None:
-        """A group below the minimum keeps its rung but loses index and means when shared."""
+        """A group below the minimum shows its size and nothing from its answers when shared."""
         rows = {r["organisation"]: r for r in export.group_rows(_assessment())}
-        assert rows["Beta"]["withheld"] is True
-        assert rows["Beta"]["rung"] == "collaboration"
+        assert (rows["Beta"]["withheld"], rows["Beta"]["respondents"]) == (True, 2)
+        assert (rows["Beta"]["rung"], rows["Beta"]["blocking"]) == (None, None)
         assert rows["Beta"]["index"] is None
+        assert rows["Beta"]["confidence"] is None
         assert all(rows["Beta"][f"q{n}"] is None for n in range(1, 11))
         # Alpha: (3*4 + 7*3) / 10 = 3.3 -> 82.5
         assert rows["Alpha"]["index"] == 82.5

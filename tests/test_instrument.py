@@ -127,14 +127,15 @@ class TestScaleParse:
             "None",
             "null",
             None,
-            math.nan,
         ],
     )
     def test_missing(self, answer: str | float | None) -> None:
         """Blank and "don't know" (any apostrophe or case) are missing, not zero."""
         assert DEFAULT_SCALE.parse(answer) is None
 
-    @pytest.mark.parametrize("answer", ["5", "-1", "2.5", 2.5, "very clear", "nan", "inf", True])
+    @pytest.mark.parametrize(
+        "answer", ["5", "-1", "2.5", 2.5, "very clear", "nan", "inf", True, math.nan]
+    )
     def test_rejects_off_scale(self, answer: Any) -> None:
         """Values off the scale or unreadable are errors that list what is accepted."""
         with pytest.raises(ArgumentError, match=r"line 4, q3: expected one of the scale's points"):

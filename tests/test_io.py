@@ -159,14 +159,16 @@ class TestReadWideCsv:
         assert read_responses(path).organisation.tolist() == ["Caf\u00e9"]
 
     def test_quoted_fields_with_commas_quotes_and_newlines(self) -> None:
-        """Quoted fields keep commas, doubled quotes and line breaks."""
-        text = SMALL + '"Smith, ""Jones""\nand Co",internal,r1,1,2,3\nB,internal,r1,1,2,3\n'
+        """Quoted fields keep commas and doubled quotes; an answer may span lines."""
+        text = SMALL + '"Smith, ""Jones"" and Co",internal,r1,"Clear\r\nevidence",2,3\n'
+        text += "B,internal,r1,1,2,3\n"
         responses = read_text(text)
-        assert responses.organisation.tolist() == ['Smith, "Jones"\nand Co', "B"]
+        assert responses.organisation.tolist() == ['Smith, "Jones" and Co', "B"]
+        assert responses.answers[:, 0].tolist() == [3, 1]
 
     def test_line_numbers_count_physical_lines(self) -> None:
         """After a record spanning two lines, the next record is on line 4."""
-        text = 'organisation,about,q1\n"A\nB",internal,1\nC,internal,2\n'
+        text = 'organisation,about,q1\nA,internal,"Some\nevidence"\nC,internal,2\n'
         assert read_text(text).respondent.tolist() == ["2", "4"]
 
     def test_key_and_number_headers(self) -> None:
@@ -837,7 +839,7 @@ class TestWrite:
             "+1",
             "@home",
             "-",
-            'He said "hi", then\r\nleft',
+            'He said "hi", then left',
             "\u05e9\u05dc\u05d5\u05dd e\u0301",
             "'quoted",
         ]

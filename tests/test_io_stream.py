@@ -94,11 +94,11 @@ FEATURES: dict[str, tuple[str, dict[str, list[str]], list[float]]] = {
         [1, 2, 3],
     ),
     "quoted multi-line fields": (
-        'organisation,about,respondent,q1\n"Smith, ""Jones""\nand Co",internal,"r\r\n1",1\n'
-        'B,internal,r2,2\n"C\rD",internal,r3,3\n',
+        'organisation,about,respondent,q1\n"Smith, ""Jones"" and Co",internal,"r1","Little\r\n'
+        'evidence"\nB,internal,r2,2\n"C",internal,r3,"Clear\revidence"\n',
         {
-            "organisation": ['Smith, "Jones"\nand Co', "B", "C\rD"],
-            "respondent": ["r\r\n1", "r2", "r3"],
+            "organisation": ['Smith, "Jones" and Co', "B", "C"],
+            "respondent": ["r1", "r2", "r3"],
         },
         [1, 2, 3],
     ),
@@ -124,8 +124,8 @@ FEATURES: dict[str, tuple[str, dict[str, list[str]], list[float]]] = {
         [1, 2, 3],
     ),
     "no respondent column": (
-        'organisation,about,q1\nA,internal,1\n\n"B\nB",internal,2\nA,internal,1\n',
-        {"organisation": ["A", "B\nB", "A"], "respondent": ["2", "4", "6"]},
+        'organisation,about,q1\nA,internal,1\n\n"B",internal,"Some\nevidence"\nA,internal,1\n',
+        {"organisation": ["A", "B", "A"], "respondent": ["2", "4", "6"]},
         [1, 2, 1],
     ),
     "blank lines before the header": (
@@ -163,12 +163,12 @@ def test_small_blocks_split_lines_characters_and_line_ends(
     """Blocks ending inside a CRLF, a multi-byte character or a quoted field change nothing."""
     text = (
         "\ufeffsep=;\r\norganisation;about;respondent;q1\r\n\r\n"
-        '"Caf\u00e9 \u201cBar\u201d\r\nLtd";internal;r\u00e9;1\r\n'
+        '"Caf\u00e9 \u201cBar\u201d Ltd";internal;r\u00e9;"Little\r\nevidence"\r\n'
         + "".join(f"\u00c9ssex {i};internal;r{i};{i % 5}\r\n" for i in range(20))
     )
     expected = read_responses(write(tmp_path, text))
     assert len(expected) == 21
-    assert expected.organisation[0] == "Caf\u00e9 \u201cBar\u201d\r\nLtd"
+    assert expected.organisation[0] == "Caf\u00e9 \u201cBar\u201d Ltd"
     assert expected.respondent[:2].tolist() == ["r\u00e9", "r0"]
     assert expected.answers[:, 0].tolist() == [1] + [i % 5 for i in range(20)]
     for encoding in ("utf-8", "utf-16"):
@@ -186,11 +186,11 @@ def test_small_blocks_split_lines_characters_and_line_ends(
 NAMES = (
     "Harlow DC",
     "Essex CC",
-    'Smith, "Jones"\nand Co',
+    'Smith, "Jones" and Co',
     "Caf\u00e9; Bar",
     "=SUM(A1)",
-    "Line\r\nBreak Ltd",
-    "Tab\tCo",
+    "Line, Break Ltd",
+    "Tab Co",
 )
 UNITS = ("", "Housing", "Planning, Policy", "@home")
 WAVES = ("", "2026-Q1", "-5")
@@ -241,7 +241,10 @@ def surveys(draw: st.DrawFn) -> tuple[bytes, dict[str, list[str]], list[list[flo
             if score is None:
                 cells.append(draw(st.sampled_from(["", "don't know", "DK"])))
             else:
-                written = draw(st.sampled_from([str(score), SCALE_LABELS[score]]))
+                label = SCALE_LABELS[score]
+                # A label may span lines in a quoted cell: spacing in answers is folded.
+                spanning = label.replace(" ", draw(st.sampled_from(["\n", "\r\n", "\r"])))
+                written = draw(st.sampled_from([str(score), label, spanning]))
                 cells.append(cell(written.upper() if draw(st.booleans()) else written))
         out += delimiter.join(cells) + end
         if not with_respondent:
@@ -334,7 +337,28 @@ BROKEN: dict[str, tuple[str | bytes, int | None, str | None, str]] = {
         HEADER + GOOD + "a,internal,r9,U,W,1,2\n",
         8,
         "organisation",
-        "'A' (line 2) and 'a' differ only in case or spacing",
+        "'A' (line 2) and 'a' differ only in case, spacing or the form of their characters",
+    ),
+    "similar waves": (
+        HEADER + GOOD + "A,internal,r9,U,w,1,2\n",
+        8,
+        "wave",
+        "waves 'W' (line 2) and 'w' differ only in case, spacing, punctuation or zeros",
+    ),
+    "name with a control character": (
+        HEADER + GOOD + "A\x00B,internal,r9,U,W,1,2\n",
+        8,
+        "organisation",
+        "'A\\x00B' holds U+0000 at character 2, a control character",
+    ),
+    "NaN answer": (HEADER + GOOD + "A,internal,r9,U,W,NaN,2\n", 8, "q1", "expected one"),
+    "mixed encodings": (
+        (HEADER + GOOD).encode()
+        + "\u00c9,internal,r8,U,W,1,2\n".encode()
+        + b"\xc9,internal,r9,U,W,1,2\n",
+        9,
+        None,
+        "not valid UTF-8 (byte 0xc9), though line 8 is UTF-8 ('\u00c9')",
     ),
     "unclosed quote": (HEADER + GOOD + '"A,internal,r9,U,W,1,2\n', 8, None, "a quoted field"),
     "text after a quote": (HEADER + GOOD + '"A"x,internal,r9,U,W,1,2\n', 8, None, "expected the"),
@@ -351,7 +375,7 @@ BROKEN: dict[str, tuple[str | bytes, int | None, str | None, str]] = {
         "column 4 has no header",
     ),
     "after a multi-line field": (
-        HEADER + '"A\nB",internal,r0,U,W,1,2\n' + GOOD + "A,internal,r9,U,W,1,5\n",
+        HEADER + 'A,internal,r0,U,W,"Some\nevidence",2\n' + GOOD + "A,internal,r9,U,W,1,5\n",
         10,
         "q2",
         "expected one",
@@ -366,7 +390,7 @@ BROKEN: dict[str, tuple[str | bytes, int | None, str | None, str]] = {
         None,
         "not UTF-8 or Windows-1252 text: byte 0x81",
     ),
-    "truncated UTF-16": ((HEADER + GOOD).encode("utf-16") + b"\x00", None, None, "not valid"),
+    "truncated UTF-16": ((HEADER + GOOD).encode("utf-16") + b"\x00", 8, None, "not valid"),
 }
 
 
@@ -462,22 +486,48 @@ def test_windows_1252_in_the_first_chunk_reads_as_the_whole_read(tmp_path: Path)
     ]
 
 
-def test_not_utf8_after_a_chunk_was_yielded(tmp_path: Path) -> None:
-    """Invalid UTF-8 found after the first chunk: an error naming the line, not a guess."""
+def test_windows_1252_after_a_chunk_was_yielded_reads_as_the_whole_read(tmp_path: Path) -> None:
+    """ASCII lines read the same in both encodings: a late Windows-1252 line is no problem."""
     rows = "".join(f"Organisation {i},internal,{i % 5}\n" for i in range(3000))  # > 64 KiB
     path = write(tmp_path, b"organisation,about,q1\n" + rows.encode() + b"Caf\xe9,internal,1\n")
-    assert read_responses(path).organisation[-1] == "Caf\u00e9"  # whole: Windows-1252
+    assert read_responses(path).organisation[-1] == "Caf\u00e9"
     chunks = read_responses(path, chunk_size=10)
     assert len(next(chunks)) == 10
+    assert joined(chunks)[0]["organisation"][-1] == "Caf\u00e9"
+
+
+def test_utf8_then_windows_1252_is_refused_in_both_reads(tmp_path: Path) -> None:
+    """A Windows-1252 line in a UTF-8 file: the same error, whole and after chunks."""
+    rows = "".join(f"Organisation {i},internal,{i % 5}\n" for i in range(3000))  # lines 3-3002
+    content = "organisation,about,q1\n\u00c9ssex,internal,2\n" + rows
+    path = write(tmp_path, content.encode() + b"Caf\xe9,internal,1\n")
+    message = (
+        f"{path}: line 3003: not valid UTF-8 (byte 0xe9), though line 2 is UTF-8 ('\u00c9'):"
+        " the file mixes encodings, as when rows saved in another encoding are pasted in;"
+        " save the whole file as CSV UTF-8"
+    )
+    assert whole_message(path) == message
+    chunks = read_responses(path, chunk_size=10)
+    assert next(chunks).organisation[0] == "\u00c9ssex"
     with pytest.raises(ResponseFileError) as caught:
         for _ in chunks:
             pass
-    assert caught.value.line == 3002
-    assert re.search(
-        r"survey\.csv: line 3002: not valid UTF-8 text: byte 0xe9 cannot be decoded\..*"
-        r"save the file as CSV UTF-8",
-        str(caught.value),
+    assert str(caught.value) == message
+    assert caught.value.line == 3003
+
+
+def test_windows_1252_then_utf8_is_refused_in_both_reads(tmp_path: Path) -> None:
+    """A UTF-8 line in a Windows-1252 file: the same error, naming the UTF-8 line."""
+    rows = "".join(f"Organisation {i},internal,{i % 5}\n" for i in range(3000))  # lines 3-3002
+    data = b"organisation,about,q1\nCaf\xe9,internal,2\n" + rows.encode()
+    path = write(tmp_path, data + "Caf\u00e9 Bar,internal,1\n".encode())
+    message = (
+        f"{path}: line 3003: UTF-8 text ('\u00e9'), though line 2 is not UTF-8 (byte 0xe9) and"
+        " was read as Windows-1252: the file mixes encodings"
     )
+    assert whole_message(path).startswith(message)
+    for size in (7, 5000):
+        assert chunked_message(path, size).startswith(message)
 
 
 # --------------------------------------------------------------------------- streaming

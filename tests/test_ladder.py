@@ -148,12 +148,28 @@ class TestClassify:
             (np.full((2, 10), 3.0), r"got shape \(2, 10\)"),
             ("3333333333", "expected a mapping of question number to score or a sequence"),
             ({3, 4}, "got set"),
+            # an int beyond the float range is off the scale, not an OverflowError
+            ({1: 10**400}, r"question 1: expected a score from 0 to 4, got an integer of about"),
+            # numpy's timedelta is an integer type to numpy, but not a score
+            ({2: np.timedelta64(3, "D")}, r"question 2: expected a number or None, got np\.time"),
+            ({4: np.bool_(True)}, r"question 4: expected a number or None, got np\.True_"),
         ],
     )
     def test_bad_input(self, answers: Any, message: str) -> None:
         """Bad answers are refused with a message naming the question and what was expected."""
         with pytest.raises(ArgumentError, match=message):
             classify(answers)
+
+    @pytest.mark.parametrize(
+        ("instrument", "name"),
+        [("morley-2016", "str"), (None, "NoneType"), (MORLEY_2016.scale, "Scale")],
+    )
+    def test_instrument_must_be_an_instrument(self, instrument: Any, name: str) -> None:
+        """Anything but an Instrument is refused, naming it, not an AttributeError."""
+        with pytest.raises(
+            ArgumentError, match=rf"instrument: expected an Instrument \(such as .*\), got {name}"
+        ):
+            classify([3] * 10, instrument)
 
 
 class TestPath:

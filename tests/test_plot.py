@@ -39,7 +39,7 @@ HOSTILE = "<script>alert(1)</script> $x^2$"
 RTL = "مجلس مدينة الشمال"
 ZALGO = "Z\u0337\u0322\u031ba\u0338l\u0335g\u0336o\u0334 Council"
 LONG = "Very Long Borough Council Name " * 10
-SYMBOLS = "東京都庁 \U0001f3db Office \u202eevil\u202c\u200b"
+SYMBOLS = "東京都庁 \U0001f3db Office \u05e2evil"
 ARRANGEMENT = "$\\frac{1}{0}$ <b>Alliance</b> --> <!--"
 
 TOP = [4, 4, 3, 3, 3, 4, 3, 3, 3, 3]  # partnership
@@ -219,13 +219,14 @@ class TestProfile:
         assert bars(ax)[2].get_height() == 0.0
         assert any("no answers" in t for t in texts(ax))
 
-    def test_low_agreement_is_hatched(self, example: Assessment) -> None:
-        """Bars of questions with low agreement are hatched, the others are not."""
-        group = example.group(DISTRICT)
-        assert group.uncertain
+    def test_dividing_questions_are_hatched(self, example: Assessment) -> None:
+        """Bars of the questions that divide a divided group are hatched, the others not."""
+        group = example.group(COUNTY)
+        assert group.divided
+        assert group.dividing == (1, 2, 6)
         ax = axes_of(plot.profile(group))
         hatched = [n for n, b in zip(MORLEY_2016.numbers, bars(ax), strict=True) if b.get_hatch()]
-        assert hatched == list(group.uncertain)
+        assert hatched == [1, 2, 6]
 
     def test_title_names_the_group(self, example: Assessment) -> None:
         """The title names the group's subject."""
@@ -355,8 +356,8 @@ class TestLadder:
     def test_organisations_at_their_internal_rung(self, example: Assessment) -> None:
         """Each organisation's circle sits at its latest internal rung's y-position."""
         ax = axes_of(plot.ladder(example))
-        organisations = sorted({g.organisation for g in example.groups})
-        expected = {o: float(example.group(o).placement.rung) for o in organisations}
+        organisations = sorted({g.organisation for g in example.groups} - {VOLUNTARY})
+        expected = {o: float(example.group(o).placement.rung) for o in organisations}  # type: ignore[union-attr]
         assert self.positions(ax, "internal") == expected
         assert expected[COUNTY] == Rung.TRANSACTION
         assert expected[HOUSING] == Rung.PARTNERSHIP
@@ -367,7 +368,7 @@ class TestLadder:
         found = self.positions(ax, "relationship")
         assert len(found) == 3
         assert found[f"{DISTRICT} & {COUNTY}"] == float(Rung.TRANSACTION)
-        assert found[ALLIANCE] == float(example.relationship(ALLIANCE).effective_rung)
+        assert found[ALLIANCE] == float(example.relationship(ALLIANCE).effective_rung or 0)
 
     def test_markers_distinguish_internal_from_relationship(self, example: Assessment) -> None:
         """Organisations are circles, relationships squares."""
@@ -401,14 +402,21 @@ class TestLadder:
         assert list(ax.get_yticks()) == [0, 1, 2]
         assert len(bars(ax)) == 3
 
-    def test_small_group_is_hollow(self, example: Assessment) -> None:
-        """An organisation with fewer than the minimum respondents is drawn hollow."""
+    def test_small_group_has_no_marker(self, example: Assessment) -> None:
+        """An organisation with fewer than the minimum respondents is named, not placed."""
+        ax = axes_of(plot.ladder(example))
+        assert f"{VOLUNTARY} (withheld)" in tick_labels(ax.get_xticklabels())
+        assert VOLUNTARY not in self.positions(ax, "internal")
+
+    def test_uncertain_is_hollow(self, example: Assessment) -> None:
+        """A placement less likely than the confidence asked for is drawn hollow."""
         ax = axes_of(plot.ladder(example))
         collection = scatter(ax, "internal")
         columns = list(self.positions(ax, "internal"))
         faces = np.asarray(collection.get_facecolor(), dtype=np.float64)
         hollow = [c for c, face in zip(columns, faces, strict=True) if (face == 1.0).all()]
-        assert hollow == [VOLUNTARY]
+        shared = example.shared_view()
+        assert hollow == [c for c in columns if shared.group(c).uncertain]
 
     def test_given_wave(self, example: Assessment) -> None:
         """A given wave places that wave's organisations and relationships."""
@@ -425,7 +433,7 @@ class TestLadder:
         figure = Figure()
         ax = figure.add_subplot()
         assert plot.ladder(example, ax=ax) is figure
-        assert len(np.asarray(scatter(ax, "internal").get_offsets())) == 5
+        assert len(np.asarray(scatter(ax, "internal").get_offsets())) == 4  # one withheld
 
     def test_not_an_assessment_is_an_error(self) -> None:
         """Anything but an Assessment is refused."""
@@ -715,4 +723,6 @@ def test_every_chart_renders_without_warnings(example: Assessment) -> None:
     charts.append(plot.value_distribution(value))
     for figure in charts:
         assert plot.to_svg(figure).startswith("<svg")
-    assert not math.isnan(example.group(DISTRICT).placement.index)
+    placement = example.group(DISTRICT).placement
+    assert placement is not None
+    assert not math.isnan(placement.index)

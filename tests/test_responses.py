@@ -312,10 +312,10 @@ class TestFromRecords:
         _assert_same_columns(Responses.from_records(mappings), responses)
 
     def test_answer_matrix(self) -> None:
-        """None, NaN and questions left out are NaN; scores land in question order."""
+        """None and questions left out are NaN; scores land in question order."""
         responses = Responses.from_records(
             [
-                Response("A", "internal", "1", {10: 4, 1: 0, 2: None, 3: math.nan}),
+                Response("A", "internal", "1", {10: 4, 1: 0, 2: None, 3: None}),
                 _record(organisation="B", answers={"q5": 2, "shared_objectives": 1}),
             ]
         )
@@ -347,7 +347,7 @@ class TestFromRecords:
 
     @given(
         st.sets(st.integers(1, 10), min_size=1),
-        st.dictionaries(st.integers(1, 10), st.sampled_from([0, 1, 2, 3, 4, None, math.nan])),
+        st.dictionaries(st.integers(1, 10), st.sampled_from([0, 1, 2, 3, 4, None])),
     )
     def test_dont_know_never_zero(self, unknown: set[int], others: dict[int, float | None]) -> None:
         """A question answered None ("don't know") is NaN in the matrix, never 0."""
@@ -688,7 +688,7 @@ class TestValidation:
         self, organisation: list[str], about: str | list[str]
     ) -> None:
         """Names that differ only in case or spacing are refused as a likely typing slip."""
-        with pytest.raises(ArgumentError, match="differ only in case or spacing"):
+        with pytest.raises(ArgumentError, match="differ only in case, spacing or the form"):
             _arrays(organisation=organisation, about=about)
 
     def test_duplicate_respondent(self) -> None:

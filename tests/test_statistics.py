@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 import jointworking as jw
 from builders import records, survey
 from jointworking import ArgumentError, GroupStatistics, Responses
+from jointworking._uncertainty import unpack_gram
 
 TOP = [4] * 10
 LOW = [1] * 10
@@ -146,6 +147,7 @@ def sums_of(stats: GroupStatistics, **changes: Any) -> dict[str, Any]:
         "count": stats.count,
         "total": stats.total,
         "total_sq": stats.total_sq,
+        "cross": stats.cross,
     }
     arguments.update(changes)
     return arguments
@@ -214,7 +216,7 @@ class TestFromSums:
         total, total_sq = stats.total.copy(), stats.total_sq.copy()
         count[0, 0], total[0, 0], total_sq[0, 0] = 0, 1e-12, 1e-12
         rebuilt = GroupStatistics.from_sums(
-            **sums_of(stats, count=count, total=total, total_sq=total_sq)
+            **sums_of(stats, count=count, total=total, total_sq=total_sq, cross=None)
         )
         assert (rebuilt.total[0, 0], rebuilt.total_sq[0, 0]) == (0.0, 0.0)
 
@@ -264,7 +266,203 @@ class TestFromSums:
             total=totals.to_numpy(),
             total_sq=total_sq.to_numpy(),
         )
-        assert stats == GroupStatistics.from_responses(r)
+        assert stats == GroupStatistics.from_responses(r, cross=False)
+
+    def test_cross_sums_from_a_pandas_group_by(self) -> None:
+        """The cross sums are group-by sums too: of q_j * q_k, of q_j where q_k was
+        answered, and of both answered (in SQL, SUM(q1 * q2), SUM(CASE WHEN q2 IS NOT
+        NULL THEN q1 END), COUNT(q1 + q2))."""
+        pd = pytest.importorskip("pandas")
+        r = small_survey()
+        questions = [f"q{n}" for n in r.instrument.numbers]
+        frame = pd.DataFrame(r.answers, columns=questions)
+        answered = frame.notna().astype(float)
+        keys = ["organisation", "about", "wave", "unit"]
+        parts = {}
+        where: dict[str, tuple[int, int]] = {}
+        for i, j in itertools.product(range(10), repeat=2):
+            qi, qj = questions[i], questions[j]
+            parts[f"xx{i}_{j}"] = frame[qi] * frame[qj]  # NaN unless both answered
+            parts[f"xa{i}_{j}"] = frame[qi].where(answered[qj] > 0)
+            parts[f"aa{i}_{j}"] = answered[qi] * answered[qj]
+            where |= {f"xx{i}_{j}": (i, j), f"xa{i}_{j}": (i, 10 + j)}
+            where[f"aa{i}_{j}"] = (10 + i, 10 + j)
+        table = pd.DataFrame(parts)
+        for name in keys:
+            table[name] = getattr(r, name)
+        sums = table.groupby(keys).sum()  # missing products add nothing
+        gram = np.zeros((len(sums), 20, 20))
+        for name, column in sums.items():
+            row, col = where[str(name)]
+            gram[:, row, col] = gram[:, col, row] = column.to_numpy()
+        whole = GroupStatistics.from_responses(r)
+        labels = sums.index.to_frame(index=False)
+        stats = GroupStatistics.from_sums(
+            **sums_of(whole, cross=gram, **{k: labels[k] for k in keys}),
+        )
+        assert stats == whole
+
+
+def direct_gram(answers: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """Z^T Z of one cell's rows, Z = [answers with 0 for missing, answered indicators]."""
+    missing = np.isnan(answers)
+    z = np.concatenate((np.where(missing, 0.0, answers), (~missing).astype(float)), axis=1)
+    gram: np.ndarray[Any, Any] = z.T @ z
+    return gram
+
+
+class TestCrossSums:
+    def test_by_hand(self) -> None:
+        stats = GroupStatistics.from_responses(small_survey())
+        assert stats.cross is not None
+        full = unpack_gram(stats.cross, 10)
+        # Cell 1 (A internal, Housing) is one respondent: 4, 3, missing, 2 x 7.
+        assert full[1, 0, 1] == 12.0  # q1 x q2
+        assert full[1, 0, 2] == 0.0  # q1 x q3: q3 missing
+        assert full[1, 0, 10 + 2] == 0.0  # q1 where q3 answered
+        assert full[1, 0, 10 + 3] == 4.0  # q1 where q4 answered
+        assert full[1, 10 + 0, 10 + 1] == 1.0  # both answered
+        assert full[1, 10 + 2, 10 + 2] == 0.0
+        # The diagonals are the other sums.
+        for cell in range(4):
+            np.testing.assert_array_equal(np.diagonal(full[cell, :10, :10]), stats.total_sq[cell])
+            np.testing.assert_array_equal(np.diagonal(full[cell, :10, 10:]), stats.total[cell])
+            np.testing.assert_array_equal(np.diagonal(full[cell, 10:, 10:]), stats.count[cell])
+
+    def test_read_only_and_sized(self) -> None:
+        stats = GroupStatistics.from_responses(small_survey())
+        assert stats.cross is not None
+        assert stats.cross.shape == (4, 210)
+        with pytest.raises(ValueError, match="read-only"):
+            stats.cross[0, 0] = 1.0
+
+    def test_skipped_on_request_and_lost_in_a_merge_with_none(self) -> None:
+        r = small_survey()
+        without = GroupStatistics.from_responses(r, cross=False)
+        with_them = GroupStatistics.from_responses(r)
+        assert without.cross is None
+        assert without != with_them
+        assert without.merge(with_them).cross is None
+        assert with_them.merge(without).cross is None
+        assert with_them.merge(with_them).cross is not None
+        with pytest.raises(ArgumentError, match="cross: expected True or False"):
+            GroupStatistics.from_responses(r, cross=1)  # type: ignore[arg-type]
+
+    @pytest.mark.parametrize(
+        "values", [(0, 1, 2, 3, 4), (0.0, 0.5, 1.0, 1.5, 2.0), (0, 1e3, 2e3, 3e3, 4e3)]
+    )
+    def test_each_cell_is_its_gram_matrix(self, values: tuple[float, ...]) -> None:
+        """On the evidence scale, on halves, and on a scale whose squares pass 2**24 (so
+        computed in float64), each cell's cross sums are Z^T Z of its rows, exactly."""
+        spec = jw.MORLEY_2016.to_dict()
+        spec["scale"] = {
+            **spec["scale"],
+            "points": [
+                {**point, "value": value}
+                for point, value in zip(spec["scale"]["points"], values, strict=True)
+            ],
+        }
+        spec["ladder"] = {"collaboration": values[3], "partnership": values[3]}
+        instrument = jw.Instrument.from_dict(spec)
+        rng = np.random.default_rng(6)
+        n = 300
+        answers = rng.choice(np.asarray(values, dtype=float), size=(n, 10))
+        answers[rng.random((n, 10)) < 0.1] = np.nan
+        organisation = rng.choice(["A", "B", "C"], size=n)
+        unit = rng.choice(["", "Care", "Parks", "Roads"], size=n)
+        r = Responses.from_arrays(
+            answers, organisation=organisation, about="internal", unit=unit, instrument=instrument
+        )
+        stats = GroupStatistics.from_responses(r)
+        assert stats.cross is not None
+        full = unpack_gram(stats.cross, 10)
+        for cell in range(len(stats)):
+            rows = (r.organisation == stats.organisation[cell]) & (r.unit == stats.unit[cell])
+            np.testing.assert_array_equal(full[cell], direct_gram(answers[rows]))
+
+    def test_from_sums_takes_packed_or_full(self) -> None:
+        stats = GroupStatistics.from_responses(small_survey())
+        assert stats.cross is not None
+        full = unpack_gram(stats.cross, 10)
+        assert GroupStatistics.from_sums(**sums_of(stats, cross=full)) == stats
+        assert GroupStatistics.from_sums(**sums_of(stats, cross=stats.cross.tolist())) == stats
+        rows = [3, 1, 0, 2]
+        shuffled: dict[str, Any] = {k: np.asarray(v)[rows] for k, v in sums_of(stats).items()}
+        assert GroupStatistics.from_sums(**shuffled) == stats
+
+    def test_rounding_noise_where_nobody_answered_both_is_made_zero(self) -> None:
+        stats = GroupStatistics.from_responses(small_survey())
+        assert stats.cross is not None
+        full = unpack_gram(stats.cross, 10)
+        full[1, 0, 2] = full[1, 2, 0] = 1e-12  # q1 x q3, nobody answered q3
+        rebuilt = GroupStatistics.from_sums(**sums_of(stats, cross=full))
+        assert rebuilt == stats
+
+    @pytest.mark.parametrize(
+        ("change", "message"),
+        [
+            ("shape", r"cross: expected shape \(4, 210\) .* or \(4, 20, 20\)"),
+            ("text", "cross: expected numbers"),
+            ("nan", "cross: row 2: expected finite numbers"),
+            ("asymmetric", "cross: row 2: expected a symmetric 20 x 20 matrix"),
+            ("count", "cross: row 2, question columns 4 and 4: its pair counts' diagonal"),
+            ("total", "cross: row 2, question columns 4 and 4: its answer sums' diagonal"),
+            ("total_sq", "cross: row 2, question columns 4 and 4: its product sums' diagonal"),
+            ("both", "cross: row 2, question columns 1 and 2: expected how many answered both"),
+            ("half", "cross: row 2, question columns 1 and 2: expected how many answered both"),
+            ("fewer", "cross: row 3, question columns 1 and 4: fewer answered both"),
+            ("answers", "cross: row 2, question columns 1 and 2: expected sums of answers"),
+            ("products", "cross: row 2, question columns 1 and 2: expected sums of products"),
+            ("gram", "cross: row 3: the sums are not those of any set of answers"),
+        ],
+    )
+    def test_refuses_impossible_cross_sums(self, change: str, message: str) -> None:
+        r = Responses.from_arrays(
+            [
+                [4, 3, 2, 1, 2, 3, 3, 3, 3, 3],
+                [3, 3, 2, 2, 2, 3, 3, 3, 3, 3],
+                [1, 2, 3, 4, 3, 2, 3, 3, 3, 3],
+                [1, 1, 1, 1, 1, 1, 1, 1, 1, 1],
+                [2, 4, 2, 4, 2, 4, 2, 4, 2, 4],
+            ],
+            organisation=["A", "A", "A", "B", "B"],
+            about=["internal", "internal", "C", "internal", "internal"],
+            unit=["", "", "", "", "x"],
+        )
+        stats = GroupStatistics.from_responses(r)
+        assert stats.cross is not None
+        full = unpack_gram(stats.cross, 10)
+        given: Any = full.copy()
+        # Row 2 (A internal) has two respondents, row 3 (B internal) one.
+        if change == "shape":
+            given = full[:, :10, :10]
+        elif change == "text":
+            given = [["x"] * 210] * 4
+        elif change == "nan":
+            given[1, 0, 1] = np.nan
+        elif change == "asymmetric":
+            given[1, 0, 1] += 1.0
+        elif change in ("count", "total", "total_sq"):
+            row, col = {"count": (13, 13), "total": (3, 13), "total_sq": (3, 3)}[change]
+            given[1, row, col] += 1.0
+            given[1, col, row] = given[1, row, col]
+        elif change in ("both", "half"):
+            given[1, 10, 11] = given[1, 11, 10] = 3.0 if change == "both" else 1.5
+        elif change == "fewer":
+            # Row 3's one respondent answered both q1 and q4: none can have answered both.
+            b_internal = 2
+            given[b_internal, 10, 13] = given[b_internal, 13, 10] = 0.0
+        elif change == "answers":
+            given[1, 0, 11] += 10.0
+            given[1, 11, 0] = given[1, 0, 11]
+        elif change == "products":
+            given[1, 0, 1] = given[1, 1, 0] = 40.0
+        elif change == "gram":
+            # Within every bound, but no set of answers has these sums (q1 and q2 of the
+            # one respondent would have to be 1 and 1, yet their product 0).
+            given[2, 0, 1] = given[2, 1, 0] = 0.0
+        with pytest.raises(ArgumentError, match=message):
+            GroupStatistics.from_sums(**sums_of(stats, cross=given))
 
 
 ORGS = ("A", "B", "C", "D")
@@ -311,14 +509,17 @@ class TestChunkedEqualsWhole:
         self, data: st.DataObject, responses: Responses
     ) -> None:
         """Any split of the rows, merged in any order, gives exactly the whole's statistics
-        and exactly the whole's assessment."""
+        and exactly the assessment of the whole's statistics."""
         n = len(responses)
         order = data.draw(st.permutations(range(n)))
         cuts = data.draw(st.lists(st.integers(0, max(n - 1, 0)), max_size=5))
         merged = chunked(responses, cuts, order)
         whole = GroupStatistics.from_responses(responses)
         assert merged == whole
-        same_assessment(jw.assess(merged), jw.assess(responses))
+        assert merged.cross is not None  # the cross sums too merge exactly
+        # Sums cannot be resampled: statistics are assessed alike however they were
+        # split, and as the whole survey's statistics.
+        same_assessment(jw.assess(merged), jw.assess(whole))
 
     @settings(max_examples=30, deadline=None)
     @given(a=surveys(), b=surveys(), c=surveys())
@@ -329,7 +530,8 @@ class TestChunkedEqualsWhole:
         assert x.merge(y).merge(z) == x.merge(y.merge(z)) == z.merge(x, y)
 
     def test_example_survey_in_chunks(self) -> None:
-        """The built-in example, in chunks of 25 respondents, assesses exactly as whole."""
+        """The built-in example, in chunks of 25 respondents, assesses exactly as the whole
+        survey's statistics."""
         example = jw.load_example()
         r = example.responses
         merged = GroupStatistics.merge_all(
@@ -338,7 +540,11 @@ class TestChunkedEqualsWhole:
         )
         same_assessment(
             jw.assess(merged, claims=example.claims, arrangements=example.arrangements),
-            jw.assess(r, claims=example.claims, arrangements=example.arrangements),
+            jw.assess(
+                GroupStatistics.from_responses(r),
+                claims=example.claims,
+                arrangements=example.arrangements,
+            ),
         )
         assert jw.assess(merged).statistics == merged
 

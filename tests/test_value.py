@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import math
+import re
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 
 from jointworking.errors import ArgumentError
@@ -14,11 +17,13 @@ from jointworking.value import (
     Estimate,
     Percentiles,
     Verdict,
+    _ExactSums,
     added_value,
     simulate_added_value,
 )
 
 NONE, MARGINAL, SIGNIFICANT = Verdict.NONE, Verdict.MARGINAL, Verdict.SIGNIFICANT
+FloatArray = npt.NDArray[np.float64]
 
 
 class TestVerdict:
@@ -147,7 +152,7 @@ class TestAddedValue:
         """Values typed in decimal that meet a boundary exactly on paper meet it here: the
         verdict does not turn on binary rounding (1e-9 relative tolerance)."""
         assert added_value(individual, joint, threshold=threshold).verdict is expected
-        simulated = simulate_added_value(individual, joint, threshold=threshold, draws=5, seed=0)
+        simulated = simulate_added_value(individual, joint, threshold=threshold, draws=500, seed=0)
         assert simulated.verdict is expected
 
     def test_just_below_threshold_is_marginal(self) -> None:
@@ -310,8 +315,6 @@ class TestAddedValue:
             # a single negative value is its own sum
             ([-5.0], "-5.0"),
             ([0.0], "0.0"),
-            # 1e308 + 1e308 overflows to inf
-            ([1e308, 1e308], "inf"),
         ],
     )
     def test_rejects_non_positive_baseline(self, individual: list[float], total: str) -> None:
@@ -329,8 +332,8 @@ class TestAddedValue:
             # S = 1e308-0-0.5 = 1e308 (the 0.5 is lost to rounding); u = 1e308/0.5 = 2e308,
             # beyond the largest float (about 1.8e308), so inf
             ([0.5], 1e308, 0.0, r"surplus 1e\+308, uplift inf"),
-            # S = -1e308-0-1e308 = -2e308: -inf, and u = -inf/1e308 = -inf
-            ([1e308], -1e308, 0.0, "surplus -inf, uplift -inf"),
+            # S = -1.75e308-0-1e307 = -1.85e308: -inf, and u = -inf/1e307 = -inf
+            ([1e307], -1.75e308, 0.0, "surplus -inf, uplift -inf"),
             # S = -1.7e308-1.7e308-1 = -3.4e308: -inf
             ([1.0], -1.7e308, 1.7e308, "surplus -inf, uplift -inf"),
         ],
@@ -618,12 +621,12 @@ class TestSimulateAddedValue:
     ) -> None:
         """With nothing uncertain, every draw is the point test's hand-computed result."""
         result = simulate_added_value(
-            individual, joint, cost=cost, optimism_bias=optimism_bias, draws=100, seed=0
+            individual, joint, cost=cost, optimism_bias=optimism_bias, draws=500, seed=0
         )
         assert result.verdict is expected_verdict
         assert result.p_significant == (1.0 if expected_verdict is SIGNIFICANT else 0.0)
         assert result.p_positive == (0.0 if expected_verdict is NONE else 1.0)
-        assert result.uplift_draws.tolist() == pytest.approx([expected_uplift] * 100, abs=1e-15)
+        assert result.uplift_draws.tolist() == pytest.approx([expected_uplift] * 500, abs=1e-15)
         p = result.uplift
         assert p.p5 == p.p50 == p.p95 == pytest.approx(expected_uplift, abs=1e-15)
 
@@ -644,12 +647,13 @@ class TestSimulateAddedValue:
     def test_verdict_from_probabilities(self, confidence: float, expected_verdict: Verdict) -> None:
         """The verdict compares the probabilities with the confidence, inclusively."""
         # B = 100; joint samples used in order give S = -10, 5, 20, 30 and u = -0.1, 0.05,
-        # 0.2, 0.3; t = 0.1 so two are significant and three positive
+        # 0.2, 0.3, 2,500 times over; t = 0.1 so half are significant and three quarters
+        # positive. 10,000 draws: enough at every confidence here, 0.01 needing the most.
         result = simulate_added_value(
             [100.0],
-            Estimate.samples([90.0, 105.0, 120.0, 130.0]),
+            Estimate.samples(np.tile([90.0, 105.0, 120.0, 130.0], 2_500)),
             confidence=confidence,
-            draws=4,
+            draws=10_000,
             seed=0,
         )
         assert (result.p_significant, result.p_positive) == (0.5, 0.75)
@@ -657,43 +661,45 @@ class TestSimulateAddedValue:
 
     def test_default_confidence_is_eighty_percent(self) -> None:
         """Without a confidence, 0.8 is used: p_significant of 0.8 suffices, 0.75 does not."""
-        # u = -0.1, 0.05, 0.2, 0.3 as above: p_positive 0.75 < 0.8
-        four = simulate_added_value([100.0], Estimate.samples([90.0, 105.0, 120.0, 130.0]), draws=4)
+        # u = -0.1, 0.05, 0.2, 0.3 as above (125 times over): p_positive 0.75 < 0.8
+        four = simulate_added_value(
+            [100.0], Estimate.samples(np.tile([90.0, 105.0, 120.0, 130.0], 125)), draws=500
+        )
         assert four.confidence == 0.8
         assert four.verdict is NONE
-        # u = -0.1, 0.2, 0.2, 0.2, 0.2: p_significant = 4/5 = 0.8
+        # u = -0.1, 0.2, 0.2, 0.2, 0.2 (100 times over): p_significant = 4/5 = 0.8
         five = simulate_added_value(
-            [100.0], Estimate.samples([90.0, 120.0, 120.0, 120.0, 120.0]), draws=5
+            [100.0], Estimate.samples(np.tile([90.0, 120.0, 120.0, 120.0, 120.0], 100)), draws=500
         )
         assert five.p_significant == 0.8
         assert five.verdict is SIGNIFICANT
 
     def test_percentiles_use_linear_interpolation(self) -> None:
         """Percentiles of uplift and surplus are the 5th, 50th and 95th, interpolated linearly."""
-        # B = 100; joint samples 100+k for k = 0..100 give S = k and u = k/100; with 101
-        # sorted values the q-th percentile sits at index q exactly: S = 5, 50, 95
+        # B = 1000; joint samples 1000+k for k = 0..1000 give S = k and u = k/1000; with
+        # 1001 sorted values the q-th percentile sits at index 10q exactly: S = 50, 500, 950
         result = simulate_added_value(
-            [100.0], Estimate.samples(100.0 + np.arange(101.0)), draws=101, seed=0
+            [1000.0], Estimate.samples(1000.0 + np.arange(1001.0)), draws=1001, seed=0
         )
-        assert result.surplus == Percentiles(5.0, 50.0, 95.0)
+        assert result.surplus == Percentiles(50.0, 500.0, 950.0)
         assert result.uplift.p5 == pytest.approx(0.05, abs=1e-12)
         assert result.uplift.p50 == pytest.approx(0.5, abs=1e-12)
         assert result.uplift.p95 == pytest.approx(0.95, abs=1e-12)
-        # k >= 1 is positive: 100/101; k >= 10 is significant at t = 0.1: 91/101
-        assert result.p_positive == 100 / 101
-        assert result.p_significant == 91 / 101
+        # k >= 1 is positive: 1000/1001; k >= 100 is significant at t = 0.1: 901/1001
+        assert result.p_positive == 1000 / 1001
+        assert result.p_significant == 901 / 1001
 
     def test_threshold_is_inclusive(self) -> None:
         """Draws with an uplift exactly at the threshold count as significant."""
         # B = 1000; u = 0.125 in every draw, exact in binary
-        result = simulate_added_value([1000.0], 1125.0, threshold=0.125, draws=10, seed=0)
+        result = simulate_added_value([1000.0], 1125.0, threshold=0.125, draws=500, seed=0)
         assert result.p_significant == 1.0
         assert result.verdict is SIGNIFICANT
 
     def test_zero_uplift_is_not_positive(self) -> None:
         """Draws with an uplift of exactly zero are neither positive nor significant."""
         # B = 1000; S = 1000-1000 = 0 even with threshold 0
-        result = simulate_added_value([1000.0], 1000.0, threshold=0.0, draws=10, seed=0)
+        result = simulate_added_value([1000.0], 1000.0, threshold=0.0, draws=500, seed=0)
         assert (result.p_significant, result.p_positive) == (0.0, 0.0)
         assert result.verdict is NONE
 
@@ -707,14 +713,14 @@ class TestSimulateAddedValue:
             threshold=0.05,
             optimism_bias=0.1,
             confidence=0.9,
-            draws=500,
+            draws=1000,
             seed=seed,
         )
         assert (result.threshold, result.confidence, result.optimism_bias) == (0.05, 0.9, 0.1)
-        assert result.draws == 500
+        assert result.draws == 1000
         assert result.seed == 11
         assert type(result.seed) is int
-        assert result.uplift_draws.shape == result.surplus_draws.shape == (500,)
+        assert result.uplift_draws.shape == result.surplus_draws.shape == (1000,)
         with pytest.raises(ValueError, match="read-only"):
             result.uplift_draws[0] = 0.0
         with pytest.raises(ValueError, match="read-only"):
@@ -727,8 +733,10 @@ class TestSimulateAddedValue:
         """A seeded result is the point test applied to draws made in the documented order.
 
         Individual values in order, then joint, then cost, from one generator; numbers and
-        estimates with no spread use no randomness. The expected values are computed here
-        with numpy alone, so seeded results stay reproducible from version to version.
+        estimates with no spread use no randomness; each draw's baseline is the exact sum of
+        its individual values, rounded once (math.fsum). The expected values are computed
+        here with numpy and math.fsum alone, so seeded results stay reproducible from
+        version to version.
         """
         n, seed = 1001, 42
         result = simulate_added_value(
@@ -758,7 +766,10 @@ class TestSimulateAddedValue:
             1 + 4 * (560 - 450) / (700 - 450), 1 + 4 * (700 - 560) / (700 - 450), n
         )
         cost = rng.triangular(0, 20, 40, n)
-        baseline = pert + triangular + 50.0 + normal + 7.0 + resampled
+        parts = [pert, triangular, np.full(n, 50.0), normal, np.full(n, 7.0), resampled]
+        baseline = np.array([math.fsum(draw) for draw in np.column_stack(parts).tolist()])
+        # adding from left to right would differ in the last bit in some draws
+        assert not np.array_equal(baseline, pert + triangular + 50.0 + normal + 7.0 + resampled)
         surplus = joint * (1 - 0.1) - cost - baseline
         uplift = surplus / baseline
         assert np.array_equal(result.surplus_draws, surplus)
@@ -770,7 +781,7 @@ class TestSimulateAddedValue:
         # the case is not trivial: some draws fall in each grade
         assert 0 < result.p_significant < result.p_positive < 1
 
-    @pytest.mark.parametrize("draws", [1, 2, 3, 20, 101, 997, 100_003])
+    @pytest.mark.parametrize("draws", [500, 501, 997, 1001, 100_003])
     @pytest.mark.parametrize(
         "joint",
         [
@@ -798,16 +809,16 @@ class TestSimulateAddedValue:
                 1e308,
                 0.0,
                 r"joint, cost, individual: the simulated values overflowed: the surplus or"
-                " uplift is not finite in 10 of 10 draws",
+                " uplift is not finite in 500 of 500 draws",
             ),
-            # S = -1e308-0-1e308 = -2e308: -inf; this gave a verdict of none and NaN
+            # S = -1.75e308-0-1e307 = -1.85e308: -inf; this gave a verdict of none and NaN
             # percentiles before
             (
-                [1e308],
-                Estimate.fixed(-1e308),
+                [1e307],
+                Estimate.fixed(-1.75e308),
                 0.0,
                 "joint, cost, individual: the simulated values overflowed: the surplus or"
-                " uplift is not finite in 10 of 10 draws",
+                " uplift is not finite in 500 of 500 draws",
             ),
             # u = 1e10/1e-300 = 1e310: a tiny baseline overflows the division
             (
@@ -823,22 +834,23 @@ class TestSimulateAddedValue:
                 [100.0],
                 Estimate.triangular(0, 1e200, 1e300),
                 0.0,
-                "joint: the simulated values overflowed: 10 of 10 draws of the joint value"
+                "joint: the simulated values overflowed: 500 of 500 draws of the joint value"
                 " are not finite",
             ),
             (
                 [100.0],
                 200.0,
                 Estimate.triangular(0, 1e200, 1e300),
-                "cost: the simulated values overflowed: 10 of 10 draws of the cost are not finite",
+                "cost: the simulated values overflowed: 500 of 500 draws of the cost are not"
+                " finite",
             ),
-            # 1.7e308 + 1.7e308 = inf, then inf + -inf (the triangular draws above) = NaN
+            # an individual value's draws that overflow (as above) are named by position
             (
-                [1.7e308, 1.7e308, Estimate.triangular(0, 1e200, 1e300)],
+                [100.0, Estimate.triangular(0, 1e200, 1e300)],
                 200.0,
                 0.0,
-                r"individual: the simulated values overflowed: the sum of the individual"
-                r" values \(the baseline\) is not finite in 10 of 10 draws",
+                r"individual\[1\]: the simulated values overflowed: 500 of 500 draws are not"
+                " finite",
             ),
         ],
     )
@@ -847,31 +859,90 @@ class TestSimulateAddedValue:
     ) -> None:
         """Draws or results that overflow are an error naming the arguments, not a verdict."""
         with pytest.raises(ArgumentError, match=message):
-            simulate_added_value(individual, joint, cost=cost, draws=10, seed=3)
+            simulate_added_value(individual, joint, cost=cost, draws=500, seed=3)
 
     def test_different_seeds_differ(self) -> None:
         """Different seeds give different draws of an uncertain input."""
         args: tuple[list[float], Estimate] = ([1000.0], Estimate.triangular(1000, 1100, 1300))
-        a = simulate_added_value(*args, draws=100, seed=1)
-        b = simulate_added_value(*args, draws=100, seed=2)
+        a = simulate_added_value(*args, draws=500, seed=1)
+        b = simulate_added_value(*args, draws=500, seed=2)
         assert not np.array_equal(a.uplift_draws, b.uplift_draws)
 
     def test_no_seed_is_recorded_as_none(self) -> None:
         """Without a seed, the simulation still runs and records seed None."""
-        result = simulate_added_value([1000.0], Estimate.triangular(1000, 1100, 1300), draws=10)
+        result = simulate_added_value([1000.0], Estimate.triangular(1000, 1100, 1300), draws=500)
         assert result.seed is None
         assert np.all((result.uplift_draws >= 0.0) & (result.uplift_draws <= 0.3))
 
-    def test_one_draw(self) -> None:
-        """A single draw is allowed."""
-        # S = 1200-1000 = 200; u = 0.2
-        result = simulate_added_value([1000.0], 1200.0, draws=1)
-        assert result.uplift == Percentiles(0.2, 0.2, 0.2)
+    @pytest.mark.parametrize(
+        ("confidence", "fewest"),
+        [
+            # 100 / min(c, 1 - c), with c as written in decimal: 100 / 0.2 = 500, not the
+            # 501 that the binary 1 - 0.8 = 0.19999999999999996 would give
+            (0.8, 500),
+            (0.5, 200),
+            (0.9, 1_000),
+            (0.95, 2_000),
+            (0.99, 10_000),
+            (0.01, 10_000),
+            (0.999, 100_000),
+        ],
+    )
+    def test_fewest_draws_depend_on_the_confidence(self, confidence: float, fewest: int) -> None:
+        """At least 100 draws must be expected on each side of the confidence level."""
+        result = simulate_added_value([1000.0], 1200.0, confidence=confidence, draws=fewest)
+        assert result.draws == fewest
+        with pytest.raises(
+            ArgumentError,
+            match=rf"draws: expected at least {fewest:,} at confidence {confidence:g}, got"
+            rf" {fewest - 1:,}; fewer draws cannot put 100 on each side of the confidence level",
+        ):
+            simulate_added_value([1000.0], 1200.0, confidence=confidence, draws=fewest - 1)
+
+    @pytest.mark.parametrize("draws", [1, 5, 100, 499])
+    def test_rejects_too_few_draws_for_a_verdict(self, draws: int) -> None:
+        """A handful of draws cannot support a verdict at 80% confidence: an error, not one."""
+        with pytest.raises(
+            ArgumentError, match=f"draws: expected at least 500 at confidence 0.8, got {draws}"
+        ):
+            simulate_added_value([1000.0], Estimate.pert(1000, 1200, 1300), draws=draws)
+
+    @pytest.mark.parametrize(
+        ("draws", "shown"),
+        [
+            (10_000_001, "10,000,001"),
+            (1_000_000_000, "1,000,000,000"),
+            (np.int64(2**62), "4,611,686,018,427,387,904"),
+            (10**400, "an integer of about 401 digits"),
+        ],
+    )
+    def test_rejects_too_many_draws(self, draws: Any, shown: str) -> None:
+        """More than 10,000,000 draws is an error, before any memory is taken."""
+        with pytest.raises(
+            ArgumentError,
+            match=f"draws: expected at most 10,000,000, got {shown}; every draw is kept in memory",
+        ):
+            simulate_added_value([1000.0], Estimate.pert(1000, 1200, 1300), draws=draws)
+
+    def test_most_draws(self) -> None:
+        """10,000,000 draws, the most, are allowed."""
+        result = simulate_added_value([1000.0], 1200.0, draws=10_000_000)
+        assert result.uplift_draws.shape == (10_000_000,)
+
+    @pytest.mark.parametrize("confidence", [0.999999, 1e-6, 0.999991])
+    def test_rejects_confidence_beyond_the_most_draws(self, confidence: float) -> None:
+        """A confidence that would need more than 10,000,000 draws is an error."""
+        with pytest.raises(
+            ArgumentError,
+            match=r"confidence: expected a probability from 0\.00001 to 0\.99999, got"
+            rf" {confidence!r}; a verdict closer to 0 or 1 needs more than 10,000,000 draws",
+        ):
+            simulate_added_value([1000.0], 1200.0, confidence=confidence)
 
     def test_accepts_numpy_array_of_individual_values(self) -> None:
         """Individual values may be an ndarray of numbers."""
         # B = 1000; S = 1200-50-1000 = 150; u = 0.15
-        result = simulate_added_value(np.array([400.0, 350.0, 250.0]), 1200.0, cost=50.0, draws=5)  # type: ignore[arg-type]
+        result = simulate_added_value(np.array([400.0, 350.0, 250.0]), 1200.0, cost=50.0, draws=500)  # type: ignore[arg-type]
         assert result.uplift.p50 == pytest.approx(0.15, abs=1e-15)
 
     @pytest.mark.parametrize(
@@ -887,7 +958,7 @@ class TestSimulateAddedValue:
     ) -> None:
         """Infinite and NaN numbers are rejected, naming the argument."""
         with pytest.raises(ArgumentError, match=message):
-            simulate_added_value(individual, joint, cost=cost, draws=10)
+            simulate_added_value(individual, joint, cost=cost, draws=500)
 
     @pytest.mark.parametrize(
         ("individual", "joint", "cost", "message"),
@@ -902,7 +973,7 @@ class TestSimulateAddedValue:
     ) -> None:
         """Values that are neither numbers nor estimates are rejected."""
         with pytest.raises(ArgumentError, match=message):
-            simulate_added_value(individual, joint, cost=cost, draws=10)
+            simulate_added_value(individual, joint, cost=cost, draws=500)
 
     @pytest.mark.parametrize(
         ("individual", "joint", "cost", "message"),
@@ -917,7 +988,7 @@ class TestSimulateAddedValue:
     ) -> None:
         """Booleans are not taken as 0 and 1."""
         with pytest.raises(ArgumentError, match=message):
-            simulate_added_value(individual, joint, cost=cost, draws=10)
+            simulate_added_value(individual, joint, cost=cost, draws=500)
 
     def test_rejects_individual_not_a_sequence(self) -> None:
         """`individual` must be a sequence."""
@@ -933,11 +1004,11 @@ class TestSimulateAddedValue:
         ("individual", "count"),
         [
             # every draw sums to 100 + -100 = 0
-            ([100.0, -100.0], "10 of 10"),
-            ([Estimate.fixed(-1.0)], "10 of 10"),
+            ([100.0, -100.0], "500 of 500"),
+            ([Estimate.fixed(-1.0)], "500 of 500"),
             # triangular(-10, 0, 10) + 5 is at most 0 whenever the draw is at most -5, which
-            # happens with probability 5^2/(20*10) = 1/8: some but not all of 10 draws here
-            ([Estimate.triangular(-10, 0, 10), 5.0], r"[1-9] of 10"),
+            # happens with probability 5^2/(20*10) = 1/8: about 62 of 500 draws here
+            ([Estimate.triangular(-10, 0, 10), 5.0], r"[1-9][0-9] of 500"),
         ],
     )
     def test_rejects_non_positive_baseline_draws(self, individual: list[Any], count: str) -> None:
@@ -947,17 +1018,28 @@ class TestSimulateAddedValue:
             match=rf"individual: the sum of the individual values is zero or less in {count}"
             " draws",
         ):
-            simulate_added_value(individual, 200.0, draws=10, seed=20)
+            simulate_added_value(individual, 200.0, draws=500, seed=20)
 
-    def test_rejects_infinite_baseline(self) -> None:
-        """A baseline that overflows to infinity is an error, as in the point test."""
-        # 1e308 + 1e308 overflows
+    @pytest.mark.parametrize(
+        ("individual", "total"),
+        [
+            # 1e308 + 1e308 overflows; this was an infinite baseline before
+            ([1e308, Estimate.fixed(1e308)], r"more than 1\.8e\+308"),
+            # the magnitudes, not the sum: 9e306 - 9e306 + 1 is 1, but the magnitudes add up
+            # to 1.8e307, beyond the limit
+            ([9e306, -9e306, 1.0], r"1\.8e\+307"),
+            # the largest magnitude drawn of each: up to 6e306, plus 5e306
+            ([Estimate.pert(5e306, 5.5e306, 6e306), 5e306], r"1\.[01][0-9]*e\+307"),
+        ],
+    )
+    def test_rejects_values_too_large_to_add(self, individual: list[Any], total: str) -> None:
+        """Individual values whose magnitudes add up to more than 1e307 are an error."""
         with pytest.raises(
             ArgumentError,
-            match=r"individual: expected values whose sum \(the baseline\) is finite, got an"
-            " infinite sum in 10 of 10 draws",
+            match="individual: expected values whose magnitudes add up to at most 1e\\+307, so"
+            f" that no sum of them can overflow, got .* up to {total}",
         ):
-            simulate_added_value([1e308, Estimate.fixed(1e308)], 200.0, draws=10)
+            simulate_added_value(individual, 200.0, draws=500, seed=1)
 
     @pytest.mark.parametrize(
         "cost",
@@ -983,8 +1065,8 @@ class TestSimulateAddedValue:
     )
     def test_accepts_cost_bounded_at_zero(self, cost: Any) -> None:
         """A cost that can reach zero but not below is accepted."""
-        result = simulate_added_value([100.0], 200.0, cost=cost, draws=10, seed=0)
-        assert result.draws == 10
+        result = simulate_added_value([100.0], 200.0, cost=cost, draws=500, seed=0)
+        assert result.draws == 500
 
     def test_rejects_negative_threshold(self) -> None:
         """The threshold is an uplift of zero or more."""
@@ -1012,14 +1094,31 @@ class TestSimulateAddedValue:
 
     @pytest.mark.parametrize("draws", [0, -5, np.int64(0)])
     def test_rejects_draws_below_one(self, draws: Any) -> None:
-        """At least one draw is needed."""
-        with pytest.raises(ArgumentError, match="draws: expected a whole number of at least 1"):
+        """No draws, or a negative number of them, is an error giving the accepted range."""
+        with pytest.raises(
+            ArgumentError,
+            match=f"draws: expected a whole number of draws from 500 to 10,000,000, got {draws}",
+        ):
             simulate_added_value([100.0], 200.0, draws=draws)
 
-    @pytest.mark.parametrize("draws", [10.0, 2.5, True, "10", None])
-    def test_rejects_non_integer_draws(self, draws: Any) -> None:
-        """The number of draws must be an integer, not a float, bool or string."""
-        with pytest.raises(ArgumentError, match="draws: expected a whole number of at least 1"):
+    @pytest.mark.parametrize(
+        ("draws", "shown"),
+        [
+            (1000.0, "1000.0"),
+            (2.5, "2.5"),
+            (True, "True"),
+            ("1000", "'1000'"),
+            (None, "None"),
+            (np.timedelta64(1000, "D"), "np.timedelta64"),
+        ],
+    )
+    def test_rejects_non_integer_draws(self, draws: Any, shown: str) -> None:
+        """The number of draws must be an integer, not a float, bool, string or timedelta."""
+        with pytest.raises(
+            ArgumentError,
+            match=rf"draws: expected a whole number of draws from 500 to 10,000,000, got"
+            rf" {re.escape(shown)}",
+        ):
             simulate_added_value([100.0], 200.0, draws=draws)
 
     @pytest.mark.parametrize("seed", [1.5, 2.0, True, "7", -1])
@@ -1036,8 +1135,8 @@ class TestEstimateConstructor:
         ("kind", "parameters", "message"),
         [
             ("triangular", (3.0, 2.0, 1.0), "low: expected low <= mode"),
-            ("pert", (1.0, 2.0), "kind: expected one of"),
-            ("normal", (0.0, -1.0), "sd: expected a finite mean and sd >= 0"),
+            ("pert", (1.0, 2.0), r"parameters: expected \(low, mode, high\) for a pert"),
+            ("normal", (0.0, -1.0), "sd: expected a standard deviation of zero or more"),
             ("lognormal", (0.0, 1.0), "kind: expected one of"),
             ("fixed", (math.inf,), "value: expected a finite number"),
             ("samples", (), "values: a samples estimate needs its samples"),
@@ -1049,3 +1148,72 @@ class TestEstimateConstructor:
         """Building an Estimate directly is checked as the class methods check."""
         with pytest.raises(ArgumentError, match=message):
             Estimate(kind, parameters)
+
+
+class TestOrderOfOrganisations:
+    @pytest.mark.parametrize("order", list(itertools.permutations([1e16, 3.0, -1e16])))
+    def test_point_baseline_is_the_exact_sum_in_any_order(self, order: tuple[float, ...]) -> None:
+        """The baseline is the exact sum rounded once, so the verdict ignores the order."""
+        # B = 1e16 + 3 - 1e16 = 3 exactly; from left to right 1e16 + 3 rounds to 1e16 + 4
+        # and the sum to 4 (u = -0.16, none), or in another order to 3
+        result = added_value(list(order), 3.35)
+        assert result.baseline == 3.0
+        # S = 3.35 - 3 = 0.35; u = 0.35 / 3 = 0.1167 >= 0.1
+        assert result.uplift == pytest.approx(0.35 / 3, rel=1e-12)
+        assert result.verdict is SIGNIFICANT
+
+    def test_simulated_baseline_is_the_exact_sum_in_every_draw(self) -> None:
+        """Each draw's baseline is the exact sum of its individual values rounded once, in
+        whatever order the numbers among them are given, even where the values cancel so
+        nearly that the fast exact summation cannot vouch for a draw and it is summed again.
+        """
+        # 2**53 + 1.5 rounds to 2**53 + 2, so adding from left to right turns the 1.5 into 2
+        fixed = [2.0**53, 1.5, -(2.0**53)]
+        n, seed = 2_000, 9
+        rng = np.random.default_rng(seed)
+        first = 1 + 2 * rng.beta(3.0, 3.0, n)  # pert(1, 2, 3)
+        second = 2e-20 * rng.beta(3.0, 3.0, n)  # pert(0, 1e-20, 2e-20)
+        joint = rng.triangular(10, 12, 14, n)
+        rows = [[*fixed, a, b] for a, b in zip(first.tolist(), second.tolist(), strict=True)]
+        baseline = np.array([math.fsum(row) for row in rows])
+        assert not np.array_equal(baseline, 2.0**53 + 1.5 - 2.0**53 + first + second)
+        # the fast summation leaves some draws to be summed again: that path is taken
+        sums = _ExactSums(n)
+        parts: list[FloatArray | float] = [*fixed, first.copy(), second.copy()]
+        for part in parts:
+            sums.add(part)
+        total, uncertain = sums.result()
+        assert 0 < uncertain.size < n
+        # every draw it vouches for is already the exact sum rounded once
+        assert np.array_equal(np.delete(total, uncertain), np.delete(baseline, uncertain))
+        for order in itertools.permutations(fixed):
+            result = simulate_added_value(
+                [*order, Estimate.pert(1, 2, 3), Estimate.pert(0, 1e-20, 2e-20)],
+                Estimate.triangular(10, 12, 14),
+                draws=n,
+                seed=seed,
+            )
+            assert np.array_equal(result.surplus_draws, joint - baseline), order
+            assert np.array_equal(result.uplift_draws, (joint - baseline) / baseline), order
+
+
+class TestVerdictValues:
+    @pytest.mark.parametrize(
+        ("value", "expected"), [(0, NONE), (np.int8(1), MARGINAL), (2, SIGNIFICANT)]
+    )
+    def test_from_its_grade(self, value: Any, expected: Verdict) -> None:
+        """A verdict is found from its grade, an int or a numpy integer."""
+        assert Verdict(value) is expected
+
+    @pytest.mark.parametrize(
+        ("value", "shown"),
+        [(3, "3"), (True, "True"), (1.0, "1.0"), ("marginal", "'marginal'"), (None, "None")],
+    )
+    def test_rejects_anything_else(self, value: Any, shown: str) -> None:
+        """Anything but 0, 1 or 2 is an ArgumentError giving the grades."""
+        with pytest.raises(
+            ArgumentError,
+            match=r"Verdict: expected 0 \(none\), 1 \(marginal\) or 2 \(significant\), got"
+            f" {re.escape(shown)}",
+        ):
+            Verdict(value)

@@ -3,6 +3,13 @@
 Small CSV files that say what the survey's answers alone cannot: which multi-party
 arrangements exist and who is in them, what each relationship is called, and what it aims
 for. Errors name the file, the line (the header is line 1) and the column.
+
+They are read as survey files are (see :func:`~jointworking.read_responses`): UTF-8,
+with or without a byte order mark, UTF-16 with one, or Windows-1252 throughout, a file
+mixing encodings being an error naming the line; names are trimmed and stored in Unicode
+normalisation form C, and may not hold control, line-break or invisible characters; and
+two names in one file that differ only in case, spacing or the form of their characters
+are an error naming both lines.
 """
 
 from __future__ import annotations
@@ -14,27 +21,59 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from jointworking.errors import ArgumentError, ResponseFileError
+from jointworking.io import _decode
+from jointworking.responses import _NAMES_ALIKE, _fold, _LookAlikes, _nfc, _shown, _text_problem
 from jointworking.rung import Rung
 
 __all__ = ["read_arrangements", "read_rungs"]
+
+
+class _Names:
+    """Check the names of one file: text a name may hold, and no two only looking alike."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._seen: _LookAlikes[int] = _LookAlikes(_fold)
+
+    def check(self, text: str, line: int, column: str) -> str:
+        """Return name `text` (trimmed) in NFC, or raise naming the file, line and column."""
+        if not (text.isascii() and text.isprintable()):
+            problem = _text_problem(text)
+            if problem is not None:
+                raise ResponseFileError(self._name, problem, line=line, column=column)
+            text = _nfc(text)
+        if text:
+            other = self._seen.check(text, line)
+            if other is not None:
+                first, at = other
+                raise ResponseFileError(
+                    self._name,
+                    f"{_shown(first)} (line {at}) and {_shown(text)} {_NAMES_ALIKE}",
+                    line=line,
+                    column=column,
+                )
+        return text
+
+
+def _path_name(path: object) -> str:
+    """Return a path as text for messages; refuse anything that is not a path."""
+    if not isinstance(path, str | os.PathLike):
+        raise ArgumentError(f"path: expected a path to a CSV file, got {path!r}")
+    return os.fsdecode(path)
 
 
 def _rows(
     path: str | os.PathLike[str], required: tuple[str, ...]
 ) -> Iterator[tuple[int, dict[str, str], dict[str, str]]]:
     """Yield (line, values by lower-case header, header as written) for each non-blank row."""
-    name = str(path)
+    name = _path_name(path)
     try:
         raw = Path(path).read_bytes()
     except OSError as error:
-        raise ResponseFileError(name, f"cannot be read: {error.strerror}") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = raw.decode("cp1252")
-        except UnicodeDecodeError:
-            raise ResponseFileError(name, "cannot be decoded as UTF-8 or cp1252 text") from None
+        raise ResponseFileError(name, f"cannot be read: {error.strerror or error}") from None
+    text, undecodable = _decode(raw, name)
+    if undecodable is not None:
+        raise undecodable
     try:
         dialect = csv.Sniffer().sniff(text.partition("\n")[0] or ",", delimiters=",;\t")
         delimiter = dialect.delimiter
@@ -103,20 +142,23 @@ def read_arrangements(path: str | os.PathLike[str]) -> dict[str, list[str]]:
         For a missing or repeated column, a blank cell or a member given twice, naming
         the file, line and column.
     """
+    name = _path_name(path)
     out: dict[str, list[str]] = {}
+    names = _Names(name)
     for line, row, written in _rows(path, ("arrangement", "member")):
         for column in ("arrangement", "member"):
             if not row[column]:
                 raise ResponseFileError(
-                    str(path),
+                    name,
                     "expected a name, got a blank cell",
                     line=line,
                     column=written[column],
                 )
+            row[column] = names.check(row[column], line, written[column])
         members = out.setdefault(row["arrangement"], [])
         if row["member"] in members:
             raise ResponseFileError(
-                str(path),
+                name,
                 f"{row['member']!r} is already a member of {row['arrangement']!r}",
                 line=line,
                 column=written["member"],
@@ -140,11 +182,13 @@ def read_rungs(
         For a missing or repeated column, a blank name, an unknown rung or a relationship
         given twice, naming the file, line and column.
     """
-    name = str(path)
+    name = _path_name(path)
+    names = _Names(name)
     out: dict[tuple[str, str] | str, Rung] = {}
     seen: dict[frozenset[str] | str, int] = {}
     for line, row, written in _rows(path, ("organisation", "partner", "rung")):
-        partner, organisation = row["partner"], row["organisation"]
+        partner = names.check(row["partner"], line, written["partner"])
+        organisation = names.check(row["organisation"], line, written["organisation"])
         if not partner:
             raise ResponseFileError(
                 name, "expected a partner or arrangement name", line=line, column=written["partner"]

@@ -23,7 +23,9 @@ from typing import Final
 
 import attrs
 
+from jointworking import _markdown
 from jointworking._engine import PERCEPTION_GAP_POINTS
+from jointworking._markdown import Context
 from jointworking.assessment import (
     Assessment,
     GroupView,
@@ -62,6 +64,8 @@ RUNG_MEANING: Final = {
 WIDE: Final = "\u25b2"
 #: Shown for a figure that does not exist (nobody answered, or fewer than two views).
 NONE: Final = "\u2013"
+#: The flag of a placement less probable than the confidence asked for.
+UNCERTAIN: Final = "uncertain"
 
 # --- cleaning and escaping untrusted text ---------------------------------------------
 
@@ -72,9 +76,6 @@ _CONTROLS: Final = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 # open to reorder the markup after it (the name's own right-to-left letters still show).
 _BIDI_CONTROLS: Final = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _SPACES: Final = re.compile(" {2,}")
-# Markdown punctuation that a name could use to start markup (the first line is the
-# brief's list; ``: @ = $ ^`` stop autolinks, setext underlines, maths and footnotes).
-_MARKDOWN_SPECIAL: Final = frozenset("\\`*_{}[]()#+-.!|~:@=$^")
 _RTL_CLASSES: Final = frozenset({"R", "AL"})
 _FSI: Final = "\u2068"  # first strong isolate
 _PDI: Final = "\u2069"  # pop directional isolate
@@ -118,65 +119,46 @@ def _right_to_left(text: str) -> bool:
     return any(unicodedata.bidirectional(ch) in _RTL_CLASSES for ch in text)
 
 
-def md(text: object) -> str:
-    r"""Escape untrusted text for Markdown: entities for ``& < >``, backslashes for markup.
+def md(text: object, context: Context = "inline") -> str:
+    r"""Escape untrusted text for Markdown where it stands (:func:`._markdown.escape`).
+
+    Only what would change how the text renders in `context` is escaped; no name becomes
+    a link, markup or a block.
 
     Examples
     --------
-    >>> md("# A | B <i>")
-    '\\# A \\| B &lt;i&gt;'
+    >>> md("Harlow DC (North) 2026-spring")
+    'Harlow DC (North) 2026-spring'
+    >>> md("*A* | B <i>", "cell")
+    '\\*A\\* \\| B \\<i>'
     """
-    cleaned = clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in cleaned)
+    return _markdown.escape(clean(text), context)
 
 
-_PROSE_SAFE_MIDLINE: Final = frozenset("-+.!#")
-_LIST_START: Final = re.compile(r"\d+[.)]")
-
-
-def md_text(text: object) -> str:
+def md_text(text: object, context: Context = "start") -> str:
     r"""Escape the caller's own prose (a title, a description) for Markdown, gently.
 
-    Like :func:`md`, but ``- + . ! #`` are escaped only where they could start a block
-    (at the start of the text), and ``:`` only before ``/`` (an autolink), so that the raw
-    Markdown stays readable.
-
     Examples
     --------
-    >>> md_text("Self-assessment: 2026 <draft> http://x")
-    'Self-assessment: 2026 &lt;draft&gt; http\\://x'
-    >>> md_text("# 1. Title"), md_text("1. Title")
-    ('\\# 1. Title', '1\\. Title')
+    >>> md_text("Self-assessment: 2026 draft")
+    'Self-assessment: 2026 draft'
+    >>> md_text("1. Title")
+    '1\\. Title'
     """
-    cleaned = clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    body = cleaned.lstrip()
-    lead = len(cleaned) - len(body)
-    number = _LIST_START.match(body)
-    start = lead + (number.end() if number else 1)  # where a block marker could end
-    out = []
-    for i, ch in enumerate(cleaned):
-        if ch not in _MARKDOWN_SPECIAL:
-            out.append(ch)
-        elif i >= start and (
-            ch in _PROSE_SAFE_MIDLINE or (ch == ":" and cleaned[i + 1 : i + 2] != "/")
-        ):
-            out.append(ch)  # a colon only starts an autolink before "//"
-        else:
-            out.append("\\" + ch)
-    return "".join(out)
+    return _markdown.escape_prose(clean(text), context)
 
 
-def md_name(text: object) -> str:
+def md_name(text: object, context: Context = "inline") -> str:
     r"""Escape a name for Markdown; isolate it (FSI ... PDI) if it has right-to-left letters.
 
     Examples
     --------
     >>> md_name("St. Mary's")
-    "St\\. Mary's"
+    "St. Mary's"
     >>> md_name("\u05e9\u05dc\u05d5\u05dd") == "\u2068\u05e9\u05dc\u05d5\u05dd\u2069"
     True
     """
-    escaped = md(text)
+    escaped = md(text, context)
     return f"{_FSI}{escaped}{_PDI}" if _right_to_left(escaped) else escaped
 
 
@@ -213,14 +195,19 @@ class NameMarker:
         """Escape `text` for HTML with every known name in ``<bdi>``."""
         return "".join(name_html(p) if is_name else esc(p) for p, is_name in self.split(text))
 
-    def markdown(self, text: object, *, prose: bool = False) -> str:
-        """Escape `text` for Markdown, isolating right-to-left names.
+    def markdown(self, text: object, *, prose: bool = False, context: Context = "inline") -> str:
+        """Escape `text` for Markdown where it stands, isolating right-to-left names.
 
-        With `prose`, the text outside names is the caller's own and escaped gently
-        (:func:`md_text`).
+        The whole text is escaped at once, after the names are isolated, as what a
+        character means depends on its neighbours. With `prose`, the text is the caller's
+        own and escaped gently (:func:`md_text`).
         """
-        other = md_text if prose else md
-        return "".join(md_name(p) if is_name else other(p) for p, is_name in self.split(text))
+        isolated = "".join(
+            f"{_FSI}{p}{_PDI}" if is_name and _right_to_left(p) else p
+            for p, is_name in self.split(text)
+        )
+        escape = _markdown.escape_prose if prose else _markdown.escape
+        return escape(isolated, context)
 
 
 # --- numbers ---------------------------------------------------------------------------
@@ -270,6 +257,30 @@ def fmt_probability(value: float) -> str:
     if 0.99 < value < 1:
         return ">99%"
     return f"{value:.0%}"
+
+
+def likely_text(rung: Rung, probabilities: Mapping[Rung, float] | None) -> str:
+    """Say how probable a rung is, and the other rungs: ``"83% likely; partnership 2%"``.
+
+    Empty where the probabilities were not estimated.
+
+    Examples
+    --------
+    >>> chances = {Rung.TRANSACTION: 0.15, Rung.COLLABORATION: 0.83, Rung.PARTNERSHIP: 0.02}
+    >>> likely_text(Rung.COLLABORATION, chances)
+    '83% likely; transaction 15%, partnership 2%'
+    >>> likely_text(Rung.PARTNERSHIP, {r: float(r == Rung.PARTNERSHIP) for r in Rung})
+    '100% likely'
+    """
+    if probabilities is None:
+        return ""
+    text = f"{fmt_probability(probabilities[rung])} likely"
+    others = [
+        f"{other.label} {fmt_probability(p)}"
+        for other, p in probabilities.items()
+        if other != rung and p > 0
+    ]
+    return text + ("; " + ", ".join(others) if others else "")
 
 
 def fmt_percent(value: float) -> str:
@@ -347,6 +358,10 @@ _BOX: Final = (
     "border:1px solid #d0d7de;border-radius:6px;padding:8px 12px;margin:4px 0"
 )
 _TABLE: Final = "border-collapse:collapse;margin:6px 0;font-size:12px"
+_FLAG: Final = (
+    "display:inline-block;padding:0 4px;border:1px solid #bf8700;border-radius:3px;"
+    "background:#fff8c5;color:#6f4a00;font-size:11px"
+)
 _CELL: Final = "border-bottom:1px solid #d0d7de;padding:2px 8px;text-align:left"
 _NUM: Final = _CELL + ";text-align:right;font-variant-numeric:tabular-nums"
 _MUTED: Final = "color:#59636e"
@@ -522,8 +537,16 @@ def simulated_html(result: SimulatedAddedValue) -> str:
     return _box("Added value under uncertainty", lines)
 
 
+def _rung_html(rung: Rung, probabilities: Mapping[Rung, float] | None, uncertain: bool) -> str:
+    likely = likely_text(rung, probabilities)
+    text = badge(rung) + (f" {esc(f'({likely})')}" if likely else "")
+    if uncertain:
+        text += f' <span style="{_FLAG}">{esc(UNCERTAIN)}</span>'
+    return text
+
+
 def group_html(group: GroupView, instrument: Instrument = MORLEY_2016) -> str:
-    """Return one group as an HTML fragment, withholding a small group's figures.
+    """Return one group as an HTML fragment.
 
     Parameters
     ----------
@@ -534,89 +557,78 @@ def group_html(group: GroupView, instrument: Instrument = MORLEY_2016) -> str:
     Returns
     -------
     str
-        Subject, respondents and placement; per question the number who answered, the
-        mean, SD and r_wg. For a small group (``group.small``) the index, agreement and
-        per-question figures are withheld and flagged, and so are the figures of any
-        question fewer than the minimum group size answered
-        (``group.withheld_questions``).
+        Subject, respondents and placement, with how likely its rung is; per question
+        the number who answered, the mean, SD and r_wg. A group of the shared view
+        (:meth:`~jointworking.Assessment.shared_view`) shows only what may be shared; a
+        group smaller than the minimum group size shows only its size, in the analyst's
+        assessment too.
 
     Examples
     --------
     >>> from jointworking import assess, load_example
     >>> result = assess(load_example().responses)
-    >>> "withheld" in group_html(result.group("Northfield Voluntary Action"))
+    >>> "withheld" in group_html(result.shared_view().group("Northfield Voluntary Action"))
     True
     """
-    withheld = "withheld: too few respondents" if group.small else None
     lines = [_line("Respondents", esc(group.respondents))]
+    if group.placement is None or group.small:
+        lines.append(
+            f'<div style="{_MUTED}">Figures withheld: fewer respondents than the minimum group'
+            " size; nothing computed from their answers is shown.</div>"
+        )
+        return _box(name_html(group.subject), lines)
     if group.units:
         lines.append(_line("Units", ", ".join(name_html(u) for u in group.units)))
-    overall_withheld = (
-        "withheld: it would reveal a withheld question" if group.overall_withheld else None
+    lines.append(
+        _line("Rung", _rung_html(group.placement.rung, group.rung_probabilities, group.uncertain))
     )
-    lines += _placement_lines(group.placement, instrument, withheld=withheld or overall_withheld)
-    if withheld is not None:
-        lines.append(
-            f'<div style="{_MUTED}">Per-question figures withheld: fewer respondents than'
-            " the minimum group size.</div>"
-        )
-    else:
-        overall = "withheld" if group.overall_withheld else fmt_mean(group.rwg_j)
-        lines.append(_line("r_wg(J)", esc(overall)))
-        if group.uncertain:
-            low = question_list(instrument, group.uncertain)
-            lines.append(_line("Uncertain", esc(f"low agreement on {low}")))
-        if len(group.mean) == len(instrument.questions):
-            few = set(group.withheld_questions)
-            rows = [
-                [
-                    esc(question_label(instrument, q.number)),
-                    esc(n),
-                    *(
-                        [esc("withheld")] * 3
-                        if q.number in few
-                        else [esc(fmt_mean(m)), esc(fmt_mean(s)), esc(fmt_mean(r))]
-                    ),
-                ]
-                for q, n, m, s, r in zip(
-                    instrument.questions, group.count, group.mean, group.sd, group.rwg, strict=True
-                )
+    lines += _placement_lines(group.placement, instrument, withheld=None)[1:]
+    lines.append(_line("r_wg(J)", esc(fmt_mean(group.rwg_j))))
+    deciding = fmt_mean(group.deciding_rwg_j)
+    if group.divided:
+        most = f"; most on {question_list(instrument, group.dividing)}" if group.dividing else ""
+        deciding = f"{deciding}: divided{most}"
+    lines.append(_line("r_wg(J), deciding questions", esc(deciding)))
+    if len(group.mean) == len(instrument.questions):
+        few = set(group.withheld_questions)
+        rows = [
+            [
+                esc(question_label(instrument, q.number)),
+                esc(n),
+                *(
+                    [esc("withheld")] * 3
+                    if q.number in few
+                    else [esc(fmt_mean(m)), esc(fmt_mean(s)), esc(fmt_mean(r))]
+                ),
             ]
-            lines.append(_table(["Question", "n", "Mean", "SD", "r_wg"], rows, {1, 2, 3, 4}))
-            if few:
-                lines.append(
-                    f'<div style="{_MUTED}">Withheld: questions answered by fewer people'
-                    " than the minimum group size.</div>"
-                )
+            for q, n, m, s, r in zip(
+                instrument.questions, group.count, group.mean, group.sd, group.rwg, strict=True
+            )
+        ]
+        lines.append(_table(["Question", "n", "Mean", "SD", "r_wg"], rows, {1, 2, 3, 4}))
+        if few:
+            lines.append(
+                f'<div style="{_MUTED}">Withheld: questions answered by fewer people'
+                " than the minimum group size.</div>"
+            )
     return _box(name_html(group.subject), lines)
 
 
-def relationship_html(
-    relationship: RelationshipView,
-    instrument: Instrument = MORLEY_2016,
-    *,
-    withheld: Collection[str] | None = None,
-    withheld_questions: Mapping[str, Collection[int]] | None = None,
-) -> str:
-    """Return a relationship's shared view as an HTML fragment.
+def relationship_html(relationship: RelationshipView, instrument: Instrument = MORLEY_2016) -> str:
+    """Return a relationship's view as an HTML fragment.
 
     Parameters
     ----------
     relationship : RelationshipView
     instrument : Instrument, optional
         The instrument answered, for the question names.
-    withheld : collection of str, optional
-        Members whose view rests on fewer respondents than the minimum group size: their
-        index and means, and every gap, are withheld. By default the relationship's own
-        :attr:`~jointworking.RelationshipView.withheld`.
-    withheld_questions : mapping of str to collection of int, optional
-        Per member, the questions its respondents answered too few to share: its mean
-        and the question's gap are withheld. By default the relationship's own
-        :attr:`~jointworking.RelationshipView.withheld_questions`.
 
     Returns
     -------
     str
+        The effective rung with how likely it is, each member's view side by side, and
+        the per-question means and gaps. A view of the shared view shows only what may be
+        shared; a small member's figures are never shown.
 
     Examples
     --------
@@ -629,16 +641,18 @@ def relationship_html(
     >>> "Effective rung" in relationship_html(view)
     True
     """
-    chosen = relationship.withheld if withheld is None else withheld
-    hidden = set(chosen) & set(relationship.views)
-    chosen_few = (
-        relationship.withheld_questions if withheld_questions is None else withheld_questions
-    )
-    few = {m: set(questions) for m, questions in chosen_few.items()}
-    few_gaps: set[int] = set().union(*few.values())
+    hidden = set(relationship.withheld)
+    few = {m: set(questions) for m, questions in relationship.withheld_questions.items()}
+    few_gaps = set(relationship.withheld_gaps)
+    effective = relationship.effective_rung
     lines = [
         _line("Wave", name_html(relationship.wave) if relationship.wave else NONE),
-        _line("Effective rung", badge(relationship.effective_rung)),
+        _line(
+            "Effective rung",
+            esc("withheld")
+            if effective is None
+            else _rung_html(effective, relationship.rung_probabilities, relationship.uncertain),
+        ),
     ]
     if relationship.claimed is not None:
         lines.append(_line("Called", badge(relationship.claimed)))
@@ -647,28 +661,32 @@ def relationship_html(
     if relationship.silent:
         silent = ", ".join(name_html(m) for m in relationship.silent)
         lines.append(_line("Silent (gave no view)", silent))
-    members = list(relationship.views)
+    withheld_views = [m for m in relationship.withheld if m not in relationship.views]
+    if withheld_views:
+        names = ", ".join(name_html(m) for m in withheld_views)
+        lines.append(_line("View withheld (too few respondents)", names))
+    members = [m for m in relationship.views if m not in hidden]
     rows = [
         [
             name_html(m),
             badge(p.rung),
-            esc("withheld" if m in hidden or few.get(m) else fmt_index(p.index)),
+            esc("withheld" if m in hidden else fmt_index(p.index)),
             badge(relationship.internal[m]) if m in relationship.internal else NONE,
         ]
         for m, p in relationship.views.items()
     ]
     lines.append(_table(["Member", "View", "Index", "Internal rung"], rows, {2}))
-    if len(relationship.gaps) == len(instrument.questions):
+    if len(relationship.gaps) == len(instrument.questions) and members:
         question_rows = []
         for i, q in enumerate(instrument.questions):
             means = [
                 "withheld"
-                if m in hidden or q.number in few.get(m, ())
+                if q.number in few.get(m, ())
                 else fmt_mean(relationship.views[m].scores[i])
                 for m in members
             ]
             gap = relationship.gaps[i]
-            withhold = bool(hidden) or q.number in few_gaps
+            withhold = bool(hidden & set(relationship.views)) or q.number in few_gaps
             gap_text = "withheld" if withhold else fmt_mean(gap)
             if not withhold and gap >= PERCEPTION_GAP_POINTS:
                 gap_text = f"<strong>{esc(gap_text)} {WIDE}</strong>"
@@ -680,7 +698,7 @@ def relationship_html(
         numeric = set(range(1, len(members) + 2))
         head = ["Question", *(name_html(m) for m in members), "Gap"]
         lines.append(_table(head, question_rows, numeric))
-        if few_gaps and not hidden:
+        if few_gaps:
             lines.append(
                 f'<div style="{_MUTED}">Withheld: questions a member\'s respondents answered'
                 " too few to share.</div>"
@@ -689,19 +707,19 @@ def relationship_html(
 
 
 def top_findings(assessment: Assessment, limit: int = 5) -> list[int]:
-    """Return the positions of the most severe findings, one of each kind first.
+    """Return the positions of the findings a summary shows, in the findings' order.
 
-    Findings are ranked by severity; within a severity, the first finding of each kind
-    comes before a second of the same kind, so that a summary is not five of one kind.
+    The first finding of each kind comes before a second of any kind, so that a summary
+    is not five of one kind; the positions keep the order of ``assessment.findings``
+    (most consequential first).
     """
-    order = {"critical": 0, "warning": 1, "info": 2}
-    seen: dict[tuple[str, str], int] = {}
-    keyed = []
+    seen: set[str] = set()
+    firsts: list[int] = []
+    repeats: list[int] = []
     for i, f in enumerate(assessment.findings):
-        repeat = seen.get((f.severity, f.kind), 0)
-        seen[(f.severity, f.kind)] = repeat + 1
-        keyed.append((order[f.severity], min(repeat, 1), i))
-    return [i for *_, i in sorted(keyed)[:limit]]
+        (repeats if f.kind in seen else firsts).append(i)
+        seen.add(f.kind)
+    return sorted(firsts[:limit] + repeats[: max(0, limit - len(firsts))])
 
 
 @attrs.frozen

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any, Final, TypeAlias
+from typing import Any, Final, Literal, Protocol, TypeAlias
 
 import attrs
 import numpy as np
@@ -54,17 +54,21 @@ UNIT_GAP_POINTS: Final = 25.0
 #: A per-question perception gap of at least this many scale points is reported.
 PERCEPTION_GAP_POINTS: Final = 1.0
 
-# Finding kinds, in the order their names sort (findings sort by severity, then kind).
+# Finding kinds by their consequence for the reader: findings sort by kind in this order,
+# then by severity. A label the evidence does not bear out comes first, then an effective
+# rung capped by a member's inside, value not added, a plan that skips a rung, a
+# relationship seen from one side, members who see it differently; agreement and data
+# quality notes come last.
 KINDS: Final = (
+    "overstated_label",
     "external_above_internal",
     "insufficient_added_value",
-    "low_agreement",
-    "one_sided",
-    "overstated_label",
-    "perception_gap",
     "rung_jump",
-    "too_few_respondents",
+    "one_sided",
+    "perception_gap",
+    "low_agreement",
     "unit_divergence",
+    "too_few_respondents",
     "wave_order",
 )
 KIND: Final = {kind: i for i, kind in enumerate(KINDS)}
@@ -138,13 +142,55 @@ def _spread_runs(values: FloatArray, starts: IntArray) -> FloatArray:
     return high
 
 
+class Sampling(Protocol):
+    """How sure each group's figures are, given its respondents (see :mod:`._sampling`).
+
+    Both methods take the engine's groups as runs of cells: `cell_group` is each cell's
+    group. `hidden` (groups x questions) marks questions to treat as unanswered (in the
+    shared view: those too few people answered), and `skip` (groups) groups to leave
+    out (in the shared view: the small ones), whose rows are NaN.
+    """
+
+    @property
+    def method(self) -> Literal["bootstrap", "normal"]:
+        """How the probabilities are estimated."""
+        ...
+
+    def rungs(
+        self, cell_group: IntArray, n_groups: int, hidden: BoolArray, skip: BoolArray
+    ) -> FloatArray:
+        """Return each group's probability of each rung, shape (n_groups, 3)."""
+        ...
+
+    def index_variance(
+        self,
+        cell_group: IntArray,
+        n_groups: int,
+        mean: FloatArray,
+        hidden: BoolArray,
+        skip: BoolArray,
+    ) -> FloatArray:
+        """Return the sampling variance of each group's index, shape (n_groups,)."""
+        ...
+
+
+@attrs.frozen
+class Settings:
+    """What the engine needs besides the sums: the rules an assessment was made with."""
+
+    size: int
+    agreement: float
+    confidence: float
+    shared: bool = False
+    sampling: Sampling | None = None
+
+
 @attrs.frozen(eq=False)
 class Tables:
     """Columnar results; see :func:`tables`. Row orders are those of the outputs."""
 
     statistics: GroupStatistics
-    size: int
-    agreement: float
+    settings: Settings
     arrangements: Mapping[str, tuple[str, ...]]
     names: tuple[str, ...]
     position: Mapping[str, int]  # each name's code (the names are not all sorted)
@@ -154,6 +200,7 @@ class Tables:
     cell_starts: IntArray  # (G + 1,): each group's cells are cell_starts[g]:cell_starts[g+1]
     internal_group: IntArray  # (n_names, n_waves): the internal group's row, or -1
     rel: _Relationships  # one row per (relationship, wave), sorted by subject then wave
+    steps: _Steps  # one row per group and the next wave's group of the same subject
     claimed: npt.NDArray[np.int8]
     target: npt.NDArray[np.int8]
     values: Mapping[int, Any]
@@ -162,9 +209,20 @@ class Tables:
     finding_severity: npt.NDArray[np.int8]
     finding_row: IntArray  # a group row, a relationship row, or -1 for wave_order
     finding_member: IntArray  # external_above_internal: the member's group row
-    low_rwg: BoolArray  # (G, Q): r_wg below the agreement threshold
     blocking: BoolArray  # (G, Q): the next rung's questions not met
     wide: BoolArray  # (R, Q): gaps of a point or more, where no member is withheld
+
+    @property
+    def size(self) -> int:
+        return self.settings.size
+
+    @property
+    def agreement(self) -> float:
+        return self.settings.agreement
+
+    @property
+    def shared(self) -> bool:
+        return self.settings.shared
 
     @property
     def n_groups(self) -> int:
@@ -180,18 +238,29 @@ class _Groups:
     keys: IntArray
     starts: IntArray
     respondents: npt.NDArray[np.int64]
-    count: npt.NDArray[np.int64]
-    mean: FloatArray
+    count: npt.NDArray[np.int64]  # as answered, withheld or not
+    mean: FloatArray  # in the shared view, NaN where withheld
     var: FloatArray
     rwg: FloatArray
     rwg_j: FloatArray
     rung: npt.NDArray[np.int8]
     index: FloatArray
     met: BoolArray
-    uncertain: BoolArray
     small: BoolArray
     thin: BoolArray  # (G, Q): answered, but by fewer than the minimum group size
     unit_gap: FloatArray
+    deciding_rwg_j: FloatArray  # r_wg(J) of the questions that decide the placement
+    divided: BoolArray  # deciding_rwg_j below the agreement threshold
+    dividing: BoolArray  # (G, Q): deciding questions whose own r_wg is below it
+    probability: FloatArray  # (G, 3): each rung's probability; NaN where not estimated
+    confidence: FloatArray  # the probability of the rung the group is placed on
+    uncertain: BoolArray  # confidence below the required confidence
+
+    @property
+    def withheld(self) -> BoolArray:
+        """(G, Q): the questions the shared view treats as unanswered."""
+        hidden: BoolArray = self.thin | self.small[:, np.newaxis]
+        return hidden
 
 
 class _GroupSums:
@@ -228,23 +297,43 @@ class _GroupSums:
         return np.ascontiguousarray(sums.T).reshape(self.n_groups, *values.shape[1:])
 
 
-def _groups(stats: GroupStatistics, size: int, agreement: float) -> _Groups:
-    """Aggregate cells to groups (organisation, about, wave) and place each group."""
+def _groups(stats: GroupStatistics, settings: Settings) -> _Groups:
+    """Aggregate cells to groups (organisation, about, wave) and place each group.
+
+    In the shared view, a question fewer than the minimum group size answered, and every
+    question of a group smaller than that, count as unanswered: no figure computed here
+    can change with a withheld answer.
+    """
+    size, agreement = settings.size, settings.agreement
     inst = stats.instrument
     cell_keys = stats._index.cell_keys
     starts = _starts(cell_keys[:, :3])
     by_group = _GroupSums(starts, cell_keys.shape[0])
     count = by_group(stats.count)
-    mean, var = moments(count, by_group(stats.total), by_group(stats.total_sq))
+    total, total_sq = by_group(stats.total), by_group(stats.total_sq)
+    respondents = by_group(stats.respondents)
+    small = respondents < size
+    thin = (count > 0) & (count < size)
+    used = count
+    if settings.shared:
+        hidden = thin | small[:, np.newaxis]
+        if hidden.any():
+            used = np.where(hidden, 0, count)
+            total = np.where(hidden, 0.0, total)
+            total_sq = np.where(hidden, 0.0, total_sq)
+    mean, var = moments(used, total, total_sq)
     null_variance = float(np.var(np.asarray(inst.scale.values)))
-    rwg = _rwg_kernel(count, var, null_variance)
+    rwg = _rwg_kernel(used, var, null_variance)
     rung_codes = inst._rung_codes()
     low, high = inst.scale.low, inst.scale.high
     rung, index, met = _place(mean, rung_codes, inst._thresholds(), low, high)
+    # The questions that decide a placement: those of every rung up to the next one.
     decisive = rung_codes[np.newaxis, :] <= np.minimum(rung + 1, Rung.PARTNERSHIP)[:, np.newaxis]
-    respondents = by_group(stats.respondents)
-    thin = (count > 0) & (count < size)
-    return _Groups(
+    # A question fewer than `size` answered is no evidence of a divided group.
+    judged = decisive & ~thin
+    deciding_rwg_j = _rwg_j_kernel(np.where(judged, used, 0), var, null_variance)
+    divided = _below(deciding_rwg_j, agreement)
+    groups = _Groups(
         keys=cell_keys[starts, :3],
         starts=starts,
         respondents=respondents,
@@ -252,24 +341,55 @@ def _groups(stats: GroupStatistics, size: int, agreement: float) -> _Groups:
         mean=mean,
         var=var,
         rwg=rwg,
-        rwg_j=_rwg_j_kernel(count, var, null_variance),
+        rwg_j=_rwg_j_kernel(used, var, null_variance),
         rung=rung,
         index=index,
         met=met,
-        # Agreement on a question fewer than `size` answered is not judged (nor shared).
-        uncertain=decisive & _below(rwg, agreement) & ~thin,
-        small=respondents < size,
+        small=small,
         thin=thin,
-        unit_gap=_unit_gap(stats, starts, size),
+        unit_gap=_unit_gap(stats, starts, settings, thin | small[:, np.newaxis]),
+        deciding_rwg_j=deciding_rwg_j,
+        divided=divided,
+        dividing=judged & divided[:, np.newaxis] & _below(rwg, agreement),
+        probability=np.full((starts.size, len(Rung)), np.nan),
+        confidence=np.full(starts.size, np.nan),
+        uncertain=np.zeros(starts.size, dtype=bool),
+    )
+    return _with_probabilities(groups, stats, settings)
+
+
+def _with_probabilities(g: _Groups, stats: GroupStatistics, settings: Settings) -> _Groups:
+    """Add each group's rung probabilities, where a sampling model is given."""
+    if settings.sampling is None:
+        return g
+    n_groups = g.starts.size
+    cell_group = np.repeat(np.arange(n_groups, dtype=np.intp), np.diff(np.r_[g.starts, len(stats)]))
+    if settings.shared:
+        hidden, skip = g.withheld, g.small
+    else:
+        hidden = np.zeros_like(g.thin)
+        skip = np.zeros(n_groups, dtype=bool)
+    probability = settings.sampling.rungs(cell_group, n_groups, hidden, skip)
+    confidence = probability[np.arange(n_groups), g.rung.astype(np.intp)]
+    return attrs.evolve(
+        g,
+        probability=probability,
+        confidence=confidence,
+        uncertain=_below(confidence, settings.confidence),
     )
 
 
-def _unit_gap(stats: GroupStatistics, starts: IntArray, size: int) -> FloatArray:
+def _unit_gap(
+    stats: GroupStatistics, starts: IntArray, settings: Settings, withheld: BoolArray
+) -> FloatArray:
     """Per group: the spread of its units' index, each placed from the unit's own means.
 
     Only named units with at least `size` respondents count, so that no gap reveals the
-    answers of a few people. NaN with fewer than two such units.
+    answers of a few people. In the shared view a unit's question counts only where at
+    least `size` of the unit answered it and the group's figure for it is not withheld.
+    NaN with fewer than two such units.
     """
+    size = settings.size
     index = stats._index
     named = np.asarray([u != "" for u in index.units], dtype=bool)[index.cell_keys[:, 3]]
     counted = named & (stats.respondents >= size)
@@ -277,6 +397,13 @@ def _unit_gap(stats: GroupStatistics, starts: IntArray, size: int) -> FloatArray
         return np.full(starts.size, np.nan)
     # Question by question (contiguous in GroupStatistics), adding the questions in order.
     count, total = np.ascontiguousarray(stats.count.T), np.ascontiguousarray(stats.total.T)
+    if settings.shared:
+        cell_group = np.repeat(
+            np.arange(starts.size, dtype=np.intp), np.diff(np.r_[starts, len(stats)])
+        )
+        hidden = withheld[cell_group].T | (count < size)
+        count = np.where(hidden, 0, count)
+        total = np.where(hidden, 0.0, total)
     low, high = stats.instrument.scale.low, stats.instrument.scale.high
     # The sum of no answers is 0, so dividing it by 1 gives a mean of 0 that adds nothing.
     means = total / np.maximum(count, 1)
@@ -295,15 +422,21 @@ class _Relationships:
     wave: IntArray
     subject: tuple[str, ...]
     of_group: IntArray
-    groups: IntArray
+    groups: IntArray  # every member's group, relationship by relationship, in name order
+    shown: BoolArray  # per entry of `groups`: its view counts (in the shared view, not small)
     starts: IntArray
     members: IntArray  # (R, width) name codes, -1 padding
     gaps: FloatArray
-    withheld: BoolArray
+    withheld: BoolArray  # a member's view is withheld (small)
     thin: BoolArray  # (R, Q): a member's view of the question rests on too few answers
-    view_low: npt.NDArray[np.int8]
-    view_high: npt.NDArray[np.int8]
-    effective: npt.NDArray[np.int8]
+    view_low: npt.NDArray[np.int8]  # _UNKNOWN where no view is shown
+    view_high: npt.NDArray[np.int8]  # NO_RUNG where no view is shown
+    inside: IntArray  # (R, width): each member's internal group counted, or -1
+    inside_withheld: BoolArray  # (R, width): the member's internal view is withheld
+    effective: npt.NDArray[np.int8]  # NO_RUNG where no view is shown
+    probability: FloatArray  # (R, 3): the effective rung's distribution
+    confidence: FloatArray
+    uncertain: BoolArray
 
 
 def _arrangement_tables(
@@ -347,13 +480,12 @@ def _check_members(
     return is_arrangement
 
 
-def _relationships(
+def _relationship_rows(
     g: _Groups,
     names: tuple[str, ...],
     waves: tuple[str, ...],
     arrangements: Mapping[str, tuple[str, ...]],
-    internal_group: IntArray,
-) -> _Relationships:
+) -> _Rows:
     """Gather the external groups into relationships: pairs and arrangements, by wave."""
     n_names, n_waves = len(names), max(len(waves), 1)
     position = {name: i for i, name in enumerate(names)}
@@ -405,23 +537,7 @@ def _relationships(
     members[~is_arr, 0], members[~is_arr, 1] = a[~is_arr], b[~is_arr]
     if is_arr.any():
         members[is_arr, : table.shape[1]] = table[arrangement_of[a[is_arr]]]
-    runs = starts[:-1]
-    if n_rel:
-        gaps = _spread_runs(g.mean[groups], runs)
-        view_low = np.minimum.reduceat(g.rung[groups], runs)
-        view_high = np.maximum.reduceat(g.rung[groups], runs)
-        withheld = np.add.reduceat(g.small[groups].astype(np.intp), runs) > 0
-        thin = np.add.reduceat(g.thin[groups].astype(np.intp), runs, axis=0) > 0
-    else:
-        gaps = np.zeros((0, g.mean.shape[1]))
-        view_low = view_high = np.zeros(0, dtype=np.int8)
-        withheld = np.zeros(0, dtype=bool)
-        thin = np.zeros((0, g.mean.shape[1]), dtype=bool)
-    # R7: no member is a better partner than it is inside (its internal rung, same wave).
-    inside_group = internal_group[np.maximum(members, 0), w[:, np.newaxis]]
-    inside = np.where((members >= 0) & (inside_group >= 0), g.rung[inside_group], _UNKNOWN)
-    effective = np.minimum(view_low, inside.min(axis=1, initial=_UNKNOWN)).astype(np.int8)
-    return _Relationships(
+    return _Rows(
         arrangement=is_arr,
         a=a,
         b=b,
@@ -431,13 +547,120 @@ def _relationships(
         groups=groups,
         starts=starts,
         members=members,
+    )
+
+
+@attrs.frozen
+class _Rows:
+    """The relationships' rows: which they are, in output order, and their groups."""
+
+    arrangement: BoolArray
+    a: IntArray
+    b: IntArray
+    wave: IntArray
+    subject: tuple[str, ...]
+    of_group: IntArray
+    groups: IntArray
+    starts: IntArray
+    members: IntArray
+
+
+def _relationships(
+    g: _Groups,
+    names: tuple[str, ...],
+    waves: tuple[str, ...],
+    arrangements: Mapping[str, tuple[str, ...]],
+    *,
+    internal_group: IntArray,
+    settings: Settings,
+) -> _Relationships:
+    """Gather the external groups into relationships, and place each on the ladder."""
+    rows = _relationship_rows(g, names, waves, arrangements)
+    groups, starts, members = rows.groups, rows.starts, rows.members
+    n_rel = starts.size - 1
+    # In the shared view a small group's view is withheld: it places nothing.
+    shown = ~g.small[groups] if settings.shared else np.ones(groups.size, dtype=bool)
+    runs = starts[:-1]
+    n_questions = g.mean.shape[1]
+    if n_rel:
+        gaps = _spread_runs(np.where(shown[:, np.newaxis], g.mean[groups], np.nan), runs)
+        rungs = g.rung[groups]
+        view_low = np.minimum.reduceat(np.where(shown, rungs, _UNKNOWN).astype(np.int8), runs)
+        view_high = np.maximum.reduceat(np.where(shown, rungs, NO_RUNG).astype(np.int8), runs)
+        withheld = np.add.reduceat(g.small[groups].astype(np.intp), runs) > 0
+        thin_views = g.thin[groups] & shown[:, np.newaxis]
+        thin = np.add.reduceat(thin_views.astype(np.intp), runs, axis=0) > 0
+        if settings.shared:
+            # The gap of a question a member answered too few is withheld with its mean.
+            gaps[thin] = np.nan
+    else:
+        gaps = np.zeros((0, n_questions))
+        view_low = view_high = np.zeros(0, dtype=np.int8)
+        withheld = np.zeros(0, dtype=bool)
+        thin = np.zeros((0, n_questions), dtype=bool)
+    # R7: no member is a better partner than it is inside (its internal rung, same wave).
+    inside = internal_group[np.maximum(members, 0), rows.wave[:, np.newaxis]]
+    inside = np.where(members >= 0, inside, -1)
+    inside_withheld = np.zeros(inside.shape, dtype=bool)
+    if settings.shared:
+        inside_withheld = (inside >= 0) & g.small[np.maximum(inside, 0)]
+        inside = np.where(inside_withheld, -1, inside)
+    inside_rung = np.where(inside >= 0, g.rung[np.maximum(inside, 0)], _UNKNOWN)
+    lowest = np.minimum(view_low, inside_rung.min(axis=1, initial=_UNKNOWN))
+    effective = np.where(view_low == _UNKNOWN, NO_RUNG, lowest).astype(np.int8)
+    probability = _effective_probability(g.probability, groups, shown, runs, inside)
+    confidence = np.full(n_rel, np.nan)
+    known = effective >= 0
+    confidence[known] = probability[np.flatnonzero(known), effective[known].astype(np.intp)]
+    return _Relationships(
+        arrangement=rows.arrangement,
+        a=rows.a,
+        b=rows.b,
+        wave=rows.wave,
+        subject=rows.subject,
+        of_group=rows.of_group,
+        groups=groups,
+        shown=shown,
+        starts=starts,
+        members=members,
         gaps=gaps,
         withheld=withheld,
         thin=thin,
         view_low=view_low,
         view_high=view_high,
+        inside=inside,
+        inside_withheld=inside_withheld,
         effective=effective,
+        probability=probability,
+        confidence=confidence,
+        uncertain=_below(confidence, settings.confidence),
     )
+
+
+def _effective_probability(
+    probability: FloatArray, groups: IntArray, shown: BoolArray, runs: IntArray, inside: IntArray
+) -> FloatArray:
+    """Return each relationship's distribution of its effective rung.
+
+    The effective rung is the lowest of the members' views and of their internal rungs;
+    the groups answer independently (different samples of people), so the chance that
+    the lowest is at least rung k is the product of each group's chance of being at k
+    or above.
+    """
+    n_rel = runs.size
+    if n_rel == 0:
+        return np.zeros((0, len(Rung)))
+    # at_least[:, k]: P(rung >= k) for k = 0, 1, 2; 1 for views not counted.
+    at_least = np.cumsum(probability[:, ::-1], axis=1)[:, ::-1]
+    views = np.where(shown[:, np.newaxis], at_least[groups], 1.0)
+    product = np.multiply.reduceat(views, runs, axis=0)
+    insides = np.where((inside >= 0)[..., np.newaxis], at_least[np.maximum(inside, 0)], 1.0)
+    product *= insides.prod(axis=1)
+    # Each view or inside had a rung: P(lowest >= 0) is 1 exactly.
+    product[:, 0] = np.where(np.isnan(product[:, 0]), np.nan, 1.0)
+    upper = np.concatenate((product[:, 1:], np.zeros((n_rel, 1))), axis=1)
+    result: FloatArray = np.clip(product - upper, 0.0, 1.0)
+    return result
 
 
 def _mark(
@@ -503,7 +726,7 @@ def _find(
     claimed: npt.NDArray[np.int8],
     target: npt.NDArray[np.int8],
     tested: Mapping[int, Any],
-    agreement: float,
+    settings: Settings,
 ) -> tuple[_Found, BoolArray]:
     """Find what needs attention, on each group's and relationship's latest wave."""
     n_groups = g.keys.shape[0]
@@ -516,10 +739,7 @@ def _find(
     found = _Found()
     latest_groups = group_latest & ~g.small
     found.add("too_few_respondents", "warning", np.flatnonzero(group_latest & g.small))
-    unsure = g.uncertain.any(axis=1)
-    found.add("low_agreement", "warning", np.flatnonzero(latest_groups & unsure))
-    overall = latest_groups & ~unsure & _below(g.rwg_j, agreement)
-    found.add("low_agreement", "info", np.flatnonzero(overall))
+    found.add("low_agreement", "warning", np.flatnonzero(latest_groups & g.divided))
     diverging = latest_groups & ~_below(g.unit_gap, UNIT_GAP_POINTS) & ~np.isnan(g.unit_gap)
     found.add("unit_divergence", "info", np.flatnonzero(diverging))
     wide = ~_below(rel.gaps, PERCEPTION_GAP_POINTS) & ~np.isnan(rel.gaps)
@@ -532,7 +752,7 @@ def _find(
         near = np.minimum(np.searchsorted(answered, member_keys), answered.size - 1)
         silent = (rel.members >= 0) & (answered[near] != member_keys)
         found.add("one_sided", "warning", np.flatnonzero(rel_latest & silent.any(axis=1)))
-        differ = rel.view_high != rel.view_low
+        differ = (rel.view_high != rel.view_low) & (rel.view_high >= 0)
         seen = np.flatnonzero(rel_latest & (differ | wide.any(axis=1)))
         found.add("perception_gap", np.where(differ[seen], 1, 2), seen)
         # A member placing the relationship above its own internal rung (same wave).
@@ -540,16 +760,21 @@ def _find(
         own = internal_group[g.keys[member_groups, 0], g.keys[member_groups, 2]]
         above = (own >= 0) & (g.rung[member_groups] > g.rung[np.maximum(own, 0)])
         above &= rel_latest[rel.of_group[member_groups]]
+        if settings.shared:
+            # Neither rung may rest on a withheld view.
+            above &= rel.shown & ~g.small[np.maximum(own, 0)]
         found.add(
             "external_above_internal",
             "warning",
             rel.of_group[member_groups[above]],
             member=own[above],
         )
+        placed = rel.effective >= 0
         lifted = claimed.astype(np.intp) - rel.effective
-        over = np.flatnonzero(rel_latest & (claimed >= 0) & (lifted > 0))
+        over = np.flatnonzero(rel_latest & placed & (claimed >= 0) & (lifted > 0))
         found.add("overstated_label", np.where(lifted[over] >= 2, 0, 1), over)
-        jumps = rel_latest & (target >= 0) & (target.astype(np.intp) - rel.effective > 1)
+        jumps = rel_latest & placed & (target >= 0)
+        jumps &= target.astype(np.intp) - rel.effective > 1
         found.add("rung_jump", "warning", np.flatnonzero(jumps))
         short = [
             r for r in sorted(tested) if rel_latest[r] and tested[r].verdict is not SIGNIFICANT
@@ -561,11 +786,62 @@ def _find(
     return found, wide
 
 
+@attrs.frozen
+class _Steps:
+    """Each group's change to the same subject's group in the next wave."""
+
+    before: IntArray  # the earlier group's row
+    after: IntArray  # the later group's row
+    change: FloatArray  # index points gained
+    low: FloatArray  # the change's interval (NaN where not estimated)
+    high: FloatArray
+    moved: FloatArray  # the probability that the two rungs differ
+
+
+#: How sure an interval on a change between waves is.
+CHANGE_LEVEL: Final = 0.90
+
+
+def _steps(g: _Groups, stats: GroupStatistics, settings: Settings) -> _Steps:
+    """Pair each group with the next wave's group of the same organisation and subject."""
+    keys = g.keys
+    before = np.flatnonzero((keys[1:, 0] == keys[:-1, 0]) & (keys[1:, 1] == keys[:-1, 1]))
+    if settings.shared:
+        # A small group's index is withheld, and so is any change it enters.
+        before = before[~(g.small[before] | g.small[before + 1])]
+    after = before + 1
+    change = g.index[after] - g.index[before]
+    low = np.full(before.size, np.nan)
+    high = np.full(before.size, np.nan)
+    if before.size and settings.sampling is not None:
+        from jointworking._uncertainty import welch_interval  # noqa: PLC0415 - a peer kernel
+
+        n_groups = g.starts.size
+        cell_group = np.repeat(
+            np.arange(n_groups, dtype=np.intp), np.diff(np.r_[g.starts, len(stats)])
+        )
+        needed = np.zeros(n_groups, dtype=bool)
+        needed[before] = needed[after] = True
+        skip = ~needed | (g.small if settings.shared else False)
+        hidden = g.withheld if settings.shared else np.zeros_like(g.thin)
+        variance = settings.sampling.index_variance(cell_group, n_groups, g.mean, hidden, skip)
+        n = g.respondents.astype(np.float64)
+        low, high = welch_interval(
+            change,
+            variance[before],
+            n[before],
+            variance[after],
+            n[after],
+            level=CHANGE_LEVEL,
+        )
+    same = (g.probability[before] * g.probability[after]).sum(axis=1)
+    return _Steps(before=before, after=after, change=change, low=low, high=high, moved=1.0 - same)
+
+
 def tables(
     stats: GroupStatistics,
+    settings: Settings,
     *,
-    size: int,
-    agreement: float,
     arrangements: Mapping[str, tuple[str, ...]],
     claims: Mapping[Any, Rung],
     targets: Mapping[Any, Rung],
@@ -575,13 +851,15 @@ def tables(
 
     `claims`, `targets` and `values` are keyed by relationship keys already checked by the
     caller (a frozenset pair or an arrangement name); a key nobody gave a view of raises.
+    With ``settings.shared`` the tables are the shared view: every figure is computed
+    from the answers that may be shared only.
     """
     index = stats._index
     waves = index.waves
     # Arrangement members who never answered still need a code: extend the names.
     extra = sorted({m for ms in arrangements.values() for m in ms} - set(index.names))
     names = (*index.names, *extra)
-    g = _groups(stats, size, agreement)
+    g = _groups(stats, settings)
     internal_group = np.full((len(names), max(len(waves), 1)), -1, dtype=np.intp)
     position = {name: i for i, name in enumerate(names)}
     internal = np.flatnonzero(g.keys[:, 1] == position.get(INTERNAL, -1))
@@ -591,7 +869,9 @@ def tables(
         # its own, so that leaving the wave out does not lift rule R7's cap.
         undated = internal_group[:, :1]
         internal_group = np.where(internal_group >= 0, internal_group, undated)
-    rel = _relationships(g, names, waves, arrangements, internal_group)
+    rel = _relationships(
+        g, names, waves, arrangements, internal_group=internal_group, settings=settings
+    )
     claimed, target, tested = _mark(rel, names, claims, targets, values)
 
     found, wide = _find(
@@ -603,13 +883,12 @@ def tables(
         claimed=claimed,
         target=target,
         tested=tested,
-        agreement=agreement,
+        settings=settings,
     )
     order = found.order(g.keys)
     return Tables(
         statistics=stats,
-        size=size,
-        agreement=agreement,
+        settings=settings,
         arrangements=arrangements,
         names=names,
         position=position,
@@ -619,6 +898,7 @@ def tables(
         cell_starts=np.r_[g.starts, index.cell_keys.shape[0]].astype(np.intp),
         internal_group=internal_group,
         rel=rel,
+        steps=_steps(g, stats, settings),
         claimed=claimed,
         target=target,
         values=tested,
@@ -626,7 +906,6 @@ def tables(
         finding_severity=found.severity[order].astype(np.int8),
         finding_row=found.row[order],
         finding_member=found.member[order],
-        low_rwg=_below(g.rwg, agreement) & ~g.thin,
         blocking=_blocking(g.rung, g.met, stats.instrument._rung_codes()),
         wide=wide,
     )
@@ -678,15 +957,16 @@ class _Found:
         return self._column(3)
 
     def order(self, keys: IntArray) -> IntArray:
-        """Return the findings' order: by severity, kind, then subject row and member.
+        """Return the findings' order: by kind (:data:`KINDS`), severity, subject, member.
 
-        Within a kind, findings follow the order of their subjects' rows: groups by
-        organisation, about and wave; relationships by subject and wave. Several members
-        above their internal rung in one relationship follow their names' order.
+        Within a kind and severity, findings follow the order of their subjects' rows:
+        groups by organisation, about and wave; relationships by subject and wave.
+        Several members above their internal rung in one relationship follow their
+        names' order.
         """
         kind, severity, row, member = self.kind, self.severity, self.row, self.member
         tie = np.where(member >= 0, keys[np.maximum(member, 0), 0], -1)
-        order: IntArray = np.lexsort((tie, row, kind, severity)).astype(np.intp)
+        order: IntArray = np.lexsort((tie, row, severity, kind)).astype(np.intp)
         return order
 
 

@@ -17,6 +17,11 @@ per-group indices return a read-only mapping from group label to value with the 
 sorted order; the value is NaN for a group of one respondent and wherever the index is
 undefined (where R returns ``NA`` or ``NaN``).
 
+Answers are real numbers (NaN or ``None`` where missing), at most 1e100 in magnitude, so
+that sums of squares stay far inside the float range; anything else (strings, complex
+numbers, a ragged sequence, an infinite value) is an :class:`~jointworking.ArgumentError`,
+as is a bad ``null_variance``, ``low``, ``high``, ``center`` or ``groups``.
+
 Missing answers are NaN, never 0. Each item's statistics use that item's answered values
 only: a respondent who skipped one item still counts for the others. For a single item
 this is exactly R's behaviour (``multilevel`` drops incomplete rows first); for several
@@ -41,14 +46,17 @@ Examples
 from __future__ import annotations
 
 import math
+import numbers
 import types
 from collections.abc import Hashable, Mapping
+from decimal import Decimal
 from typing import Any, Literal, NamedTuple, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
 
 from jointworking.errors import ArgumentError
+from jointworking.rung import _shown
 
 __all__ = ["GroupValues", "ad", "awg", "icc1", "icc2", "rwg", "rwg_j", "uniform_null_variance"]
 
@@ -74,13 +82,53 @@ def _bincount(cells: IntArray, weights: FloatArray | None, n_cells: int) -> Floa
 # --------------------------------------------------------------------------------------
 
 
+_ANSWER_LIMIT = 1e100
+"""The largest magnitude an answer, or an end of the scale, may have.
+
+Sums of squares of answers (and products of the scale's ends) must stay far inside the
+float range, whatever the number of respondents: within this limit they do.
+"""
+
+
+def _finite_number(value: object) -> float | None:
+    """Return `value` as a float if it is a finite real number, else None.
+
+    The one check of every single number this module takes (the answers are checked as an
+    array by :func:`_answers`): a real number (int, float or numpy number; not bool, str,
+    complex or timedelta) that is finite, an int too large for a float being refused.
+    """
+    if isinstance(value, bool | np.timedelta64) or not isinstance(
+        value, int | float | np.integer | np.floating
+    ):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:  # an int beyond the float range
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _not_numbers(raw: npt.NDArray[Any]) -> object:
+    """Return the first item of an object array that is not a number or None, else None.
+
+    Real numbers of any kind (int, float, numpy numbers, Fraction, Decimal) are numbers;
+    text, complex numbers, timedeltas and other objects are not.
+    """
+    for item in raw.flat:
+        if item is not None and (
+            isinstance(item, np.timedelta64) or not isinstance(item, numbers.Real | Decimal)
+        ):
+            return item
+    return None
+
+
 def _answers(
     x: npt.ArrayLike, *, ndims: tuple[int, ...], expected: str
 ) -> tuple[FloatArray, tuple[float, float]]:
     """Return `x` as float64 after checking its type, shape and values.
 
-    An array that already holds float64 is returned as it is, not copied; the callers only
-    read it.
+    The one check of the answers of every public function. An array that already holds
+    float64 is returned as it is, not copied; the callers only read it.
 
     Parameters
     ----------
@@ -101,19 +149,33 @@ def _answers(
     Raises
     ------
     ArgumentError
-        If `x` is not numeric, has the wrong number of dimensions, is empty or holds an
-        infinite value.
+        If `x` is not an array of numbers (a ragged sequence, strings, complex numbers),
+        has the wrong number of dimensions, is empty, or holds an infinite value or one
+        beyond :data:`_ANSWER_LIMIT` in magnitude.
     """
-    raw = np.asarray(x)
+    try:
+        raw = np.asarray(x)
+    except (ValueError, TypeError, OverflowError) as exc:  # ragged, too deep, not an array
+        raise ArgumentError(
+            f"x must be {expected}, holding numeric answers; got a sequence that is not an"
+            " array (ragged, or nested too deeply)"
+        ) from exc
     if raw.dtype.kind not in "biufO":
         raise ArgumentError(
             f"x must hold numeric answers (NaN for a missing one); got dtype {raw.dtype}"
         )
-    try:
-        values = np.asarray(raw, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
+    if raw.dtype.kind == "O" and (item := _not_numbers(raw)) is not None:
         raise ArgumentError(
-            "x must hold numeric answers (NaN for a missing one); got a value that is not a number"
+            "x must hold numeric answers (NaN or None for a missing one); got a value that is"
+            f" not a number: {_shown(item)}"
+        )
+    try:
+        with np.errstate(over="ignore"):  # a long double beyond float64 becomes inf: refused
+            values = np.asarray(raw, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise ArgumentError(
+            "x must hold numeric answers (NaN for a missing one); got a value that is not a"
+            " number, or an integer too large for a float"
         ) from exc
     if values.ndim not in ndims:
         raise ArgumentError(f"x must be {expected}; got shape {values.shape}")
@@ -127,6 +189,12 @@ def _answers(
         raise ArgumentError(
             f"x must be finite, with NaN for a missing answer; found {values[where]} at "
             f"index {where if len(where) > 1 else where[0]}"
+        )
+    if max(-smallest, largest) > _ANSWER_LIMIT:  # False when no answer (NaN)
+        where = tuple(int(i) for i in np.argwhere(np.abs(values) > _ANSWER_LIMIT)[0])
+        raise ArgumentError(
+            f"x must hold answers of magnitude at most {_ANSWER_LIMIT:g}; found"
+            f" {values[where]:g} at index {where if len(where) > 1 else where[0]}"
         )
     return values, (smallest, largest)
 
@@ -240,7 +308,7 @@ def _label_array(groups: npt.ArrayLike) -> npt.NDArray[Any]:
     """Return `groups` as an array, turning numpy's complaint about ragged input into ours."""
     try:
         return np.asarray(groups)
-    except ValueError as exc:
+    except (ValueError, TypeError, OverflowError) as exc:
         raise ArgumentError(
             "groups must be 1-dimensional, shape (n_respondents,); got a ragged sequence"
         ) from exc
@@ -259,34 +327,29 @@ def _grouped(
     return _encode_groups(labels_in)
 
 
-def _check_null_variance(null_variance: float) -> float:
+def _check_null_variance(null_variance: object) -> float:
     """Return `null_variance` as a float after checking it is positive and finite."""
-    try:
-        value = float(null_variance)
-    except (TypeError, ValueError) as exc:
+    value = _finite_number(null_variance)
+    if value is None or value <= 0:
         raise ArgumentError(
-            f"null_variance must be a positive finite number; got {null_variance!r}"
-        ) from exc
-    if not math.isfinite(value) or value <= 0:
-        raise ArgumentError(f"null_variance must be a positive finite number; got {value}")
+            f"null_variance must be a positive finite number; got {_shown(null_variance)}"
+        )
     return value
 
 
 def _check_range(
-    low: float, high: float, values: FloatArray, extremes: tuple[float, float]
+    low: object, high: object, values: FloatArray, extremes: tuple[float, float]
 ) -> tuple[float, float]:
     """Return the scale ends as floats after checking them and that `values` lie within.
 
     `extremes` are the smallest and largest of `values`, as :func:`_answers` returns them.
     """
-    try:
-        lo, hi = float(low), float(high)
-    except (TypeError, ValueError) as exc:
+    lo, hi = _finite_number(low), _finite_number(high)
+    if lo is None or hi is None or max(abs(lo), abs(hi)) > _ANSWER_LIMIT:
         raise ArgumentError(
-            f"low and high must be finite numbers; got low={low!r}, high={high!r}"
-        ) from exc
-    if not (math.isfinite(lo) and math.isfinite(hi)):
-        raise ArgumentError(f"low and high must be finite numbers; got low={lo}, high={hi}")
+            f"low and high must be finite numbers of magnitude at most {_ANSWER_LIMIT:g};"
+            f" got low={_shown(low)}, high={_shown(high)}"
+        )
     if lo >= hi:
         raise ArgumentError(f"low must be less than high; got low={lo}, high={hi}")
     smallest, largest = extremes
@@ -927,7 +990,8 @@ def uniform_null_variance(n_points: int) -> float:
     Raises
     ------
     ArgumentError
-        If `n_points` is not an integer of at least 2.
+        If `n_points` is not an integer (an int or numpy integer, not a bool) from 2 to
+        2**53, the largest count a float holds exactly.
 
     Notes
     -----
@@ -944,11 +1008,13 @@ def uniform_null_variance(n_points: int) -> float:
     >>> uniform_null_variance(5)
     2.0
     """
-    if isinstance(n_points, bool) or not isinstance(n_points, int | np.integer):
-        raise ArgumentError(f"n_points must be an integer of at least 2; got {n_points!r}")
-    if n_points < 2:
-        raise ArgumentError(f"n_points must be an integer of at least 2; got {n_points}")
-    return (int(n_points) ** 2 - 1) / 12.0
+    what = "an integer of at least 2 and at most 2**53"
+    if isinstance(n_points, bool | np.timedelta64) or not isinstance(n_points, int | np.integer):
+        raise ArgumentError(f"n_points must be {what}; got {_shown(n_points)}")
+    points = int(n_points)
+    if not 2 <= points <= 2**53:
+        raise ArgumentError(f"n_points must be {what}; got {_shown(n_points)}")
+    return (points**2 - 1) / 12.0
 
 
 def rwg(x: npt.ArrayLike, groups: npt.ArrayLike, *, null_variance: float) -> GroupValues:
@@ -974,7 +1040,11 @@ def rwg(x: npt.ArrayLike, groups: npt.ArrayLike, *, null_variance: float) -> Gro
     ------
     ArgumentError
         If `null_variance` is not positive and finite, `x` is not one-dimensional, empty or
-        holds an infinite value, or `x` and `groups` differ in length.
+        holds an infinite value, or `x` and `groups` differ in length. Also if `x` holds a
+        value that is not a number (text, a complex number; ``None`` is a missing answer) or
+        one beyond 1e100 in magnitude, or `groups` is not a one-dimensional sequence of
+        labels of one kind. An argument of the wrong type is refused the same way, and the
+        message names it.
 
     Notes
     -----
@@ -1032,6 +1102,10 @@ def rwg_j(x: npt.ArrayLike, groups: npt.ArrayLike, *, null_variance: float) -> G
     ArgumentError
         If `null_variance` is not positive and finite, `x` is not two-dimensional, has no
         rows or columns or holds an infinite value, or `x` and `groups` differ in length.
+        Also if `x` holds a value that is not a number (text, a complex number; ``None`` is
+        a missing answer) or one beyond 1e100 in magnitude, or `groups` is not a
+        one-dimensional sequence of labels of one kind. An argument of the wrong type is
+        refused the same way, and the message names it.
 
     Notes
     -----
@@ -1089,9 +1163,13 @@ def awg(x: npt.ArrayLike, groups: npt.ArrayLike, *, low: float, high: float) -> 
     Raises
     ------
     ArgumentError
-        If `low` >= `high` or either is not finite, `x` is not one- or two-dimensional, is
-        empty, holds an infinite value or a value outside [`low`, `high`], or `x` and
-        `groups` differ in length.
+        If `low` >= `high` or either is not a finite number of magnitude at most 1e100, `x`
+        is not one- or two-dimensional, is empty, holds an infinite value or a value outside
+        [`low`, `high`], or `x` and `groups` differ in length. Also if `x` holds a value
+        that is not a number (text, a complex number; ``None`` is a missing answer) or one
+        beyond 1e100 in magnitude, or `groups` is not a one-dimensional sequence of labels
+        of one kind. An argument of the wrong type is refused the same way, and the message
+        names it.
 
     Notes
     -----
@@ -1161,8 +1239,12 @@ def ad(
     Raises
     ------
     ArgumentError
-        If `center` is not "mean" or "median", `x` is not one- or two-dimensional, is
-        empty or holds an infinite value, or `x` and `groups` differ in length.
+        If `center` is not "mean" or "median", `x` is not one- or two-dimensional, is empty
+        or holds an infinite value, or `x` and `groups` differ in length. Also if `x` holds
+        a value that is not a number (text, a complex number; ``None`` is a missing answer)
+        or one beyond 1e100 in magnitude, or `groups` is not a one-dimensional sequence of
+        labels of one kind. An argument of the wrong type is refused the same way, and the
+        message names it.
 
     Notes
     -----
@@ -1187,8 +1269,9 @@ def ad(
     >>> dict(ad(x, groups, center="median"))
     {'a': 1.3333..., 'b': 0.0}
     """
-    if center not in ("mean", "median"):
-        raise ArgumentError(f"center must be 'mean' or 'median'; got {center!r}")
+    given: object = center  # compared only once known to be a string (not an array)
+    if not isinstance(given, str) or given not in ("mean", "median"):
+        raise ArgumentError(f"center must be 'mean' or 'median'; got {_shown(given)}")
     values, _ = _answers(
         x,
         ndims=(1, 2),
@@ -1228,7 +1311,10 @@ def icc1(x: npt.ArrayLike, groups: npt.ArrayLike) -> float:
     ------
     ArgumentError
         If `x` is not one-dimensional, is empty or holds an infinite value, or `x` and
-        `groups` differ in length.
+        `groups` differ in length. Also if `x` holds a value that is not a number (text, a
+        complex number; ``None`` is a missing answer) or one beyond 1e100 in magnitude, or
+        `groups` is not a one-dimensional sequence of labels of one kind. An argument of the
+        wrong type is refused the same way, and the message names it.
 
     Notes
     -----
@@ -1280,7 +1366,10 @@ def icc2(x: npt.ArrayLike, groups: npt.ArrayLike) -> float:
     ------
     ArgumentError
         If `x` is not one-dimensional, is empty or holds an infinite value, or `x` and
-        `groups` differ in length.
+        `groups` differ in length. Also if `x` holds a value that is not a number (text, a
+        complex number; ``None`` is a missing answer) or one beyond 1e100 in magnitude, or
+        `groups` is not a one-dimensional sequence of labels of one kind. An argument of the
+        wrong type is refused the same way, and the message names it.
 
     Notes
     -----

@@ -15,33 +15,20 @@ to be shared" (rules R10 and R11). :func:`assess` does the whole exercise in one
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import gc
-import itertools
 import json
 import math
-import operator
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
-from typing import Any, Final, Literal, TypeAlias, TypeVar, overload
+from typing import Any, Final, Literal, TypeAlias, TypeVar
 
 import attrs
 import numpy as np
-import numpy.typing as npt
 
-from jointworking._engine import (
-    KIND,
-    KINDS,
-    NO_RUNG,
-    SEVERITIES,
-    SEVERITY,
-    Tables,
-    tables,
-)
+from jointworking._engine import Sampling, Settings, Tables, tables
+from jointworking.consistency import Reliability
 from jointworking.errors import ArgumentError
 from jointworking.instrument import Instrument
-from jointworking.ladder import Placement, _placement
+from jointworking.ladder import Placement
 from jointworking.responses import INTERNAL, Responses
 from jointworking.rung import Rung
 from jointworking.statistics import GroupStatistics
@@ -55,6 +42,7 @@ from jointworking.value import (
 )
 
 __all__ = [
+    "DEFAULT_RESAMPLES",
     "SCHEMA_VERSION",
     "Assessment",
     "ByRelationship",
@@ -69,9 +57,15 @@ __all__ = [
     "assess",
 ]
 
-SCHEMA_VERSION: Final = 1
+SCHEMA_VERSION: Final = 2
 """The version of the layout :meth:`Assessment.to_dict` produces; raised on any change
 that could break a reader."""
+
+DEFAULT_RESAMPLES: Final = 2000
+"""Bootstrap resamples per group for the rung probabilities: enough that a probability
+near the 0.80 confidence line is estimated to within about 0.01 (one standard error)."""
+MIN_RESAMPLES: Final = 100
+MAX_RESAMPLES: Final = 100_000
 
 Severity: TypeAlias = Literal["info", "warning", "critical"]
 """How much a finding matters: ``critical`` first."""
@@ -79,16 +73,18 @@ Severity: TypeAlias = Literal["info", "warning", "critical"]
 FindingKind: TypeAlias = Literal[
     "overstated_label",
     "external_above_internal",
+    "insufficient_added_value",
+    "rung_jump",
+    "one_sided",
     "perception_gap",
     "low_agreement",
-    "one_sided",
-    "too_few_respondents",
-    "rung_jump",
-    "insufficient_added_value",
     "unit_divergence",
+    "too_few_respondents",
     "wave_order",
 ]
-"""The kinds of :class:`Finding`."""
+"""The kinds of :class:`Finding`, in the order findings are listed: by their consequence
+for the reader, a label the evidence does not bear out first, notes on agreement and on
+the data last."""
 
 RelationshipKey: TypeAlias = tuple[str, str] | str
 """A pair of organisation names (either order) or a declared arrangement's name."""
@@ -113,6 +109,15 @@ def _same_float(a: float, b: float) -> bool:
 
 _floats_eq = attrs.cmp_using(eq=_same_floats)
 _float_eq = attrs.cmp_using(eq=_same_float)
+
+
+def _probabilities_eq(a: Mapping[Rung, float] | None, b: Mapping[Rung, float] | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return dict(a) == dict(b)
+
+
+_probabilities_cmp = attrs.cmp_using(eq=_probabilities_eq)
 
 
 @attrs.frozen
@@ -141,15 +146,17 @@ class GroupView:
         answered.
     rwg_j : float
         r_wg(J) over the answered questions.
-    placement : Placement
-        Where the group's mean scores place the joint working.
-    uncertain : tuple of int
-        Questions that decide the placement (those of every rung up to the next one)
-        whose r_wg is below the agreement threshold. A placement with any is uncertain.
-        A question fewer than the minimum group size answered is not judged.
+    placement : Placement or None
+        Where the group's mean scores place the joint working. None only in the shared
+        view (:meth:`Assessment.shared_view`) of a group smaller than the minimum group
+        size, whose answers place nothing that is shared.
+    uncertain : bool
+        Whether the placement could well be another rung because only so many people
+        answered: its `confidence` is below the assessment's required
+        confidence (0.80 by default).
     small : bool
-        Whether fewer than the minimum group size answered; shared outputs withhold its
-        per-question figures.
+        Whether fewer than the minimum group size answered; shared outputs withhold
+        everything computed from its answers.
     unit_gap : float
         The spread (max - min) of the units' index, each unit placed from its own
         per-question means, in index points; units with fewer respondents than the
@@ -158,8 +165,26 @@ class GroupView:
         the bigger the challenge).
     withheld_questions : tuple of int
         Questions answered, but by fewer people than the minimum group size: shared
-        outputs withhold their mean, SD and r_wg (for a small group, every answered
-        question).
+        outputs treat them as unanswered, so withhold their mean, SD and r_wg and never
+        count them as met (for a small group, every answered question).
+    rung_probabilities : mapping of Rung to float, or None
+        The probability of each rung, had other people of the same group answered: the
+        share of bootstrap resamples of the group's respondents placed on each rung
+        (see :func:`assess`). They sum to 1. None where not estimated (a group whose
+        view is withheld, or statistics without the sums the estimate needs).
+    confidence : float
+        The probability of the rung the group is placed on; NaN where not estimated.
+    deciding_rwg_j : float
+        r_wg(J) of the questions that decide the placement (those of every rung up to
+        the next one), as a scale: whether the respondents share one view of them. A
+        question fewer than the minimum group size answered is not judged. NaN where
+        no deciding question has two answers.
+    divided : bool
+        Whether `deciding_rwg_j` is below the agreement threshold: the respondents do
+        not share one view of what decides the placement.
+    dividing : tuple of int
+        For a divided group, the deciding questions whose own r_wg is below the
+        agreement threshold, most divided first.
     """
 
     organisation: str
@@ -172,11 +197,18 @@ class GroupView:
     sd: tuple[float, ...] = attrs.field(repr=False, eq=_floats_eq, hash=False)
     rwg: tuple[float, ...] = attrs.field(repr=False, eq=_floats_eq, hash=False)
     rwg_j: float = attrs.field(eq=_float_eq, hash=False)
-    placement: Placement
-    uncertain: tuple[int, ...]
+    placement: Placement | None
+    uncertain: bool
     small: bool
     unit_gap: float = attrs.field(repr=False, eq=_float_eq, hash=False)
     withheld_questions: tuple[int, ...] = attrs.field(default=(), repr=False)
+    rung_probabilities: Mapping[Rung, float] | None = attrs.field(
+        default=None, repr=False, eq=_probabilities_cmp, hash=False
+    )
+    confidence: float = attrs.field(default=math.nan, eq=_float_eq, hash=False)
+    deciding_rwg_j: float = attrs.field(default=math.nan, repr=False, eq=_float_eq, hash=False)
+    divided: bool = attrs.field(default=False, repr=False)
+    dividing: tuple[int, ...] = attrs.field(default=(), repr=False)
 
     @property
     def internal(self) -> bool:
@@ -184,15 +216,9 @@ class GroupView:
         return self.about == INTERNAL
 
     @property
-    def overall_withheld(self) -> bool:
-        """Whether shared outputs withhold the group's overall figures.
-
-        The index, its change between waves, and r_wg(J). They do for a small group, and
-        for a group with any withheld question: the index averages the question means and
-        r_wg(J) their variances, so with the other questions' figures shown either would
-        give the withheld one away.
-        """
-        return self.small or bool(self.withheld_questions)
+    def rung(self) -> Rung | None:
+        """The rung the group is placed on (None where its placement is withheld)."""
+        return None if self.placement is None else self.placement.rung
 
     def _repr_html_(self) -> str:
         from jointworking._display import group_html  # noqa: PLC0415 - notebooks only
@@ -209,7 +235,7 @@ class GroupView:
 
 @attrs.frozen
 class RelationshipView:
-    """The shared view of one relationship in one wave.
+    """The view of one relationship in one wave, every member's side by side.
 
     Attributes
     ----------
@@ -221,19 +247,23 @@ class RelationshipView:
     wave : str
     views : mapping of str to Placement
         Each member that answered, and where its respondents place the joint working.
+        In the shared view, members whose view is withheld are not among them.
     gaps : tuple of float
         Per question: the largest difference between members' means (max - min); NaN
         where fewer than two members' respondents answered it.
     silent : tuple of str
         Members who gave no view.
     withheld : tuple of str
-        Members whose view rests on fewer respondents than the minimum group size:
-        shared outputs show their rung but no figure computed from their answers.
+        Members whose view rests on fewer respondents than the minimum group size: shared
+        outputs withhold everything computed from it, and place the relationship on the
+        other views.
     internal : mapping of str to Rung
-        Each member's own internal rung in the same wave, where known.
-    effective_rung : Rung
+        Each member's own internal rung in the same wave, where known (and, in the
+        shared view, not withheld).
+    effective_rung : Rung or None
         The lowest of the members' views and of their internal rungs (rule R7: an
-        organisation is no better a partner than it is inside).
+        organisation is no better a partner than it is inside). None only in the shared
+        view when every member's view is withheld.
     claimed, target : Rung or None
         What the joint working is called and what it aims for, where given.
     value : AddedValue or SimulatedAddedValue or None
@@ -242,6 +272,17 @@ class RelationshipView:
         For each member that answered, the questions its respondents answered but fewer
         of them than the minimum group size: shared outputs withhold that member's mean
         and the question's gap (for a small member, every answered question).
+    internal_withheld : tuple of str
+        In the shared view, members whose own internal view is withheld (too few
+        respondents): their internal rung does not cap the effective rung shown.
+    rung_probabilities : mapping of Rung to float, or None
+        The probability of each effective rung, combining the members' views and
+        internal rungs as the effective rung does (each group resampled on its own).
+        None where not estimated.
+    confidence : float
+        The probability of the effective rung; NaN where not estimated.
+    uncertain : bool
+        Whether `confidence` is below the assessment's required confidence.
     """
 
     subject: str
@@ -253,7 +294,7 @@ class RelationshipView:
     silent: tuple[str, ...]
     withheld: tuple[str, ...] = attrs.field(repr=False)
     internal: Mapping[str, Rung] = attrs.field(repr=False, hash=False)
-    effective_rung: Rung
+    effective_rung: Rung | None
     claimed: Rung | None = None
     target: Rung | None = None
     value: AddedValue | SimulatedAddedValue | None = attrs.field(
@@ -262,11 +303,26 @@ class RelationshipView:
     withheld_questions: Mapping[str, tuple[int, ...]] = attrs.field(
         factory=lambda: MappingProxyType({}), repr=False, hash=False
     )
+    internal_withheld: tuple[str, ...] = attrs.field(default=(), repr=False)
+    rung_probabilities: Mapping[Rung, float] | None = attrs.field(
+        default=None, repr=False, eq=_probabilities_cmp, hash=False
+    )
+    confidence: float = attrs.field(default=math.nan, repr=False, eq=_float_eq, hash=False)
+    uncertain: bool = attrs.field(default=False, repr=False)
 
     @property
     def withheld_gaps(self) -> tuple[int, ...]:
         """The questions whose gap shared outputs withhold: a member answered them too few."""
         return tuple(sorted({n for few in self.withheld_questions.values() for n in few}))
+
+    @property
+    def partial(self) -> bool:
+        """Whether the effective rung rests on only some of the members' evidence.
+
+        True in the shared view when a member's view, or a member's internal view, is
+        withheld.
+        """
+        return bool(self.internal_withheld) or bool(set(self.withheld) - set(self.views))
 
     def _repr_html_(self) -> str:
         from jointworking._display import relationship_html  # noqa: PLC0415 - notebooks only
@@ -320,6 +376,16 @@ class Progress:
     rung_before, rung_after : Rung
     index_change : float
         Index points gained (negative if lost).
+    interval : tuple of float
+        A 90% interval for the index change: the range of changes the two samples of
+        respondents are consistent with (Welch's interval on the two waves' indices, see
+        :func:`assess`); ``(nan, nan)`` where not estimated.
+    p_rung_moved : float
+        The probability that the two waves' rungs differ, had other people of the same
+        groups answered (from each wave's rung probabilities, the waves' respondents
+        resampled independently); NaN where not estimated.
+    uncertain_before, uncertain_after : bool
+        Whether each wave's placement is uncertain (see ``GroupView.uncertain``).
     """
 
     organisation: str
@@ -329,15 +395,48 @@ class Progress:
     rung_before: Rung
     rung_after: Rung
     index_change: float = attrs.field(eq=_float_eq, hash=False)
+    interval: tuple[float, float] = attrs.field(
+        default=(math.nan, math.nan), eq=_floats_eq, hash=False
+    )
+    p_rung_moved: float = attrs.field(default=math.nan, eq=_float_eq, hash=False)
+    uncertain_before: bool = False
+    uncertain_after: bool = False
 
     @property
     def rung_change(self) -> int:
         """Rungs climbed (negative if fallen)."""
         return int(self.rung_after) - int(self.rung_before)
 
+    @property
+    def clear(self) -> bool:
+        """Whether the index clearly changed: its interval excludes zero."""
+        low, high = self.interval
+        return bool(low > 0 or high < 0)
+
+    @property
+    def direction(self) -> Literal["up", "down", "no clear change"]:
+        """``"up"`` or ``"down"`` where the interval excludes zero, else ``"no clear change"``."""
+        if not self.clear:
+            return "no clear change"
+        return "up" if self.index_change > 0 else "down"
+
 
 def _value_list(values: Sequence[float | Estimate]) -> tuple[float | Estimate, ...]:
+    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+        raise ArgumentError(
+            f"individual: expected a sequence of values or Estimates, got {type(values).__name__}"
+        )
     return tuple(values)
+
+
+def _default_draws(confidence: object) -> int:
+    """Return 100,000 draws, or the more a confidence near 0 or 1 needs."""
+    from jointworking.value import _min_draws  # noqa: PLC0415 - a peer's rule, shared
+
+    try:
+        return max(100_000, _min_draws(confidence))  # type: ignore[arg-type]
+    except (TypeError, ValueError, ArithmeticError):
+        return 100_000  # the simulation refuses the confidence, naming it
 
 
 @attrs.frozen
@@ -383,8 +482,15 @@ class ValueInputs:
         inputs = (*self.individual, self.joint, self.cost)
         return any(isinstance(v, Estimate) and v.kind != "fixed" for v in inputs)
 
-    def test(self, *, draws: int = 100_000) -> AddedValue | SimulatedAddedValue:
+    def test(self, *, draws: int | None = None) -> AddedValue | SimulatedAddedValue:
         """Run the added-value test: by simulation if any input is uncertain.
+
+        Parameters
+        ----------
+        draws : int, optional
+            For estimates: the draws of the simulation; by default 100,000, or more where
+            the confidence asked for needs more (see
+            :func:`~jointworking.simulate_added_value`).
 
         Raises
         ------
@@ -393,6 +499,8 @@ class ValueInputs:
             :func:`~jointworking.simulate_added_value`.
         """
         if self.uncertain:
+            if draws is None:
+                draws = _default_draws(self.confidence)
             return simulate_added_value(
                 self.individual,
                 self.joint,
@@ -430,11 +538,28 @@ class Assessment:
     `relationships`, `findings` and `progress` are built the first time each is read, and
     kept, so reading one result does not cost the price of all.
 
+    An assessment is the analyst's: it holds every figure, including those of groups too
+    small to share. :meth:`shared_view` gives the assessment of what may be shared, which
+    every shared output (``to_dict``/``to_json`` by default, reports, CSV tables, charts)
+    reads.
+
     Attributes
     ----------
     instrument : Instrument
     min_group_size : int
     agreement_threshold : float
+    confidence : float
+        How probable a placement's rung must be for it not to be uncertain.
+    resamples : int
+        Bootstrap resamples per group for the rung probabilities.
+    seed : int
+        The seed of the resampling, so that a report can be reproduced.
+    uncertainty : {"bootstrap", "normal", "none"}
+        How the rung probabilities were estimated: by bootstrap of the respondents, by a
+        normal approximation from merged statistics, or not at all (statistics without
+        the sums it needs).
+    shared : bool
+        Whether this is a shared view (see :meth:`shared_view`).
     arrangements : mapping of str to tuple of str
         The declared multi-party arrangements and their members.
     groups : sequence of GroupView
@@ -443,40 +568,63 @@ class Assessment:
         Every relationship in every wave in which someone gave a view of it, sorted by
         subject and wave.
     findings : sequence of Finding
-        What needs attention, on each group's and relationship's latest wave: most
-        severe first, then by kind, then in the order of the groups (organisation, about)
-        or relationships (subject) concerned.
+        What needs attention, on each group's and relationship's latest wave, in order
+        of consequence for the reader (see :data:`~jointworking.assessment.FindingKind`),
+        then most severe first, then in the order of the groups (organisation, about) or
+        relationships (subject) concerned.
     progress : sequence of Progress
         Each group's change between consecutive waves.
     statistics : GroupStatistics
         The per-cell sums everything above was computed from.
 
     Two assessments are equal (``==``) when their settings, arrangements, groups,
-    relationships, findings and progress are: assessing merged chunks of a survey gives
-    an assessment equal to assessing the whole.
+    relationships, findings and progress are: assessing merged chunks of a survey's
+    statistics gives an assessment equal to assessing the whole survey's statistics.
     """
 
     instrument: Instrument
     min_group_size: int
     agreement_threshold: float
+    confidence: float
+    resamples: int
+    seed: int
+    uncertainty: Literal["bootstrap", "normal", "none"]
+    shared: bool
     arrangements: Mapping[str, tuple[str, ...]] = attrs.field(repr=False)
     groups: Sequence[GroupView] = attrs.field(repr=False)
     relationships: Sequence[RelationshipView] = attrs.field(repr=False)
     findings: Sequence[Finding] = attrs.field(repr=False)
     progress: Sequence[Progress] = attrs.field(repr=False)
     _tables: Tables = attrs.field(repr=False, alias="tables")
+    _inputs: _Inputs = attrs.field(repr=False, alias="inputs")
+    _cache: dict[str, Any] = attrs.field(factory=dict, repr=False, alias="cache")
 
     @property
     def statistics(self) -> GroupStatistics:
         """The per-cell sums the assessment was computed from (see :func:`assess`)."""
         return self._tables.statistics
 
+    @property
+    def reliability(self) -> Reliability | None:
+        """Whether the questions hang together on this survey: alpha and omega per rung.
+
+        Cronbach's alpha and McDonald's omega total for the collaboration questions, the
+        partnership questions and all of them, over every response, and per organisation
+        with at least :data:`~jointworking.consistency.MIN_RESPONSES` responses (see
+        :mod:`jointworking.consistency`). In the shared view, over the answers that may be
+        shared. None when the assessment was made from statistics, which hold no
+        responses. Computed on first use.
+        """
+        if "reliability" not in self._cache:
+            self._cache["reliability"] = _reliability(self)
+        found: Reliability | None = self._cache["reliability"]
+        return found
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Assessment):
             return NotImplemented
         return (
-            (self.instrument, self.min_group_size, self.agreement_threshold)
-            == (other.instrument, other.min_group_size, other.agreement_threshold)
+            self._settings() == other._settings()
             and dict(self.arrangements) == dict(other.arrangements)
             and self.groups == other.groups
             and self.relationships == other.relationships
@@ -486,27 +634,80 @@ class Assessment:
 
     __hash__ = None  # type: ignore[assignment]
 
+    def _settings(self) -> tuple[Any, ...]:
+        return (
+            self.instrument,
+            self.min_group_size,
+            self.agreement_threshold,
+            self.confidence,
+            self.resamples,
+            self.seed,
+            self.uncertainty,
+            self.shared,
+        )
+
     def __repr__(self) -> str:
         t = self._tables
         organisations = np.unique(t.g.keys[:, 0]).size
+        view = "shared view: " if self.shared else ""
         return (
-            f"<Assessment: {organisations} organisations, {len(self.groups)} groups,"
+            f"<Assessment: {view}{organisations} organisations, {len(self.groups)} groups,"
             f" {len(self.relationships)} relationship views, {len(self.findings)} findings>"
         )
 
     def _repr_html_(self) -> str:
         from jointworking._display import assessment_html  # noqa: PLC0415 - notebooks only
 
-        return assessment_html(self)
+        return assessment_html(self.shared_view())
+
+    def shared_view(self) -> Assessment:
+        """Return the assessment of what may be shared: what every shared output shows.
+
+        In it, a question fewer than `min_group_size` people in a group answered counts
+        as unanswered (it is never met, and its mean, SD and agreement are not there),
+        and a group smaller than `min_group_size` shows its size and nothing computed
+        from its answers: no rung, blocking list, index or figure. A relationship with
+        such a member is placed on the views that may be shared, and says so. Findings,
+        progress, rung probabilities and unit gaps are computed afresh from what may be
+        shared. So changing a withheld answer changes nothing in the shared view.
+
+        Returns
+        -------
+        Assessment
+            With ``shared`` True; the view of a shared view is itself.
+
+        Examples
+        --------
+        >>> import jointworking as jw
+        >>> example = jw.load_example()
+        >>> result = jw.assess(example.responses, arrangements=example.arrangements)
+        >>> shared = result.shared_view()
+        >>> voluntary = shared.group("Northfield Voluntary Action")
+        >>> voluntary.respondents, voluntary.small, voluntary.placement
+        (2, True, None)
+        """
+        if self.shared:
+            return self
+        view = self._cache.get("shared")
+        if view is None:
+            view = self._cache["shared"] = _shared_view(self)
+        result: Assessment = view
+        return result
 
     def group(self, organisation: str, about: str = INTERNAL, wave: str | None = None) -> GroupView:
         """Return one group's view; `wave` None means the group's latest wave.
 
         Raises
         ------
+        TypeError
+            If `organisation`, `about` or `wave` is not text.
         ArgumentError
             If no such group answered; the message lists what there is.
         """
+        _check_text(organisation, "organisation")
+        _check_text(about, "about")
+        if wave is not None:
+            _check_text(wave, "wave")
         t = self._tables
         org = organisation.strip()
         subject = about.strip()
@@ -530,7 +731,7 @@ class Assessment:
     def relationship(
         self, a: str, b: str | None = None, *, wave: str | None = None
     ) -> RelationshipView:
-        """Return a relationship's shared view: a pair (either order) or an arrangement.
+        """Return a relationship's view: a pair (either order) or an arrangement.
 
         Parameters
         ----------
@@ -541,9 +742,16 @@ class Assessment:
 
         Raises
         ------
+        TypeError
+            If an argument is not text.
         ArgumentError
             If nobody gave a view of that relationship.
         """
+        _check_text(a, "a")
+        if b is not None:
+            _check_text(b, "b")
+        if wave is not None:
+            _check_text(wave, "wave")
         t = self._tables
         key = _relationship_key((a, b) if b is not None else a, self.arrangements, "relationship")
         if isinstance(key, str):
@@ -560,20 +768,39 @@ class Assessment:
             + (f" in wave {wave!r}" if wave is not None else "")
         )
 
+    def _view_for(self, shared: object) -> Assessment:
+        """Return the assessment an output with `shared` lays out."""
+        if not isinstance(shared, bool):
+            raise TypeError(f"shared: expected True or False, got {shared!r}")
+        if shared:
+            return self.shared_view()
+        if self.shared:
+            raise ArgumentError(
+                "shared: this is a shared view, which holds only what may be shared; ask"
+                " the analyst's assessment for shared=False"
+            )
+        return self
+
     def to_dict(self, *, shared: bool = True) -> dict[str, Any]:
         """Return the results as plain data (see the JSON schema in the documentation).
 
         Parameters
         ----------
         shared : bool, optional
-            True (the default) for results to be shared: the per-question figures of
-            groups smaller than `min_group_size` are withheld (``null``), and so are
-            gaps and indices that would reveal them; their placement still shows,
-            flagged ``"withheld": true``. So are the figures of a question fewer than
-            `min_group_size` people answered, in any group, and the gaps that use
-            them. False gives the analyst everything.
+            True (the default) for results to be shared: the layout of
+            :meth:`shared_view`, which withholds everything computed from the answers of
+            a group smaller than `min_group_size`, and treats a question fewer than
+            `min_group_size` people in a group answered as unanswered. False gives the
+            analyst everything.
+
+        Raises
+        ------
+        TypeError
+            If `shared` is not a bool.
         """
-        return _to_dict(self, shared=shared)
+        from jointworking._layout import layout  # noqa: PLC0415 - outputs load on use
+
+        return layout(self._view_for(shared), SCHEMA_VERSION)
 
     def to_frame(self, *, shared: bool = True) -> Any:
         """Return the groups' placements and per-question means as a pandas DataFrame.
@@ -590,22 +817,96 @@ class Assessment:
         return json.dumps(self.to_dict(shared=shared), indent=indent, ensure_ascii=False)
 
 
-def _check_settings(min_group_size: int, agreement_threshold: float) -> tuple[int, float]:
-    size: object = min_group_size
-    if isinstance(size, bool) or not isinstance(size, int | np.integer) or size < 1:
-        raise ArgumentError(
-            f"min_group_size: expected a whole number of at least 1, got {min_group_size!r}"
-        )
-    level: object = agreement_threshold
-    if (
-        isinstance(level, bool)
-        or not isinstance(level, int | float | np.integer | np.floating)
-        or not 0 <= float(level) <= 1
-    ):
-        raise ArgumentError(
-            f"agreement_threshold: expected a number from 0 to 1, got {agreement_threshold!r}"
-        )
-    return int(size), float(level)
+@attrs.frozen
+class _Inputs:
+    """What an assessment was asked, kept to compute its shared view."""
+
+    claims: Mapping[Any, Rung]
+    targets: Mapping[Any, Rung]
+    values: Mapping[Any, AddedValue | SimulatedAddedValue]
+    sampling: Sampling | None
+    responses: Responses | None = None
+
+
+def _reliability(assessment: Assessment) -> Reliability | None:
+    """Compute an assessment's reliability, over what it may show."""
+    from jointworking.consistency import reliability  # noqa: PLC0415 - computed on use
+
+    responses = assessment._inputs.responses
+    if responses is None:
+        return None
+    answers = responses.answers
+    organisation = responses._index.organisation
+    if assessment.shared:
+        t = assessment._tables
+        cell_group = np.repeat(np.arange(t.n_groups, dtype=np.intp), np.diff(t.cell_starts))
+        group = cell_group[responses._index.cell]
+        keep = ~t.g.small[group]
+        answers = np.where(t.g.thin[group], np.nan, answers)[keep]
+        organisation = organisation[keep]
+    return reliability(assessment.instrument, answers, organisation, responses._index.names)
+
+
+def _check_text(value: object, argument: str) -> None:
+    if not isinstance(value, str):
+        raise TypeError(f"{argument}: expected text (str), got {type(value).__name__}")
+
+
+def _is_whole(value: object) -> bool:
+    """Whether `value` is a whole number (not a bool, nor a numpy time delta)."""
+    return isinstance(value, int | np.integer) and not isinstance(
+        value, bool | np.bool_ | np.timedelta64
+    )
+
+
+def _is_real(value: object) -> bool:
+    return _is_whole(value) or isinstance(value, float | np.floating)
+
+
+def _whole(value: object, name: str, low: int, high: int, expected: str) -> int:
+    if not isinstance(value, int | np.integer) or not _is_whole(value) or not low <= value <= high:
+        raise ArgumentError(f"{name}: expected {expected}, got {_shown(value)}")
+    return int(value)
+
+
+def _fraction(value: object, name: str, *, open_ends: bool) -> float:
+    # Compared before any conversion, so that a huge int cannot overflow a float.
+    inside = _is_real(value) and (
+        0 < value < 1 if open_ends else 0 <= value <= 1  # type: ignore[operator]
+    )
+    if not inside:
+        expected = "strictly between 0 and 1" if open_ends else "from 0 to 1"
+        raise ArgumentError(f"{name}: expected a number {expected}, got {_shown(value)}")
+    return float(value)  # type: ignore[arg-type]
+
+
+def _shown(value: object) -> str:
+    """Show a bad value briefly (a huge int's repr would be a message of its own)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        return f"an integer of {value.bit_length()} bits"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _check_settings(
+    min_group_size: object,
+    agreement_threshold: object,
+    confidence: object,
+    resamples: object,
+    seed: object,
+) -> Settings:
+    size = _whole(min_group_size, "min_group_size", 1, 2**62, "a whole number of at least 1")
+    agreement = _fraction(agreement_threshold, "agreement_threshold", open_ends=False)
+    sure = _fraction(confidence, "confidence", open_ends=True)
+    _whole(
+        resamples,
+        "resamples",
+        MIN_RESAMPLES,
+        MAX_RESAMPLES,
+        f"a whole number from {MIN_RESAMPLES} to {MAX_RESAMPLES:,}",
+    )
+    _whole(seed, "seed", 0, 2**63 - 1, "a whole number from 0 to 2**63 - 1")
+    return Settings(size=size, agreement=agreement, confidence=sure)
 
 
 def _check_arrangements(
@@ -686,6 +987,9 @@ def assess(
     arrangements: Mapping[str, Sequence[str]] | None = None,
     min_group_size: int = 3,
     agreement_threshold: float = 0.70,
+    confidence: float = 0.80,
+    resamples: int = DEFAULT_RESAMPLES,
+    seed: int = 0,
 ) -> Assessment:
     """Assess a survey: groups, relationships and findings, in one call.
 
@@ -694,7 +998,7 @@ def assess(
     responses : Responses or GroupStatistics
         The survey, e.g. from :func:`~jointworking.io.read_responses`, or its per-group
         sums (:class:`~jointworking.GroupStatistics`, e.g. merged from chunks of a file
-        too large to hold at once). Both give the same assessment.
+        too large to hold at once).
     instrument : Instrument, optional
         The instrument answered. The responses already know theirs; give it only to check
         that it is the one expected.
@@ -709,10 +1013,21 @@ def assess(
         Declared multi-party arrangements: name to member organisations. A response whose
         `about` names one belongs to it.
     min_group_size : int, optional
-        Groups with fewer respondents are flagged and their per-question figures are
-        withheld from shared outputs. 3 by default.
+        Groups with fewer respondents, and questions fewer people in a group answered,
+        are withheld from shared outputs (see :meth:`Assessment.shared_view`). 3 by
+        default.
     agreement_threshold : float, optional
-        r_wg below this is low agreement; 0.70 by convention.
+        r_wg(J) of the questions deciding a placement below this is a divided group
+        (a ``low_agreement`` finding); 0.70 by convention.
+    confidence : float, optional
+        A placement whose rung is less probable than this is *uncertain*: other people
+        of the same group could well have placed it on another rung. 0.80 by default.
+    resamples : int, optional
+        Bootstrap resamples of each group's respondents for the rung probabilities
+        (:data:`~jointworking.assessment.DEFAULT_RESAMPLES` by default).
+    seed : int, optional
+        The seed of the resampling: the same survey and seed give the same
+        probabilities, so a report can be reproduced. 0 by default.
 
     Returns
     -------
@@ -733,6 +1048,17 @@ def assess(
     relationship is the lowest of its members' views and of their internal rungs in the
     same wave (R7). Findings are made on each group's and relationship's latest wave.
 
+    *How sure a rung is.* From :class:`~jointworking.Responses`, each group's respondents
+    are resampled with replacement `resamples` times (a nonparametric bootstrap) and each
+    resample placed by the same rule: the share of resamples on each rung is its
+    probability. From :class:`~jointworking.GroupStatistics`, which holds sums and not
+    respondents, a normal approximation to that bootstrap is used where the statistics
+    carry cross sums (:meth:`GroupStatistics.from_responses`, the default), and no
+    probability otherwise. A relationship's effective rung combines its groups' rung
+    probabilities as the effective rung combines their rungs, the groups resampled
+    independently. A change between waves gets a 90% Welch interval on the index change
+    (delta-method standard errors of each wave's index).
+
     Examples
     --------
     >>> from jointworking import Responses, Rung
@@ -746,6 +1072,8 @@ def assess(
     Rung.COLLABORATION
     >>> sorted({f.kind for f in result.findings})
     ['overstated_label', 'perception_gap']
+    >>> result.group("A", "B").confidence  # every answer alike: no doubt at all
+    1.0
     """
     if not isinstance(responses, Responses | GroupStatistics):
         raise ArgumentError(
@@ -753,646 +1081,99 @@ def assess(
             f" {type(responses).__name__}"
         )
     inst = responses.instrument
+    if instrument is not None and not isinstance(instrument, Instrument):
+        raise TypeError(f"instrument: expected an Instrument, got {type(instrument).__name__}")
     if instrument is not None and instrument != inst:
         raise ArgumentError(
             f"instrument: the responses answer {inst.name!r}, not {instrument.name!r}"
         )
-    size, agreement = _check_settings(min_group_size, agreement_threshold)
+    settings = _check_settings(min_group_size, agreement_threshold, confidence, resamples, seed)
     declared = _check_arrangements(arrangements, responses)
-    stats = (
-        responses
-        if isinstance(responses, GroupStatistics)
-        else GroupStatistics.from_responses(responses)
-    )
-    t = tables(
-        stats,
-        size=size,
-        agreement=agreement,
-        arrangements=declared,
+    from jointworking import _sampling  # noqa: PLC0415 - keeps import jointworking quick
+
+    if isinstance(responses, GroupStatistics):
+        stats = responses
+        sampling = _sampling.from_statistics(stats, resamples=int(resamples), seed=int(seed))
+    else:
+        stats = GroupStatistics.from_responses(responses, cross=False)
+        sampling = _sampling.from_responses(responses, resamples=int(resamples), seed=int(seed))
+    inputs = _Inputs(
         claims=_rungs_by_key(claims, "claims", declared),
         targets=_rungs_by_key(targets, "targets", declared),
         values=_values_by_key(values, declared),
+        sampling=sampling,
+        responses=None if isinstance(responses, GroupStatistics) else responses,
     )
-    builder = _Builder(t)
+    return _assessment(
+        stats,
+        attrs.evolve(settings, sampling=sampling),
+        declared,
+        inputs,
+        resamples=int(resamples),
+        seed=int(seed),
+    )
+
+
+def _assessment(
+    stats: GroupStatistics,
+    settings: Settings,
+    declared: Mapping[str, tuple[str, ...]],
+    inputs: _Inputs,
+    *,
+    resamples: int,
+    seed: int,
+    t: Tables | None = None,
+) -> Assessment:
+    """Compute the tables (unless given) and wrap them in an Assessment."""
+    from jointworking._builder import Builder  # noqa: PLC0415 - needs this module's classes
+
+    if t is None:
+        t = tables(
+            stats,
+            settings,
+            arrangements=declared,
+            claims=inputs.claims,
+            targets=inputs.targets,
+            values=inputs.values,
+        )
+    builder = Builder(t)
+    method: Literal["bootstrap", "normal", "none"] = (
+        "none" if settings.sampling is None else settings.sampling.method
+    )
     return Assessment(
-        instrument=inst,
-        min_group_size=size,
-        agreement_threshold=agreement,
-        arrangements=MappingProxyType(declared),
+        instrument=stats.instrument,
+        min_group_size=settings.size,
+        agreement_threshold=settings.agreement,
+        confidence=settings.confidence,
+        resamples=resamples,
+        seed=seed,
+        uncertainty=method,
+        shared=settings.shared,
+        arrangements=MappingProxyType(dict(declared)),
         groups=builder.groups,
         relationships=builder.relationships,
         findings=builder.findings,
         progress=builder.progress,
         tables=t,
+        inputs=inputs,
     )
 
 
-_T = TypeVar("_T")
-
-
-@contextlib.contextmanager
-def _collection_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while many objects are built at once.
-
-    Building tens of thousands of findings would otherwise set off collections that
-    walk every object in the process, for no garbage: the objects built hold no cycles.
-    The collector's previous state is restored.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-class _Lazy(Sequence[_T]):
-    """A read-only sequence whose items are built on first access, then kept."""
-
-    __slots__ = ("_cache", "_make", "_make_all", "_n")
-
-    def __init__(
-        self, n: int, make: Callable[[int], _T], make_all: Callable[[], list[_T]] | None = None
-    ) -> None:
-        self._n = n
-        self._make = make
-        self._make_all = make_all  # builds every item at once, quicker than one by one
-        self._cache: list[_T | None] = [None] * n
-
-    def __len__(self) -> int:
-        return self._n
-
-    @overload
-    def __getitem__(self, i: int) -> _T: ...
-
-    @overload
-    def __getitem__(self, i: slice) -> tuple[_T, ...]: ...
-
-    def __getitem__(self, i: int | slice) -> _T | tuple[_T, ...]:
-        if isinstance(i, slice):
-            return tuple(self._get(j) for j in range(*i.indices(self._n)))
-        j = operator.index(i)
-        if j < 0:
-            j += self._n
-        if not 0 <= j < self._n:
-            raise IndexError(f"index {i} is out of range for {self._n} items")
-        return self._get(j)
-
-    def _get(self, j: int) -> _T:
-        item = self._cache[j]
-        if item is None:
-            item = self._cache[j] = self._make(j)
-        return item
-
-    def __iter__(self) -> Iterator[_T]:
-        if self._make_all is not None:
-            with _collection_paused():
-                every = self._make_all()
-            self._make_all = None
-            # Items already read keep their identity.
-            for j, old in enumerate(self._cache):
-                if old is not None:
-                    every[j] = old
-            self._cache = list[_T | None](every)
-            return iter(every)
-        return self._each()
-
-    def _each(self) -> Iterator[_T]:
-        cache, make = self._cache, self._make
-        for j in range(self._n):
-            item = cache[j]
-            if item is None:
-                item = cache[j] = make(j)
-            yield item
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Sequence) or isinstance(other, str | bytes):
-            return NotImplemented
-        return len(other) == self._n and all(a == b for a, b in zip(self, other, strict=True))
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        if self._n > 6:
-            return f"<{self._n} items: {self[0]!r}, ..., {self[-1]!r}>"
-        return repr(tuple(self))
-
-
-#: The columns _Builder reads one item at a time, as Python lists (indexing numpy one
-#: item at a time is slow); each list is made the first time it is read.
-_LISTS: Final[dict[str, Callable[[Tables], npt.NDArray[Any]]]] = {
-    "rung_of": lambda t: t.g.rung,
-    "organisation_of": lambda t: t.g.keys[:, 0],
-    "about_of": lambda t: t.g.keys[:, 1],
-    "wave_of": lambda t: t.g.keys[:, 2],
-    "rel_groups": lambda t: t.rel.groups,
-    "rel_starts": lambda t: t.rel.starts,
-    "rel_a": lambda t: t.rel.a,
-    "rel_b": lambda t: t.rel.b,
-    "rel_wave": lambda t: t.rel.wave,
-    "rel_arrangement": lambda t: t.rel.arrangement,
-    "effective": lambda t: t.rel.effective,
-    "claimed": lambda t: t.claimed,
-    "target": lambda t: t.target,
-    "internal_group": lambda t: t.internal_group,
-}
-
-
-class _Builder:
-    """Build the result objects of one assessment from its columns, on demand."""
-
-    rung_of: list[int]
-    organisation_of: list[int]
-    about_of: list[int]
-    wave_of: list[int]
-    rel_groups: list[int]
-    rel_starts: list[int]
-    rel_a: list[int]
-    rel_b: list[int]
-    rel_wave: list[int]
-    rel_arrangement: list[bool]
-    effective: list[int]
-    claimed: list[int]
-    target: list[int]
-    internal_group: list[list[int]]
-
-    def __getattr__(self, name: str) -> Any:
-        # Called only for attributes not yet set: the columns in _LISTS.
-        column = _LISTS.get(name)
-        if column is None:
-            raise AttributeError(name)
-        values = column(self.t).tolist()
-        setattr(self, name, values)
-        return values
-
-    def __init__(self, t: Tables) -> None:
-        self.t = t
-        inst = t.statistics.instrument
-        self.numbers = inst.numbers
-        self.number_array = np.asarray(inst.numbers)
-        self.rung_codes = inst._rung_codes()
-        self.position = t.position
-        self.question_text: dict[bytes, tuple[tuple[int, ...], str]] = {}
-        self.questions_by_bits: dict[int, tuple[int, ...]] = {}
-        self.internal_code = self.position.get(INTERNAL, -1)
-        keys = t.g.keys
-        follows = np.flatnonzero((keys[1:, 0] == keys[:-1, 0]) & (keys[1:, 1] == keys[:-1, 1]))
-        self.groups: _Lazy[GroupView] = _Lazy(t.n_groups, self.group)
-        self.relationships: _Lazy[RelationshipView] = _Lazy(t.n_relationships, self.relationship)
-        self.findings: _Lazy[Finding] = _Lazy(
-            int(t.finding_kind.size), self.finding, self.every_finding
-        )
-        self.progress: _Lazy[Progress] = _Lazy(int(follows.size), lambda i: self.step(follows[i]))
-
-    # ---- groups -------------------------------------------------------------------
-
-    def group_subject(self, g: int) -> str:
-        """Name group `g` in findings: "A (internal)", "A (about B, 2026)"."""
-        names = self.t.names
-        about = self.about_of[g]
-        where = "internal" if about == self.internal_code else f"about {names[about]}"
-        wave = self.t.waves[self.wave_of[g]]
-        return (
-            f"{names[self.organisation_of[g]]} ({where}, {wave})"
-            if wave
-            else (f"{names[self.organisation_of[g]]} ({where})")
-        )
-
-    def group(self, g: int) -> GroupView:
-        t = self.t
-        o, a, w = t.g.keys[g].tolist()
-        cells = t.statistics._index.cell_keys[t.cell_starts[g] : t.cell_starts[g + 1], 3]
-        return GroupView(
-            organisation=t.names[o],
-            about=t.names[a],
-            wave=t.waves[w],
-            respondents=int(t.g.respondents[g]),
-            units=tuple(t.units[u] for u in cells.tolist() if t.units[u]),
-            count=tuple(t.g.count[g].tolist()),
-            mean=tuple(t.g.mean[g].tolist()),
-            sd=tuple(np.sqrt(t.g.var[g]).tolist()),
-            rwg=tuple(t.g.rwg[g].tolist()),
-            rwg_j=float(t.g.rwg_j[g]),
-            placement=_placement(
-                int(t.g.rung[g]),
-                float(t.g.index[g]),
-                t.g.met[g],
-                t.g.mean[g],
-                rung_codes=self.rung_codes,
-                numbers=self.numbers,
-            ),
-            uncertain=tuple(self.number_array[t.g.uncertain[g]].tolist()),
-            small=bool(t.g.small[g]),
-            unit_gap=float(t.g.unit_gap[g]),
-            withheld_questions=tuple(self.number_array[t.g.thin[g]].tolist()),
-        )
-
-    def step(self, before: int) -> Progress:
-        t = self.t
-        o, a, w = t.g.keys[before].tolist()
-        after = before + 1
-        return Progress(
-            organisation=t.names[o],
-            about=t.names[a],
-            before=t.waves[w],
-            after=t.waves[t.g.keys[after, 2]],
-            rung_before=Rung(int(t.g.rung[before])),
-            rung_after=Rung(int(t.g.rung[after])),
-            index_change=float(t.g.index[after] - t.g.index[before]),
-        )
-
-    # ---- relationships ------------------------------------------------------------
-
-    def members(self, r: int) -> tuple[str, ...]:
-        names = self.t.names
-        if self.rel_arrangement[r]:
-            return self.t.arrangements[names[self.rel_a[r]]]
-        return (names[self.rel_a[r]], names[self.rel_b[r]])
-
-    def views(self, r: int) -> dict[str, int]:
-        """Each member that answered, and the row of its group, in name order."""
-        names, org = self.t.names, self.organisation_of
-        rows = self.rel_groups[self.rel_starts[r] : self.rel_starts[r + 1]]
-        return {names[org[g]]: g for g in rows}
-
-    def internal(self, r: int) -> dict[str, int]:
-        """Each member's internal group row in the same wave, where it answered."""
-        out = {}
-        wave = self.rel_wave[r]
-        for member in self.members(r):
-            row = self.internal_group[self.position[member]][wave]
-            if row >= 0:
-                out[member] = row
-        return out
-
-    def joint(self, r: int) -> str:
-        """Name a relationship's joint working in a sentence."""
-        if self.rel_arrangement[r]:
-            return self.t.rel.subject[r]
-        return f"the joint working of {self.t.rel.subject[r]}"
-
-    def relationship(self, r: int) -> RelationshipView:
-        t = self.t
-        members = self.members(r)
-        views = self.views(r)
-        claimed, target = int(t.claimed[r]), int(t.target[r])
-        return RelationshipView(
-            subject=t.rel.subject[r],
-            kind="arrangement" if t.rel.arrangement[r] else "pair",
-            members=members,
-            wave=t.waves[t.rel.wave[r]],
-            views=MappingProxyType({m: self.groups[g].placement for m, g in views.items()}),
-            gaps=tuple(t.rel.gaps[r].tolist()),
-            silent=tuple(m for m in members if m not in views),
-            withheld=tuple(m for m, g in views.items() if t.g.small[g]),
-            internal=MappingProxyType(
-                {m: Rung(int(t.g.rung[g])) for m, g in self.internal(r).items()}
-            ),
-            effective_rung=Rung(int(t.rel.effective[r])),
-            claimed=None if claimed == NO_RUNG else Rung(claimed),
-            target=None if target == NO_RUNG else Rung(target),
-            value=t.values.get(r),
-            withheld_questions=MappingProxyType(
-                {m: tuple(self.number_array[t.g.thin[g]].tolist()) for m, g in views.items()}
-            ),
-        )
-
-    # ---- findings -----------------------------------------------------------------
-
-    def questions(self, mask: npt.NDArray[np.bool_]) -> tuple[tuple[int, ...], str]:
-        """Return the question numbers a mask selects, and how a sentence names them."""
-        return self.questions_by_key(mask.tobytes(), mask)
-
-    def questions_by_key(
-        self, key: bytes, mask: npt.NDArray[np.bool_]
-    ) -> tuple[tuple[int, ...], str]:
-        found = self.question_text.get(key)
-        if found is None:
-            numbers = tuple(self.number_array[mask].tolist())
-            found = self.question_text[key] = (numbers, _questions(numbers))
-        return found
-
-    def each_questions(self, masks: npt.NDArray[np.bool_]) -> list[tuple[tuple[int, ...], str]]:
-        """Return :meth:`questions` for every row of `masks`, working once per distinct row."""
-        if masks.shape[0] == 0:
-            return []
-        _, first, inverse = np.unique(_row_codes(masks), return_index=True, return_inverse=True)
-        texts = np.empty(first.size, dtype=object)
-        texts[:] = [self.questions(masks[i]) for i in first.tolist()]
-        found: list[tuple[tuple[int, ...], str]] = texts[inverse.reshape(-1)].tolist()
-        return found
-
-    def uncertain_questions(self, g: int) -> tuple[tuple[int, ...], str]:
-        """Return the questions that make group `g`'s placement uncertain."""
-        return self.questions(self.t.g.uncertain[g])
-
-    def blocking(self, g: int) -> tuple[int, ...]:
-        """Return the next rung's questions that group `g` does not meet."""
-        return self.questions(self.t.blocking[g])[0]
-
-    def finding(self, i: int) -> Finding:
-        t = self.t
-        kind: FindingKind = KINDS[t.finding_kind[i]]
-        severity: Severity = SEVERITIES[t.finding_severity[i]]
-        row = int(t.finding_row[i])
-        if kind == "wave_order":
-            return _wave_order(t.waves)
-        if kind in _GROUP_KINDS:
-            return self.group_finding(kind, severity, self.group_subject(row), row)
-        subject = t.rel.subject[row]
-        return self.relationship_finding(kind, severity, subject, row, int(t.finding_member[i]))
-
-    def every_finding(self) -> list[Finding]:
-        """Build every finding at once: the two commonest kinds column by column."""
-        t = self.t
-        found = np.empty(t.finding_kind.size, dtype=object)
-        built = np.zeros(t.finding_kind.size, dtype=bool)
-        kind, severity, row = t.finding_kind, t.finding_severity, t.finding_row
-        names = np.empty(len(t.names), dtype=object)
-        names[:] = t.names
-        alone = np.empty(len(t.names), dtype=object)  # each name's 1-tuple, shared
-        alone[:] = [(name,) for name in t.names]
-        wave_names = np.empty(max(len(t.waves), 1), dtype=object)
-        wave_names[:] = t.waves or ("",)
-        rung_labels = np.asarray(_RUNG_LABEL, dtype=object)
-        severities = np.asarray(SEVERITIES, dtype=object)
-
-        # Low agreement on the questions that decide a placement.
-        picked = np.flatnonzero((kind == KIND["low_agreement"]) & (severity == SEVERITY["warning"]))
-        groups = row[picked]
-        keys = t.g.keys[groups]
-        internal = keys[:, 1] == self.internal_code
-        where = np.where(internal, "internal", "about ").astype(object)
-        about = np.where(internal, "", names[keys[:, 1]])
-        suffix = np.asarray([f", {w}" if w else "" for w in wave_names], dtype=object)
-        subjects = [
-            f"{o} ({w}{a}{s})"
-            for o, w, a, s in zip(
-                names[keys[:, 0]].tolist(),
-                where.tolist(),
-                about.tolist(),
-                suffix[keys[:, 2]].tolist(),
-                strict=True,
-            )
-        ]
-        numbers, texts = _unzip(self.each_questions(t.g.uncertain[groups]), 2)
-        threshold = f"{t.agreement:.2f}"
-        # The message is _uncertain's, written out here to save a call per finding.
-        messages = [
-            f"Respondents for {subject} disagree on {text}, which decide its placement"
-            f" ({label}): their within-group agreement (r_wg) is below {threshold}, so the"
-            " placement is uncertain."
-            for subject, text, label in zip(
-                subjects, texts, rung_labels[t.g.rung[groups]].tolist(), strict=True
-            )
-        ]
-        found[picked] = list(
-            map(
-                Finding,
-                itertools.repeat("low_agreement", len(subjects)),
-                itertools.repeat("warning"),
-                subjects,
-                messages,
-                alone[keys[:, 0]].tolist(),
-                numbers,
-                wave_names[keys[:, 2]].tolist(),
-            )
-        )
-        built[picked] = True
-
-        # Members who see a relationship differently: pairs with both views column by
-        # column; the rest (arrangements, one-view pairs) are built one at a time below.
-        picked = np.flatnonzero(kind == KIND["perception_gap"])
-        rels = row[picked]
-        first = t.rel.starts[rels]
-        pairs = ~t.rel.arrangement[rels] & (t.rel.starts[rels + 1] - first == 2)
-        both = picked[pairs]
-        if both.size:
-            r = rels[pairs].tolist()
-            g1, g2 = t.rel.groups[first[pairs]], t.rel.groups[first[pairs] + 1]
-            subject_of = t.rel.subject
-            wides, texts = _unzip(self.each_questions(t.wide[r]), 2)
-            subjects = [subject_of[i] for i in r]
-            first_names = names[t.g.keys[g1, 0]].tolist()
-            second_names = names[t.g.keys[g2, 0]].tolist()
-            # The message is _seen_differently's, written out here as one f-string.
-            messages = [
-                f"Members see the joint working of {subject} differently ({a}: {la}; {b}:"
-                f" {lb}){_gaps(text) if wide else ''}."
-                for subject, a, b, la, lb, wide, text in zip(
-                    subjects,
-                    first_names,
-                    second_names,
-                    rung_labels[t.g.rung[g1]].tolist(),
-                    rung_labels[t.g.rung[g2]].tolist(),
-                    wides,
-                    texts,
-                    strict=True,
-                )
-            ]
-            found[both] = list(
-                map(
-                    Finding,
-                    itertools.repeat("perception_gap", len(r)),
-                    severities[severity[both]].tolist(),
-                    subjects,
-                    messages,
-                    zip(first_names, second_names, strict=True),
-                    wides,
-                    wave_names[t.rel.wave[r]].tolist(),
-                )
-            )
-            built[both] = True
-        rest = np.flatnonzero(~built)
-        found[rest] = [self.finding(i) for i in rest.tolist()]
-        every: list[Finding] = found.tolist()
-        return every
-
-    def group_finding(self, kind: FindingKind, severity: Severity, subject: str, g: int) -> Finding:
-        t = self.t
-        organisation = t.names[self.organisation_of[g]]
-        questions: tuple[int, ...] = ()
-        if kind == "low_agreement" and severity == "warning":
-            questions, text = self.uncertain_questions(g)
-            message = _uncertain(subject, text, _RUNG_LABEL[self.rung_of[g]], f"{t.agreement:.2f}")
-        elif kind == "low_agreement":
-            questions, _ = self.questions(t.low_rwg[g])
-            # Not the figure itself where a question few answered would show through it.
-            figure = "below" if t.g.thin[g].any() else f"= {t.g.rwg_j[g]:.2f}, below"
-            message = (
-                f"Respondents for {subject} agree little overall (within-group agreement"
-                f" r_wg(J) {figure} {t.agreement:.2f}), though not on the questions that"
-                " decide the placement."
-            )
-        elif kind == "too_few_respondents":
-            message = (
-                f"Only {_count(int(t.g.respondents[g]), 'respondent')} answered for {subject},"
-                f" fewer than the minimum of {t.size}: the placement rests on very few people,"
-                " and shared results withhold its per-question figures."
-            )
-        else:
-            message = (
-                f"Units of {organisation} ({', '.join(self.groups[g].units)}) differ by"
-                f" {t.g.unit_gap[g]:.0f} index points in how they see its joint working: the"
-                " bigger and more diversified an organisation, the bigger the challenge."
-            )
-        wave = t.waves[self.wave_of[g]]
-        return Finding(kind, severity, subject, message, (organisation,), questions, wave)
-
-    def relationship_finding(
-        self, kind: FindingKind, severity: Severity, subject: str, r: int, member_row: int
-    ) -> Finding:
-        t = self.t
-        wave = t.waves[self.rel_wave[r]]
-        joint = self.joint(r)
-        rung = self.rung_of
-        if kind == "perception_gap":
-            views = self.views(r)
-            wide, text = self.questions(t.wide[r])
-            placed = "; ".join([f"{m}: {_RUNG_LABEL[rung[g]]}" for m, g in views.items()])
-            message = _seen_differently(joint, placed, text if wide else "")
-            return Finding(kind, severity, subject, message, tuple(views), wide, wave)
-        if kind == "external_above_internal":
-            member = t.names[self.organisation_of[member_row]]
-            view = _RUNG_LABEL[rung[self.views(r)[member]]]
-            message = (
-                f"{member} places {joint} at {view}, above its own internal joint working"
-                f" ({_RUNG_LABEL[rung[member_row]]}). An organisation without partnership"
-                " working internally cannot be an effective partner externally: the"
-                " effective rung is capped."
-            )
-            blocking = self.blocking(member_row)
-            return Finding(kind, severity, subject, message, (member,), blocking, wave)
-        members = self.members(r)
-        effective = self.effective[r]
-        if kind == "one_sided":
-            views = self.views(r)
-            silent = tuple(m for m in members if m not in views)
-            message = (
-                f"{_names(silent)} gave no view of {joint}: the relationship is seen from"
-                " one side only until every member answers and the results are shared."
-            )
-            if not t.rel.arrangement[r]:
-                message += (
-                    f" (If {_names(silent)} is a multi-party arrangement rather than an"
-                    " organisation, declare it with its members.)"
-                )
-            return Finding(kind, severity, subject, message, silent, (), wave)
-        if kind == "overstated_label":
-            claimed = self.claimed[r]
-            message = (
-                f"{_sentence(joint)} is called a {_RUNG_LABEL[claimed]}, but the evidence"
-                f" places it at {_RUNG_LABEL[effective]},"
-                f" {_count(claimed - effective, 'rung')} lower{self.capped(r)}. A label the"
-                " reality of performance and behaviours does not bear out undermines"
-                " credibility and confidence."
-            )
-            return Finding(kind, severity, subject, message, members, self.holding(r), wave)
-        if kind == "rung_jump":
-            target = Rung(self.target[r])
-            message = (
-                f"{_sentence(joint)} aims for {target} from {_RUNG_LABEL[effective]}:"
-                f" organisations can't jump rungs; plan the steps {_steps(effective, target)}."
-            )
-            return Finding(kind, severity, subject, message, members, (), wave)
-        verdict = t.values[r].verdict
-        message = (
-            f"The added value of {joint} is {verdict}, not significant: the rationale for it"
-            " has to be seriously questioned."
-        )
-        return Finding(kind, severity, subject, message, members, (), wave)
-
-    def holding(self, r: int) -> tuple[int, ...]:
-        """Return the questions, up to the claimed rung, that views below it do not meet.
-
-        A small member's view adds only its blocking questions, all that shared outputs
-        say of what it meets.
-        """
-        claimed, rung, small = self.claimed[r], self.rung_of, self.t.g.small
-        bits = 0
-        for g in self.rel_groups[self.rel_starts[r] : self.rel_starts[r + 1]]:
-            if rung[g] < claimed:
-                top = rung[g] + 1 if small[g] else claimed
-                bits |= self.unmet_bits(g) & self.rung_bits[top]
-        found = self.questions_by_bits.get(bits)
-        if found is None:
-            found = tuple(n for j, n in enumerate(self.numbers) if bits >> j & 1)
-            self.questions_by_bits[bits] = found
-        return found
-
-    def unmet_bits(self, g: int) -> int:
-        """Return the questions group `g` does not meet as bits (bit j: the j-th question)."""
-        unmet = np.packbits(~self.t.g.met[g], bitorder="little").tobytes()
-        return int.from_bytes(unmet, "little")
-
-    @functools.cached_property
-    def rung_bits(self) -> list[int]:
-        """Per rung, the questions that evidence it or a lower rung, as bits."""
-        return [
-            sum(1 << j for j in np.flatnonzero(self.rung_codes <= rung).tolist())
-            for rung in range(len(Rung))
-        ]
-
-    def capped(self, r: int) -> str:
-        """Explain an effective rung below every member's view: an internal rung caps it."""
-        effective = self.effective[r]
-        views = self.rel_groups[self.rel_starts[r] : self.rel_starts[r + 1]]
-        if effective >= min([self.rung_of[g] for g in views]):
-            return ""
-        capping = [m for m, g in self.internal(r).items() if self.rung_of[g] == effective]
-        return (
-            f" (the members' views are higher, but {_names(capping)} is at"
-            f" {Rung(effective)} internally, and an organisation is no better a partner"
-            " than it is inside)"
-        )
-
-
-_RUNG_LABEL: Final = tuple(str(rung) for rung in Rung)
-
-
-def _uncertain(subject: str, questions: str, rung: str, agreement: str) -> str:
-    """Say that a group's placement is uncertain: low agreement on deciding questions."""
-    return (
-        f"Respondents for {subject} disagree on {questions}, which decide its placement"
-        f" ({rung}): their within-group agreement (r_wg) is below {agreement}, so the"
-        " placement is uncertain."
+def _shared_view(assessment: Assessment) -> Assessment:
+    """Assess again what may be shared: see :meth:`Assessment.shared_view`."""
+    t = assessment._tables
+    settings = attrs.evolve(t.settings, shared=True)
+    # With nothing to withhold, the shared view's figures are the analyst's own.
+    nothing_withheld = not (t.g.small.any() or t.g.thin.any())
+    return _assessment(
+        t.statistics,
+        settings,
+        assessment.arrangements,
+        assessment._inputs,
+        resamples=assessment.resamples,
+        seed=assessment.seed,
+        t=attrs.evolve(t, settings=settings) if nothing_withheld else None,
     )
-
-
-def _seen_differently(joint: str, placed: str, wide: str) -> str:
-    """Say that members see a relationship differently, and where the gaps are wide."""
-    gaps = _gaps(wide) if wide else ""
-    return f"Members see {joint} differently ({placed}){gaps}."
-
-
-def _gaps(wide: str) -> str:
-    return f"; gaps of a point or more on {wide}"
-
-
-def _unzip(rows: list[tuple[Any, ...]], width: int) -> tuple[list[Any], ...]:
-    """Return the columns of a list of equal-length tuples."""
-    if not rows:
-        return tuple([] for _ in range(width))
-    return tuple(list(column) for column in zip(*rows, strict=True))
-
-
-def _row_codes(masks: npt.NDArray[np.bool_]) -> npt.NDArray[Any]:
-    """Return each row of a 2-D boolean array as one code, equal for equal rows.
-
-    The rows' bits packed into a 64-bit number when they fit (quick to sort), else into
-    raw bytes.
-    """
-    packed = np.packbits(masks, axis=1)
-    width = packed.shape[1]
-    if width <= 8:
-        padded = np.zeros((packed.shape[0], 8), dtype=np.uint8)
-        padded[:, :width] = packed
-        return padded.view(np.uint64).reshape(-1)
-    return np.ascontiguousarray(packed).view(np.dtype((np.void, width))).reshape(-1)
-
-
-_GROUP_KINDS: Final = frozenset(("too_few_respondents", "low_agreement", "unit_divergence"))
 
 
 def _rungs_by_key(
@@ -1442,221 +1223,8 @@ def _values_by_key(
     return out
 
 
-def _wave_order(waves: Sequence[str]) -> Finding:
-    """Warn that waves, ordered as text, may not be in time order."""
-    order = " before ".join(repr(w) for w in waves)
-    return Finding(
-        "wave_order",
-        "warning",
-        "waves",
-        f"Waves are put in order as text ({order}), so the latest wave and the progress"
-        " between waves are only right if that is their order in time. Name waves year"
-        " first, with months or quarters zero-padded (e.g. 2025-09, 2025-10, 2026-03), so"
-        " that text order is time order.",
-        (),
-        wave=waves[-1],
-    )
-
-
-def _numbers(numbers: Iterable[int]) -> str:
-    return ", ".join(str(n) for n in numbers)
-
-
-def _questions(numbers: Sequence[int]) -> str:
-    word = "question" if len(numbers) == 1 else "questions"
-    return f"{word} {_numbers(numbers)}"
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _steps(start: int, end: int) -> str:
-    return " then ".join(str(Rung(r)) for r in range(start + 1, end + 1))
-
-
-def _names(names: Sequence[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def _number(value: float) -> float | None:
-    return None if math.isnan(value) else round(value, 6)
-
-
-def _placement_dict(
-    placement: Placement,
-    *,
-    withheld: bool,
-    overall_withheld: bool = False,
-    few: Collection[int] = (),
-) -> dict[str, Any]:
-    return {
-        "rung": placement.rung.label,
-        "index": None if withheld or overall_withheld else _number(placement.index),
-        "next": None if placement.next is None else placement.next.label,
-        "blocking": list(placement.blocking),
-        # A withheld group keeps its rung and what blocks the next one; which questions
-        # each person answered or met is not shared, nor whether a question few answered
-        # is met.
-        "missing": None if withheld else list(placement.missing),
-        "met": None if withheld else [n for n in placement.met if n not in few],
-        "ahead": None if withheld else [n for n in placement.ahead if n not in few],
-    }
-
-
-def _to_dict(assessment: Assessment, *, shared: bool) -> dict[str, Any]:
-    inst = assessment.instrument
-    numbers = inst.numbers
-    no_index = {(g.organisation, g.about, g.wave) for g in assessment.groups if g.overall_withheld}
-
-    def group(g: GroupView) -> dict[str, Any]:
-        hide = shared and g.small
-        return {
-            "organisation": g.organisation,
-            "about": g.about,
-            "wave": g.wave,
-            "respondents": g.respondents,
-            "units": None if hide else list(g.units),
-            "withheld": hide,
-            "placement": _placement_dict(
-                g.placement,
-                withheld=hide,
-                overall_withheld=shared and g.overall_withheld,
-                few=g.withheld_questions if shared else (),
-            ),
-            "uncertain": None if hide else list(g.uncertain),
-            "rwg_j": None if shared and g.overall_withheld else _number(g.rwg_j),
-            "unit_gap": None if hide else _number(g.unit_gap),
-            "questions": None
-            if hide
-            else [
-                {
-                    "number": n,
-                    "count": c,
-                    "withheld": few,
-                    "mean": None if few else _number(m),
-                    "sd": None if few else _number(s),
-                    "rwg": None if few else _number(r),
-                }
-                for n, c, m, s, r in zip(numbers, g.count, g.mean, g.sd, g.rwg, strict=True)
-                for few in (shared and n in g.withheld_questions,)
-            ],
-        }
-
-    def relationship(view: RelationshipView) -> dict[str, Any]:
-        hidden = set(view.withheld)
-        withheld_gaps = set(view.withheld_gaps)
-        hide = shared and bool(hidden)
-        return {
-            "subject": view.subject,
-            "kind": view.kind,
-            "members": list(view.members),
-            "wave": view.wave,
-            "views": {
-                m: _placement_dict(
-                    p,
-                    withheld=shared and m in hidden,
-                    overall_withheld=shared and bool(view.withheld_questions.get(m)),
-                    few=view.withheld_questions.get(m, ()) if shared else (),
-                )
-                for m, p in view.views.items()
-            },
-            "silent": list(view.silent),
-            "internal": {m: r.label for m, r in view.internal.items()},
-            "effective_rung": view.effective_rung.label,
-            "claimed": None if view.claimed is None else view.claimed.label,
-            "target": None if view.target is None else view.target.label,
-            "gaps": None
-            if hide
-            else [
-                {"number": n, "withheld": few, "gap": None if few else _number(gap)}
-                for n, gap in zip(numbers, view.gaps, strict=True)
-                for few in (shared and n in withheld_gaps,)
-            ],
-            "value": None if view.value is None else _value_dict(view.value),
-        }
-
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "shared": shared,
-        "instrument": {
-            "name": inst.name,
-            "source": inst.source,
-            "scale": list(inst.scale.values),
-            "collaboration_threshold": inst.collaboration_threshold,
-            "partnership_threshold": inst.partnership_threshold,
-            "questions": [
-                {"number": q.number, "key": q.key, "rung": q.rung.label, "text": q.text}
-                for q in inst.questions
-            ],
-        },
-        "settings": {
-            "min_group_size": assessment.min_group_size,
-            "agreement_threshold": assessment.agreement_threshold,
-        },
-        "arrangements": {k: list(v) for k, v in assessment.arrangements.items()},
-        "groups": [group(g) for g in assessment.groups],
-        "relationships": [relationship(v) for v in assessment.relationships],
-        "findings": [
-            {
-                "kind": f.kind,
-                "severity": f.severity,
-                "subject": f.subject,
-                "message": f.message,
-                "organisations": list(f.organisations),
-                "questions": list(f.questions),
-                "wave": f.wave,
-            }
-            for f in assessment.findings
-        ],
-        "progress": [
-            {
-                "organisation": p.organisation,
-                "about": p.about,
-                "before": p.before,
-                "after": p.after,
-                "rung_before": p.rung_before.label,
-                "rung_after": p.rung_after.label,
-                "index_change": None
-                if shared
-                and (
-                    (p.organisation, p.about, p.before) in no_index
-                    or (p.organisation, p.about, p.after) in no_index
-                )
-                else _number(p.index_change),
-            }
-            for p in assessment.progress
-        ],
-    }
-
-
 def _value_dict(value: AddedValue | SimulatedAddedValue) -> dict[str, Any]:
-    if isinstance(value, AddedValue):
-        return {
-            "method": "point",
-            "verdict": value.verdict.label,
-            "threshold": value.threshold,
-            "baseline": value.baseline,
-            "joint": value.joint,
-            "cost": value.cost,
-            "optimism_bias": value.optimism_bias,
-            "surplus": value.surplus,
-            "uplift": value.uplift,
-            "switching_value": value.switching_value,
-        }
-    return {
-        "method": "monte_carlo",
-        "verdict": value.verdict.label,
-        "threshold": value.threshold,
-        "confidence": value.confidence,
-        "draws": value.draws,
-        "seed": value.seed,
-        "p_significant": value.p_significant,
-        "p_positive": value.p_positive,
-        "uplift": attrs.asdict(value.uplift),
-        "surplus": attrs.asdict(value.surplus),
-    }
+    """Return an added-value result as plain data (the layout of ``to_dict``)."""
+    from jointworking._layout import value_layout  # noqa: PLC0415 - outputs load on use
+
+    return value_layout(value)

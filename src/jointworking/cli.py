@@ -3,19 +3,29 @@
 Every command's output is a shared output: groups smaller than the minimum group size
 never show per-question figures in it. Bad input exits with status 2 and a one-line
 message on standard error naming the file, line and column; never a traceback.
+
+Files are written through :mod:`jointworking._files`: an output is never one of the
+command's inputs, replaces its file only once it is complete, and a file the user did not
+name (the findings CSV) replaces only an earlier findings CSV, unless ``--force``. Ctrl-C
+exits 130 and a closed standard output 141, each without a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import secrets
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import suppress
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, TextIO
 
+from jointworking import _files
+from jointworking._files import printable
 from jointworking.errors import ArgumentError, JointWorkingError
 from jointworking.instrument import MORLEY_2016, Instrument, load_instrument
 from jointworking.rung import Rung
@@ -39,10 +49,30 @@ _SUFFIXES: dict[str, Format] = {
     ".json": "json",
     ".csv": "csv",
 }
-_OUTPUT_HELP = "write here; the format follows the suffix (.html, .md, .json, .csv), else Markdown"
+_OUTPUT_HELP = (
+    "write here; the format follows the suffix (.html, .md, .json, .csv), else Markdown."
+    " The file is replaced only once the output is complete, and never if it is one of the"
+    " inputs"
+)
+_FORCE_HELP = (
+    "with --format csv, replace NAME.findings.csv even if it is not the findings of an"
+    " earlier run (by default only those are replaced)"
+)
 _FORMAT_HELP = "the format, where -o has no suffix naming one (default: Markdown)"
 #: Files larger than this get a progress note on a terminal.
 _LARGE_FILE_BYTES = 20 * 1024 * 1024
+#: Exit statuses besides 0: refused input or output, Ctrl-C, standard output closed early.
+_EXIT_ERROR = 2
+_EXIT_INTERRUPTED = 128 + 2  # as a shell reports SIGINT
+_EXIT_BROKEN_PIPE = 128 + 13  # as a shell reports SIGPIPE
+#: The files a command reads, by the option naming each, and how messages call them.
+_INPUTS = (
+    ("file", "the survey"),
+    ("claims", "--claims"),
+    ("targets", "--targets"),
+    ("arrangements", "--arrangements"),
+    ("instrument", "--instrument"),
+)
 
 _EPILOG = """\
 examples:
@@ -82,21 +112,103 @@ def _format(requested: str | None, output: Path | None, default: Format) -> Form
     return fmt
 
 
-def _write(text: str, output: Path | None) -> None:
+@dataclass(frozen=True)
+class _Plan:
+    """Where a report command writes, decided and checked before any work is done."""
+
+    fmt: Format
+    output: Path | None
+    findings: Path | None = None
+    replace_findings: bool = False
+
+
+def _plan(args: argparse.Namespace, default: Format) -> _Plan:
+    """Choose the format and the files to write, and refuse any that would destroy a file.
+
+    The output must not be one of the command's inputs (by any name: see
+    :func:`jointworking._files.same_file`), and the findings CSV, a file the user did not
+    name, replaces only the findings of an earlier run, unless ``--force``.
+    """
+    output: Path | None = args.output
+    fmt = _format(args.format, output, default)
     if output is None:
-        sys.stdout.write(text)
-        return
+        if fmt == "csv":
+            raise ArgumentError("--format csv needs -o NAME.csv (it writes two files)")
+        return _Plan(fmt, None)
+    _check_output(output)
+    findings = None
+    if fmt == "csv":
+        findings = output.with_name(f"{output.stem}.findings{output.suffix or '.csv'}")
+    _check_not_inputs(args, output, findings)
+    replace_findings = False
+    if findings is not None and os.path.lexists(findings):
+        if not (args.force or _is_findings_csv(findings)):
+            raise ArgumentError(
+                f"{printable(findings)} exists and is not a findings CSV this command wrote;"
+                f" -o {printable(output)} --format csv would replace it: give --force to"
+                " replace it, or choose another -o name"
+            )
+        replace_findings = True
+    return _Plan(fmt, output, findings, replace_findings)
+
+
+def _check_output(output: Path) -> None:
+    """Refuse an output that names a folder, or a file in a folder that does not exist."""
+    if output.is_dir():
+        raise ArgumentError(f"-o {printable(output)}: is a folder; name a file")
+    folder = output.parent
+    if not folder.is_dir():
+        raise ArgumentError(
+            f"{printable(output)}: cannot be written: there is no folder {printable(folder)}"
+        )
+
+
+def _check_not_inputs(args: argparse.Namespace, *outputs: Path | None) -> None:
+    inputs = [(label, path) for name, label in _INPUTS if (path := getattr(args, name, None))]
+    named = [("-o", outputs[0])] if outputs[0] is not None else []
+    named += [("the findings file", path) for path in outputs[1:] if path is not None]
+    _files.check_outputs(named, inputs)
+
+
+def _is_findings_csv(path: Path) -> bool:
+    """Return whether a file starts with the header of a findings CSV, as an earlier run wrote."""
+    from jointworking.export import FINDING_COLUMNS  # noqa: PLC0415 - keeps --help fast
+
+    header = ",".join(FINDING_COLUMNS).encode()
+    if not path.is_file():  # a folder, a pipe (which would block), a broken link
+        return False
     try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise JointWorkingError(f"{output}: cannot be written: {error.strerror}") from None
-    print(f"wrote {output}", file=sys.stderr)
+        with path.open("rb") as stream:
+            start = stream.read(len(header) + 2)
+    except OSError:
+        return False
+    return start.startswith((header + b"\n", header + b"\r\n"))
+
+
+def _write(text: str, output: Path | None) -> None:
+    """Write text to standard output, or atomically to a file (and say so on stderr)."""
+    if output is None:
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise JointWorkingError(
+                f"standard output: cannot be written: {error.strerror or error}"
+            ) from None
+        return
+    _files.atomic_write(output, lambda stream: stream.write(text))
+    _wrote(output)
+
+
+def _wrote(*paths: Path) -> None:
+    print(f"wrote {' and '.join(printable(p) for p in paths)}", file=sys.stderr)
 
 
 def _render(
     assessment: object,
-    fmt: Format,
-    output: Path | None,
+    plan: _Plan,
     *,
     title: str,
     description: str | None,
@@ -106,13 +218,25 @@ def _render(
 
     if not isinstance(assessment, Assessment):  # pragma: no cover - internal misuse
         raise TypeError("expected an Assessment")
+    fmt, output = plan.fmt, plan.output
     if fmt == "csv":
-        if output is None:
+        if output is None or plan.findings is None:  # pragma: no cover - _plan sees to it
             raise ArgumentError("--format csv needs -o NAME.csv (it writes two files)")
-        findings = output.with_name(f"{output.stem}.findings{output.suffix or '.csv'}")
-        export.write_csv(export.group_rows(assessment), output)
-        export.write_csv(export.finding_rows(assessment), findings, header=export.FINDING_COLUMNS)
-        print(f"wrote {output} and {findings}", file=sys.stderr)
+
+        def groups(stream: TextIO) -> None:
+            export.write_csv(export.group_rows(assessment), stream)
+
+        def findings(stream: TextIO) -> None:
+            export.write_csv(export.finding_rows(assessment), stream, header=export.FINDING_COLUMNS)
+
+        # Both files are written in full before either replaces anything: all or none.
+        _files.write_files(
+            [
+                _files.Output(output, groups, newline=""),
+                _files.Output(plan.findings, findings, newline="", replace=plan.replace_findings),
+            ]
+        )
+        _wrote(output, plan.findings)
         return
     if fmt == "json":
         text = assessment.to_json(shared=True) + "\n"
@@ -123,15 +247,19 @@ def _render(
     _write(text, output)
 
 
-def _progress(message: str, stream: TextIO = sys.stderr) -> None:
+def _progress(message: str, stream: TextIO | None = None) -> None:
+    stream = sys.stderr if stream is None else stream
     if stream.isatty():
-        print(message, file=stream, flush=True)
+        # One write for the whole line, so that Ctrl-C cannot split the text from its end.
+        stream.write(printable(message) + "\n")
+        stream.flush()
 
 
 def _cmd_demo(args: argparse.Namespace) -> None:
     from jointworking.assessment import assess  # noqa: PLC0415 - keeps --help fast
     from jointworking.examples import load_example  # noqa: PLC0415
 
+    plan = _plan(args, "markdown")
     example = load_example()
     assessment = assess(
         example.responses,
@@ -142,8 +270,7 @@ def _cmd_demo(args: argparse.Namespace) -> None:
     )
     _render(
         assessment,
-        _format(args.format, args.output, "markdown"),
-        args.output,
+        plan,
         title="Joint working self-assessment: a fictional example",
         description=example.description,
     )
@@ -154,6 +281,7 @@ def _cmd_assess(args: argparse.Namespace) -> None:
     from jointworking.assessment import assess  # noqa: PLC0415
     from jointworking.io import read_responses  # noqa: PLC0415
 
+    plan = _plan(args, "markdown")
     instrument = MORLEY_2016 if args.instrument is None else load_instrument(args.instrument)
     arrangements = (
         {} if args.arrangements is None else _context.read_arrangements(args.arrangements)
@@ -182,9 +310,9 @@ def _cmd_assess(args: argparse.Namespace) -> None:
         _progress(f"assessed in {time.perf_counter() - started:.1f} s")
     _render(
         assessment,
-        _format(args.format, args.output, "markdown"),
-        args.output,
-        title=args.title or f"Joint working self-assessment: {path.name}",
+        plan,
+        # A file name that is not valid UTF-8 shows its bytes escaped, as messages do.
+        title=printable(args.title or f"Joint working self-assessment: {path.name}"),
         description=None,
     )
 
@@ -250,6 +378,8 @@ def _value_text(result: AddedValue | SimulatedAddedValue) -> str:
 
 
 def _cmd_value(args: argparse.Namespace) -> None:
+    if args.output is not None:
+        _check_output(args.output)
     if not 0 <= args.threshold <= 1:
         raise ArgumentError(
             f"--threshold: expected a fraction from 0 to 1 (0.10 for 10%), got {args.threshold}"
@@ -327,6 +457,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("-o", "--output", type=Path, help=_OUTPUT_HELP)
     demo.add_argument("--format", choices=["html", "markdown", "json", "csv"], help=_FORMAT_HELP)
+    demo.add_argument("--force", action="store_true", help=_FORCE_HELP)
     demo.set_defaults(run=_cmd_demo)
 
     assess = commands.add_parser(
@@ -343,6 +474,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     assess.add_argument("--format", choices=["markdown", "html", "json", "csv"], help=_FORMAT_HELP)
     assess.add_argument("-o", "--output", type=Path, help=_OUTPUT_HELP)
+    assess.add_argument("--force", action="store_true", help=_FORCE_HELP)
     assess.add_argument(
         "--min-group-size",
         type=int,
@@ -419,22 +551,80 @@ def _parser() -> argparse.ArgumentParser:
         choices=["text", "json"],
         help="output format (default: from the -o suffix, else text)",
     )
-    value.add_argument("-o", "--output", type=Path, help="write here instead of stdout")
+    value.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        help="write here instead of stdout; the file is replaced only once the output is complete",
+    )
     value.set_defaults(run=_cmd_value)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line and return its exit status: 0 on success, 2 on bad input."""
+    """Run the command line and return its exit status.
+
+    0 when done; 2 when the input is refused or a file cannot be read or written (one
+    line on standard error says why); 130 on Ctrl-C and 141 when standard output is
+    closed early (``| head``), with no traceback and no partial output file. A traceback
+    (status 1) means a bug.
+    """
+    try:
+        try:
+            _run(argv)
+        finally:
+            # Flush here, so that a closed or full standard output is reported below
+            # rather than when the interpreter exits.
+            if sys.stdout is not None:
+                sys.stdout.flush()
+    except KeyboardInterrupt:
+        _say("interrupted")
+        return _EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader stopped reading (``| head``): nothing to say, and nothing to flush.
+        _silence_stdout()
+        return _EXIT_BROKEN_PIPE
+    except JointWorkingError as error:
+        _say(f"error: {' '.join(str(error).split())}")
+        return _EXIT_ERROR
+    except OSError as error:
+        # An operating system error on a file is the environment's, not a bug: one line.
+        _say(f"error: {_os_message(error)}")
+        return _EXIT_ERROR
+    return 0
+
+
+def _run(argv: Sequence[str] | None) -> None:
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
-        return 0
+        return
+    command: Callable[[argparse.Namespace], None] = args.run
+    command(args)
+
+
+def _say(message: str) -> None:
+    """Print one line on standard error, escaping what would not print."""
+    with suppress(OSError, ValueError):  # standard error is gone too: nothing to do
+        print(f"jointworking: {printable(message)}", file=sys.stderr, flush=True)
+
+
+def _os_message(error: OSError) -> str:
+    reason = error.strerror or str(error)
+    name = error.filename
+    if name is None:
+        return reason
+    return f"{printable(os.fsdecode(name) if isinstance(name, bytes) else str(name))}: {reason}"
+
+
+def _silence_stdout() -> None:
+    """Point standard output at the null device, so that exiting flushes nothing into a pipe."""
     try:
-        args.run(args)
-    except JointWorkingError as error:
-        message = " ".join(str(error).split())
-        print(f"jointworking: error: {message}", file=sys.stderr)
-        return 2
-    return 0
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, sys.stdout.fileno())
+        finally:
+            os.close(null)
+    except (OSError, ValueError, AttributeError):  # not a real file (in tests, say)
+        pass

@@ -3,10 +3,8 @@
 :func:`group_rows` and :func:`finding_rows` lay an :class:`~jointworking.Assessment` out
 as rows of plain values; :func:`write_csv` writes them with every text cell protected
 against spreadsheet formula injection; :func:`to_frame` makes a pandas DataFrame (pandas is
-an optional dependency). Like every shared output, the rows withhold the per-question
-figures of groups smaller than the minimum group size, and the mean of a question fewer
-than that many answered with the index and r_wg(J) that would give it away, unless
-``shared=False``.
+an optional dependency). Like every shared output, the rows lay out the assessment's
+shared view (:meth:`~jointworking.Assessment.shared_view`) unless ``shared=False``.
 """
 
 from __future__ import annotations
@@ -15,20 +13,20 @@ import csv
 import math
 import os
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any, TextIO
 
 from jointworking._csvsafe import neutralise
 from jointworking.assessment import Assessment
 from jointworking.errors import JointWorkingError
+from jointworking.rung import Rung
 
 __all__ = ["finding_rows", "group_rows", "to_frame", "write_csv"]
 
 Row = dict[str, str | int | float | bool | None]
 
 
-def _figure(value: float, withheld: bool) -> float | None:
-    return None if withheld or math.isnan(value) else round(value, 6)
+def _figure(value: float) -> float | None:
+    return None if math.isnan(value) else round(value, 6)
 
 
 def _numbers(numbers: Sequence[int]) -> str:
@@ -36,23 +34,27 @@ def _numbers(numbers: Sequence[int]) -> str:
 
 
 def group_rows(assessment: Assessment, *, shared: bool = True) -> list[Row]:
-    """Return one row per group: its placement and per-question means.
+    """Return one row per group: its placement, how sure it is, and per-question means.
 
     Parameters
     ----------
     assessment : Assessment
     shared : bool, optional
-        Withhold small groups' index and per-question figures, and the mean of any
-        question fewer than the minimum group size answered, with the index and r_wg(J)
-        that would give it away (the default).
+        Lay out the assessment's shared view (the default, see
+        :meth:`~jointworking.Assessment.shared_view`): a group smaller than the minimum
+        group size shows its size and nothing computed from its answers, and a question
+        fewer than that many answered counts as unanswered. False lays out every figure,
+        for the analyst.
 
     Returns
     -------
     list of dict
         Keys ``organisation``, ``about``, ``wave``, ``respondents``, ``withheld``,
-        ``rung``, ``index``, ``next``, ``blocking``, ``uncertain``, ``rwg_j``, then
-        ``q1`` ... (the mean per question, in question order). Withheld figures are
-        ``None``.
+        ``rung``, ``confidence`` (the rung's probability), ``p_transaction``,
+        ``p_collaboration``, ``p_partnership``, ``uncertain``, ``index``, ``next``,
+        ``blocking``, ``withheld_questions``, ``rwg_j``, ``deciding_rwg_j``,
+        ``divided``, then ``q1`` ... (the mean per question, in question order).
+        Figures that are withheld or not available are ``None``.
 
     Examples
     --------
@@ -65,25 +67,37 @@ def group_rows(assessment: Assessment, *, shared: bool = True) -> list[Row]:
     >>> row["respondents"], row["rung"], row["q1"]
     (10, 'collaboration', 3.444444)
     """
-    numbers = assessment.instrument.numbers
+    view = assessment._view_for(shared)
+    numbers = view.instrument.numbers
     rows: list[Row] = []
-    for g in assessment.groups:
-        hide = shared and g.small
+    for g in view.groups:
+        p = g.placement
+        chances = g.rung_probabilities
         row: Row = {
             "organisation": g.organisation,
             "about": g.about,
             "wave": g.wave,
             "respondents": g.respondents,
-            "withheld": hide,
-            "rung": g.placement.rung.label,
-            "index": _figure(g.placement.index, shared and g.overall_withheld),
-            "next": None if g.placement.next is None else g.placement.next.label,
-            "blocking": _numbers(g.placement.blocking),
-            "uncertain": None if hide else _numbers(g.uncertain),
-            "rwg_j": _figure(g.rwg_j, shared and g.overall_withheld),
+            "withheld": p is None,
+            "rung": None if p is None else p.rung.label,
+            "confidence": _figure(g.confidence),
         }
+        for rung in Rung:
+            row[f"p_{rung.label}"] = None if chances is None else _figure(chances[rung])
+        row.update(
+            {
+                "uncertain": g.uncertain,
+                "index": None if p is None else _figure(p.index),
+                "next": None if p is None or p.next is None else p.next.label,
+                "blocking": None if p is None else _numbers(p.blocking),
+                "withheld_questions": _numbers(g.withheld_questions),
+                "rwg_j": _figure(g.rwg_j),
+                "deciding_rwg_j": _figure(g.deciding_rwg_j),
+                "divided": g.divided,
+            }
+        )
         for number, mean in zip(numbers, g.mean, strict=True):
-            row[f"q{number}"] = _figure(mean, hide or (shared and number in g.withheld_questions))
+            row[f"q{number}"] = _figure(mean)
         rows.append(row)
     return rows
 
@@ -100,8 +114,14 @@ FINDING_COLUMNS: tuple[str, ...] = (
 """The columns of :func:`finding_rows`, for writing a findings file that has none."""
 
 
-def finding_rows(assessment: Assessment) -> list[Row]:
-    """Return one row per finding, most severe first.
+def finding_rows(assessment: Assessment, *, shared: bool = True) -> list[Row]:
+    """Return one row per finding, in the order of ``assessment.findings``.
+
+    Parameters
+    ----------
+    assessment : Assessment
+    shared : bool, optional
+        The findings of the shared view (the default), or the analyst's.
 
     Returns
     -------
@@ -119,7 +139,7 @@ def finding_rows(assessment: Assessment) -> list[Row]:
             "questions": _numbers(f.questions),
             "message": f.message,
         }
-        for f in assessment.findings
+        for f in assessment._view_for(shared).findings
     ]
 
 
@@ -142,7 +162,9 @@ def write_csv(
     """Write rows as CSV, neutralising text that a spreadsheet would run as a formula.
 
     A text cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets
-    a leading ``'``, so that opening the file in a spreadsheet never evaluates it.
+    a leading ``'``, so that opening the file in a spreadsheet never evaluates it. A path
+    is written atomically: to a temporary file in the same folder, then renamed over it,
+    so that a failed write leaves the previous file intact and nothing partial behind.
 
     Raises
     ------
@@ -160,9 +182,11 @@ def write_csv(
         writer.writerows([_cell(row[k]) for k in header] for row in rows)
 
     if isinstance(target, str | os.PathLike):
+        from jointworking._files import atomic_write  # noqa: PLC0415 - only when writing
+
         try:
-            with Path(target).open("w", encoding="utf-8", newline="") as stream:
-                write(stream)
+            # Atomically: a failed write leaves the previous file as it was.
+            atomic_write(target, write, newline="")
         except OSError as error:
             raise JointWorkingError(f"{target}: cannot be written: {error.strerror}") from None
     else:

@@ -12,6 +12,7 @@ import json
 import math
 import os
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Final
@@ -40,6 +41,11 @@ RESERVED_KEYS: Final = frozenset(
     {"organisation", "organization", "about", "respondent", "unit", "wave", "question", "answer"}
 )
 _APOSTROPHES: Final = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'"})
+_NUMBER: Final = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
+"""A number written in an answer cell: ASCII digits, an optional minus and decimal part."""
+_UNWRITABLE: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+"""Characters an instrument's text may not hold: controls (but tab and line breaks), and
+lone surrogates, which cannot be written."""
 
 
 def _is_whole(value: object) -> bool:
@@ -67,16 +73,48 @@ def _is_scale(value: object) -> bool:
 
 
 def _words(words: Iterable[str]) -> tuple[str, ...]:
+    if isinstance(words, str) or not isinstance(words, Iterable):
+        raise InstrumentError(f"aliases: expected a sequence of words, got {words!r}")
     return tuple(words)
 
 
 def _points(points: Iterable[ScalePoint]) -> tuple[ScalePoint, ...]:
+    if not isinstance(points, Iterable):
+        raise InstrumentError(f"scale: points: expected a sequence of ScalePoint, got {points!r}")
     return tuple(points)
 
 
 def _normalise(text: str) -> str:
-    """Fold case, apostrophes and runs of white space, so labels match as people type them."""
-    return " ".join(text.translate(_APOSTROPHES).casefold().split())
+    """Fold case, apostrophes, Unicode forms and white space, so labels match as typed.
+
+    Text is compared in Unicode normalisation form C, so that a label typed with a
+    precomposed accent matches one typed with a combining accent.
+    """
+    folded = text.translate(_APOSTROPHES).casefold()
+    if not folded.isascii():
+        folded = unicodedata.normalize("NFC", folded)
+    return " ".join(folded.split())
+
+
+def _check_text(value: str, field: str) -> None:
+    """Refuse text an instrument cannot hold: control characters and lone surrogates."""
+    bad = _UNWRITABLE.search(value)
+    if bad is not None:
+        shown = repr(value) if len(value) <= 60 else repr(value[:57]) + "..."
+        kind = "a lone surrogate" if bad.group() >= "\ud800" else "a control character"
+        raise InstrumentError(
+            f"{field}: {shown} holds U+{ord(bad.group()):04X} at character {bad.start() + 1},"
+            f" {kind}; expected text that can be written"
+        )
+
+
+def _looks_like_a_number(token: str) -> bool:
+    """Whether Python would read `token` as a number (``3``, ``+3``, ``1e0``, ``nan``)."""
+    try:
+        float(token)
+    except ValueError:
+        return False
+    return True
 
 
 @attrs.frozen
@@ -122,6 +160,7 @@ class Question:
             )
         if not _is_text(self.text) or not self.text.strip():
             raise InstrumentError(f"{where}: text: expected the question's wording")
+        _check_text(self.text, f"{where}: text")
         if not _is_rung(self.rung) or self.rung is Rung.TRANSACTION:
             raise InstrumentError(
                 f"{where}: rung: expected 'collaboration' or 'partnership' (the rung the"
@@ -167,7 +206,14 @@ _DEFAULT_MISSING: Final = (
 
 
 def _missing_tokens(tokens: Iterable[str]) -> frozenset[str]:
-    return frozenset(_normalise(t) for t in tokens)
+    if isinstance(tokens, str) or not isinstance(tokens, Iterable):
+        raise InstrumentError(f"scale: missing: expected a collection of words, got {tokens!r}")
+    words = tuple(tokens)
+    for word in words:
+        if not _is_text(word):
+            raise InstrumentError(f"scale: missing: expected words (text), got {word!r}")
+        _check_text(word, "scale: missing")
+    return frozenset(_normalise(t) for t in words)
 
 
 @attrs.frozen
@@ -218,11 +264,12 @@ class Scale:
                 token = _normalise(word) if _is_text(word) else ""
                 if not token:
                     raise InstrumentError(f"scale: points[{i}]: labels must be non-empty text")
+                _check_text(word, f"scale: points[{i}]: label")
                 if token in self.missing:
                     raise InstrumentError(
                         f"scale: points[{i}]: label {word!r} is also a missing-answer word"
                     )
-                if _as_number(token) is not None:
+                if _looks_like_a_number(token):
                     raise InstrumentError(f"scale: points[{i}]: label {word!r} reads as a number")
                 if lookup.setdefault(token, float(value)) != float(value):
                     raise InstrumentError(f"scale: points[{i}]: label {word!r} is used twice")
@@ -259,12 +306,25 @@ class Scale:
     def parse(self, answer: str | float | None, *, argument: str = "answer") -> float | None:
         """Read one answer: a point's value, its label or an alias, or a missing marker.
 
+        What counts as an answer, everywhere the library reads one:
+
+        * a **number** is an ``int`` or ``float`` (numpy's too, never a boolean), or text
+          of ASCII digits with an optional leading minus and decimal part (``3``,
+          ``3.0``, ``-1``, ``2.5``), without a plus sign, leading zeros (``03``), an
+          exponent (``1e0``) or other digits (``٣``); surrounding spaces are ignored. It
+          must equal one of the scale's points;
+        * a **label** or alias (``Clear evidence``, ``clear``) reads as its point, in any
+          case and spacing;
+        * **missing** is ``None``, blank text or one of the scale's missing words
+          ("don't know", "n/a", ...);
+        * anything else is an error, NaN and infinity included (as text or as a float):
+          a missing answer must say so.
+
         Parameters
         ----------
         answer : str, int, float or None
             ``"3"``, ``3``, ``"Clear evidence"`` and ``"clear"`` all read as 3.0 on the
-            default scale, in any case. ``None``, NaN, blank and "don't know" read as
-            missing.
+            default scale, in any case. ``None``, blank and "don't know" read as missing.
         argument : str, optional
             How to name the answer in an error message (a file reader passes the file,
             line and column here).
@@ -278,41 +338,75 @@ class Scale:
         ------
         ArgumentError
             If the answer is not a point of the scale, a label, or a missing marker.
-        """
-        if answer is None:
+
+        Examples
+        --------
+        >>> DEFAULT_SCALE.parse(" 3 "), DEFAULT_SCALE.parse("Don't know")
+        (3.0, None)
+        >>> DEFAULT_SCALE.parse("03")
+        Traceback (most recent call last):
+        ...
+        jointworking.errors.ArgumentError: answer: expected one of the scale's points ... got '03'; write a number with the digits 0 to 9 alone, such as 3 or 2.5: no plus sign, leading zeros, exponent or other digits
+        """  # noqa: E501 - a doctest's output is one line
+        score = self._read(answer)
+        if score is _MISSING:
             return None
+        if score is not None:
+            return score
+        shown = repr(answer)
+        shown = shown if len(shown) <= 60 else shown[:57] + "..."
+        raise ArgumentError(f"{argument}: {self._refusal(answer, shown)}")
+
+    def _read(self, answer: object) -> float | None:
+        """Return the score of `answer`, `_MISSING` if it is missing, None if it is neither."""
+        if answer is None:
+            return _MISSING
         if isinstance(answer, str):
             token = _normalise(answer)
             if token in self.missing:
-                return None
+                return _MISSING
             if token in self._lookup:
                 return self._lookup[token]
-            number = _as_number(token)
-        elif isinstance(answer, bool) or not isinstance(answer, int | float | np.number):
-            number = None
+            number = float(token) if _NUMBER.fullmatch(token) else None
+        elif isinstance(answer, bool | np.bool_) or not isinstance(
+            answer, int | float | np.integer | np.floating
+        ):
+            return None
         else:
             try:
                 number = float(answer)
             except OverflowError:
-                number = math.inf
-            if math.isnan(number):
                 return None
-        if number is not None and number in self.values:
-            return number
+        # + 0.0 makes -0.0 (from "-0") the scale's 0.0.
+        return number + 0.0 if number is not None and number in self.values else None
+
+    def _refusal(self, answer: object, shown: str) -> str:
+        """Say what was expected instead of `answer` (shown as `shown`), and why it is not."""
         labels = ", ".join(repr(p.label) for p in self.points)
         points = ", ".join(f"{v:g}" for v in self.values)
-        raise ArgumentError(
-            f"{argument}: expected one of the scale's points ({points}), a label ({labels}) or"
-            f' "don\'t know"/blank for missing, got {answer!r}'
+        message = (
+            f"expected one of the scale's points ({points}), a label ({labels}) or"
+            f' "don\'t know" or blank for missing, got {shown}'
         )
+        if isinstance(answer, float | np.floating) and math.isnan(answer):
+            return message + "; NaN is not an answer: a missing answer is null (None)"
+        if isinstance(answer, str):
+            token = _normalise(answer)
+            if _looks_like_a_number(token) and not _NUMBER.fullmatch(token):
+                if not math.isfinite(float(token)):
+                    return message + (
+                        "; NaN and infinity are not answers: leave a missing answer blank or"
+                        ' write "don\'t know"'
+                    )
+                return message + (
+                    "; write a number with the digits 0 to 9 alone, such as 3 or 2.5: no plus"
+                    " sign, leading zeros, exponent or other digits"
+                )
+        return message
 
 
-def _as_number(token: str) -> float | None:
-    try:
-        number = float(token)
-    except ValueError:
-        return None
-    return number if math.isfinite(number) else None
+_MISSING: Final = math.nan
+"""What `Scale._read` returns for a missing answer (compared by identity)."""
 
 
 DEFAULT_SCALE: Final = Scale(
@@ -328,6 +422,8 @@ DEFAULT_SCALE: Final = Scale(
 
 
 def _sorted_questions(questions: Iterable[Question]) -> tuple[Question, ...]:
+    if not isinstance(questions, Iterable):
+        raise InstrumentError(f"questions: expected a sequence of Question, got {questions!r}")
     items = tuple(questions)
     for i, q in enumerate(items):
         if not isinstance(q, Question):
@@ -375,6 +471,10 @@ class Instrument:
         where = f"instrument {self.name!r}"
         if not _is_text(self.name) or not self.name.strip():
             raise InstrumentError("instrument: name: expected non-empty text")
+        _check_text(self.name, "instrument: name")
+        if not _is_text(self.source):
+            raise InstrumentError(f"{where}: source: expected text, got {self.source!r}")
+        _check_text(self.source, f"{where}: source")
         if not _is_scale(self.scale):
             raise InstrumentError(f"{where}: scale: expected a Scale")
         if not self.questions:
@@ -627,9 +727,14 @@ def load_instrument(path: str | os.PathLike[str]) -> Instrument:
     Raises
     ------
     InstrumentError
-        If the file cannot be read or parsed, or describes an invalid instrument; the
-        message names the file and the field.
+        If the file cannot be read or parsed (text that is not UTF-8, or nested too deeply
+        to read), or describes an invalid instrument; the message names the file and the
+        field.
+    ArgumentError
+        If `path` is not a path.
     """
+    if not isinstance(path, str | os.PathLike):
+        raise ArgumentError(f"path: expected a path to a .toml or .json file, got {path!r}")
     file = Path(path)
     suffix = file.suffix.lower()
     if suffix not in (".toml", ".json"):
@@ -648,6 +753,10 @@ def load_instrument(path: str | os.PathLike[str]) -> Instrument:
             data = json.loads(text)
     except (UnicodeDecodeError, ValueError) as error:
         raise InstrumentError(f"{file}: not valid {suffix[1:].upper()}: {error}") from None
+    except RecursionError:
+        raise InstrumentError(
+            f"{file}: not valid {suffix[1:].upper()}: nested too deeply to read"
+        ) from None
     return Instrument.from_dict(data, where=str(file))
 
 

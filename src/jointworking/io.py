@@ -1,12 +1,13 @@
 """Read and write survey files: wide CSV, long CSV and JSON.
 
 :func:`read_responses` reads the files people actually have: exported from a spreadsheet
-or an online survey tool, in UTF-8 (with or without a byte order mark) or Windows-1252,
-delimited by commas, semicolons or tabs, with labels ("Clear evidence"), numbers and
-"don't know" mixed in one column. Everything it cannot read exactly is an error that names
-the file, the line and the column as written, and says what was expected; no row is ever
-dropped silently. :func:`write_responses` writes a file that reads back exactly, with every
-text cell protected against spreadsheet formula injection.
+or an online survey tool, in UTF-8 (with or without a byte order mark), UTF-16 or
+Windows-1252 (one encoding throughout), delimited by commas, semicolons or tabs, with
+labels ("Clear evidence"), numbers and "don't know" mixed in one column. Everything it
+cannot read exactly is an error that names the file, the line and the column as written,
+and says what was expected; no row is ever dropped silently. :func:`write_responses`
+writes a file that reads back exactly, with every text cell protected against
+spreadsheet formula injection.
 
 Layouts
 -------
@@ -42,6 +43,7 @@ import json
 import math
 import os
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
 from pathlib import Path
@@ -54,7 +56,19 @@ import numpy.typing as npt
 from jointworking._csvsafe import neutralise, restore
 from jointworking.errors import ArgumentError, ResponseFileError
 from jointworking.instrument import MORLEY_2016, Instrument, Scale
-from jointworking.responses import INTERNAL, Responses
+from jointworking.responses import (
+    _NAMES_ALIKE,
+    _WAVES_ALIKE,
+    INTERNAL,
+    Responses,
+    _fold,
+    _fold_wave,
+    _is_internal,
+    _LookAlikes,
+    _nfc,
+    _shown,
+    _text_problem,
+)
 
 __all__ = ["read_responses", "write_responses"]
 
@@ -76,14 +90,13 @@ _LONG_COLUMNS: Final = ("question", "answer")
 _JSON_FIELDS: Final = ("organisation", "about", "respondent", "unit", "wave", "answers")
 _JSON_REQUIRED: Final = ("organisation", "about", "respondent", "answers")
 _SEP_LINE: Final = re.compile(r"[ \t]*sep=(.)[ \t]*(?:\r\n|\r|\n|\Z)", re.IGNORECASE)
+_SEP_START: Final = re.compile(r"[ \t]*sep=", re.IGNORECASE)
 # Tokens of a CSV line, enough to count delimiters outside quotes: a quoted stretch (a
 # doubled quote inside one simply closes and reopens it), a run of ordinary text, one
 # delimiter, or a line ending.
 _HEADER_TOKENS: Final = re.compile(r'"[^"]*"?|[^",;\t\r\n]+|[,;\t]|\r\n?|\n')
-_LINE_BREAKS: Final = re.compile(rb"\r\n|\r|\n")
 _FIRST_CHARACTER: Final = re.compile(r"\s*(\S)")
 _NEEDS_QUOTES: Final = re.compile(r'[,"\r\n]')
-_TEXT_BREAKS: Final = re.compile(r"\r\n|\r|\n")
 _BLOCK = 1 << 16
 """How much a chunked read reads at a time: bytes, or characters from a text stream."""
 _CACHE_LIMIT: Final = 1 << 12
@@ -149,8 +162,8 @@ def read_responses(
         suffix, JSON if the first non-blank character is ``[`` or ``{``, else CSV.
     chunk_size : int, optional
         Read a wide CSV file in chunks of at most this many respondents (a whole number,
-        1 or more) instead of whole; see *Chunks* below. JSON and long CSV files cannot
-        be read in chunks.
+        1 or more; one beyond ``sys.maxsize`` is no limit) instead of whole; see *Chunks*
+        below. JSON and long CSV files cannot be read in chunks.
 
     Returns
     -------
@@ -164,8 +177,8 @@ def read_responses(
     Raises
     ------
     ResponseFileError
-        If the file cannot be read or decoded, or anything in it is not what was
-        expected. The message names the file, the line (counting the file's lines from
+        If the file cannot be read or decoded (or mixes encodings), or anything in it is
+        not what was expected. The message names the file, the line (counting the file's lines from
         1, so the header is line 1; for a record spanning several lines, the line it
         starts on) and the column by its header as written, or for JSON the record
         (counting from 1) and the field, and says what was expected. The error's
@@ -178,9 +191,31 @@ def read_responses(
 
     Notes
     -----
-    **Text.** Bytes are read as UTF-8, with or without a byte order mark, falling back
-    to Windows-1252 (the encoding of older spreadsheet exports) when they are not valid
-    UTF-8; UTF-16 with a byte order mark is read too. Lines may end in CRLF, LF or CR.
+    **Text.** A file is read in one encoding throughout: UTF-16 if it starts with its
+    byte order mark; otherwise UTF-8 (with or without a byte order mark) or Windows-1252
+    (the encoding of older spreadsheet exports). Which of the two is decided by the
+    first line that holds anything but ASCII: UTF-8 if that line is valid UTF-8 (or the
+    file starts with UTF-8's byte order mark), Windows-1252 if not. A later line that
+    disagrees, one that is not valid UTF-8 in a UTF-8 file or one holding UTF-8 text in a
+    Windows-1252 file, is an error naming that line and the earlier one: the file mixes
+    encodings (rows pasted from another export, say), and read either way some of its
+    names would be garbled (``Café`` on one line, ``CafÃ©`` on another, two
+    organisations). Save such a file as CSV UTF-8. Lines may end in CRLF, LF or CR.
+
+    **Names.** Organisation, about, respondent, unit and wave cells are trimmed and
+    stored in Unicode normalisation form C (NFC), so that ``Café`` typed with a
+    precomposed é and with an e and a combining accent is one name. A name holding a
+    lone surrogate, a line break, another control character (tab and NUL among them)
+    or an invisible formatting character (zero-width space or joiner, word joiner, soft
+    hyphen, a byte order mark, bidirectional marks, embeddings, overrides and isolates)
+    is an error naming the file, line and column and the character: such text either
+    cannot be written at all or shows two different names alike. Organisation names (in
+    the organisation and about columns) that differ only in case, spacing or the form of
+    their characters (compared after Unicode NFKC and case folding: full-width letters,
+    ligatures and no-break spaces count as their plain forms) are an error naming the
+    line of each, and so are waves that differ only in case, spacing, punctuation or
+    zeros before a number (``2024-1`` and ``2024-01``, ``Q1`` and ``q1``): left alone,
+    they would split one organisation, or one wave, in two.
 
     **CSV.** The delimiter, a comma, semicolon or tab, is the one the header line uses
     most often outside quotes, unless a first line such as ``sep=;`` names it. Headers
@@ -204,13 +239,24 @@ def read_responses(
     rows a spreadsheet leaves at the end, are skipped; every other row is read or
     reported. Text cells that :func:`write_responses` protected against formula
     injection (a leading ``'``) are restored. Fields longer than
-    :func:`csv.field_size_limit` are an error. Organisation names (in the organisation
-    and about columns) that differ only in case or spacing are an error naming the line
-    of each.
+    :func:`csv.field_size_limit` are an error.
 
-    **Answers.** A number on the scale (``3``), a label (``Clear evidence``) or an alias
-    (``clear``), in any case; blank, "don't know" and the scale's other missing markers
-    are missing (NaN), never zero.
+    **Answers.** One rule in every layout (and in :meth:`Responses.from_frame
+    <jointworking.Responses.from_frame>`): a number, a label or missing.
+
+    * A number is written with ASCII digits, an optional leading minus and an optional
+      decimal part (``3``, ``3.0``, ``-1``, ``2.5``), surrounding spaces ignored; no plus
+      sign, leading zeros (``03``), exponent (``1e0``) or other digits (``٣``). It must
+      be one of the scale's points. In JSON, a number value (not ``true`` or ``false``)
+      is read the same way.
+    * A label (``Clear evidence``) or an alias (``clear``) of a point, in any case and
+      spacing.
+    * Missing: a blank cell, "don't know" or another of the scale's missing words, or
+      JSON ``null``. Missing is NaN in the answer matrix, never zero.
+
+    Anything else is an error naming the cell, ``NaN`` and ``Infinity`` included (as
+    text, or as JSON's ``NaN`` and ``Infinity``): a missing answer must say it is
+    missing.
 
     **JSON.** Each record holds ``organisation``, ``about``, ``respondent`` (text or a
     whole number) and ``answers`` (an object keyed by question number, ``q3`` or key,
@@ -222,25 +268,20 @@ def read_responses(
     text and its rows are never held whole. A path is opened when iteration starts and
     closed when the iterator is exhausted or closed; a file object is read from its
     current position and left open. Everything above holds, and every error names the
-    same file, line and column, with the same message, as the whole read would; but an
-    error is raised only when the iteration reaches its chunk, after the chunks before it
-    have been yielded. Two cases differ:
+    same file, line and column, with the same message, as the whole read would (the
+    encoding is decided line by line in both, and the whole read too reports the first
+    problem in the file); but an error is raised only when the iteration reaches its
+    chunk, after the chunks before it have been yielded.
 
-    * *Encoding.* The whole read decides between UTF-8 and Windows-1252 from the whole
-      file. A chunked read decodes as UTF-8 and, if that fails before the first chunk
-      has been yielded, starts again as Windows-1252 (so a short file reads exactly as
-      whole). If it fails later, chunks read as UTF-8 have already been returned, and
-      the read stops with an error naming the line, saying the file is not valid UTF-8:
-      save it as CSV UTF-8 (or read it whole).
-    * *Repeated respondents.* A respondent who answers twice for one organisation, about
-      and wave is refused across chunks, naming both lines, as in the whole read. To do
-      so without keeping every identifier, the read keeps a 64-bit hash of each
-      respondent's organisation, about, wave and identifier, and its line, in numpy
-      arrays: about 16 bytes per respondent read so far (an unrelated respondent whose
-      hash collides would be reported as a repeat; with 64-bit hashes the chance is
-      about n**2 / 2**65 for n respondents). Without a ``respondent`` column, each
-      identifier is its line number, so nothing is kept. Each distinct organisation name
-      is kept too, to find names that differ only in case or spacing.
+    A respondent who answers twice for one organisation, about and wave is refused
+    across chunks, naming both lines, as in the whole read. To do so without keeping
+    every identifier, the read keeps a 64-bit hash of each respondent's organisation,
+    about, wave and identifier, and its line, in numpy arrays: about 16 bytes per
+    respondent read so far (an unrelated respondent whose hash collides would be
+    reported as a repeat; with 64-bit hashes the chance is about n**2 / 2**65 for n
+    respondents). Without a ``respondent`` column, each identifier is its line number,
+    so nothing is kept. Each distinct organisation name and wave is kept too, to find
+    ones that only look different.
 
     Examples
     --------
@@ -277,11 +318,13 @@ def read_responses(
     if chunk_size is not None:
         return _read_chunks(source, instrument, chosen, _check_chunk_size(chunk_size))
     name, suffix, data = _load(source, chosen)
-    text = _decode(data, name)
+    text, undecodable = _decode(data, name)
     kind = chosen or _format_of(suffix, name) or _sniff(text)
     if kind == "json":
+        if undecodable is not None:
+            raise undecodable
         return _read_json(text, name, instrument)
-    return _read_csv(text, name, instrument)
+    return _read_csv(text, name, instrument, undecodable)
 
 
 def _check_format(format: object) -> str | None:
@@ -373,37 +416,275 @@ def _load(
     raise ArgumentError(f"source: reading it gave {type(data).__name__}, not bytes or text")
 
 
-def _line_of(data: bytes, position: int) -> int:
-    """Return the line (from 1) of byte `position`, counting CRLF, LF and CR as line ends."""
-    return len(_LINE_BREAKS.findall(data, 0, position)) + 1
+_MIXED: Final = (
+    "the file mixes encodings, as when rows saved in another encoding are pasted in; save"
+    " the whole file as CSV UTF-8"
+)
 
 
-def _decode(data: bytes | str, name: str) -> str:
-    """Decode UTF-8 (BOM optional), else Windows-1252; UTF-16 with a BOM."""
+def _byte_breaks(data: bytes, end: int) -> int:
+    """Count the line ends (CRLF, LF or CR) in ``data[:end]``."""
+    return data.count(b"\n", 0, end) + data.count(b"\r", 0, end) - data.count(b"\r\n", 0, end)
+
+
+def _text_breaks(text: str) -> int:
+    """Count the line ends (CRLF, LF or CR) in `text`."""
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
+
+
+def _cut(data: bytes | str) -> int:
+    """Return where the complete lines of `data` end: after its last line end, or 0.
+
+    A carriage return at the very end is not taken as a line end: a line feed may follow
+    it in the next block.
+    """
+    last = len(data) - 1
     if isinstance(data, str):
-        return data.removeprefix("\ufeff")
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return max(data.rfind("\n"), data.rfind("\r", 0, last)) + 1
+    return max(data.rfind(b"\n"), data.rfind(b"\r", 0, last)) + 1
+
+
+def _line_start(data: bytes, position: int, low: int = 0) -> int:
+    """Return where the line holding byte `position` starts (not before `low`)."""
+    at = max(data.rfind(b"\n", low, position), data.rfind(b"\r", low, position))
+    return at + 1 if at >= 0 else low
+
+
+_NON_ASCII: Final = re.compile(rb"[\x80-\xff]")
+_MULTI_BYTE: Final = re.compile("[^\x00-\x7f\udc80-\udcff]")
+"""A character beyond ASCII, in text decoded with ``surrogateescape``: valid UTF-8."""
+_ESCAPED: Final = re.compile("[\udc80-\udcff]")
+"""A byte that was not UTF-8, in text decoded with ``surrogateescape``."""
+_TEXT_BREAK: Final = re.compile("[\r\n]")
+_BREAK: Final = re.compile(rb"[\r\n]")
+
+
+class _Decoder:
+    """Decode a file's content, given whole or a block at a time, into text line by line.
+
+    The encoding is found as the file is read. A text stream's text is taken as it is. A
+    file that starts with UTF-16's byte order mark is UTF-16. Otherwise the file is
+    UTF-8 if it starts with UTF-8's byte order mark, or if its first line holding
+    anything but ASCII is valid UTF-8, and Windows-1252 if that line is not; every later
+    line must agree. A line that is not valid UTF-8 in a UTF-8 file, or a line (not
+    wholly ASCII) that is valid UTF-8 in a Windows-1252 file, means the file mixes
+    encodings: an error naming that line, rather than "Café" read as "CafÃ©" on some
+    lines.
+
+    :meth:`feed` returns the text of the lines completed so far and keeps the unfinished
+    line for the next call, so the text, and any error, are the same however the content
+    is split into blocks, and the whole read and the chunked read agree. When the content
+    cannot be decoded, `error` is set, the text returned ends with the line before the
+    one at fault, and nothing more is returned.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.error: ResponseFileError | None = None
+        self._mode: str | None = None  # "text", "utf-16" or "bytes", once the start is seen
+        self._head: list[bytes] = []  # the first bytes, until a byte order mark can be seen
+        self._rest: list[bytes | str] = []  # the unfinished line
+        self._line = 1  # the line the unfinished line is on
+        self._encoding: str | None = None  # bytes mode: "utf-8" or "cp1252" once known
+        self._why = ""  # what decided the encoding, for messages
+        self._codec = "utf-16-le"
+        self._utf16: codecs.IncrementalDecoder | None = None
+        self._fed = 0  # bytes of the file given to the UTF-16 decoder
+        self._bom = False  # whether a byte order mark may start the UTF-16 text still
+
+    def feed(self, block: bytes | str, *, final: bool = False) -> str:
+        """Return the text of the lines that `block` completes (with `final`, all the rest)."""
+        if self.error is not None:
+            return ""
+        if self._mode is None:
+            if isinstance(block, str):
+                self._mode = "text"
+                block = block.removeprefix("\ufeff")
+            else:
+                head = block if not self._head else b"".join([*self._head, block])
+                if len(head) < len(codecs.BOM_UTF8) and not final:
+                    self._head.append(block)
+                    return ""
+                self._head.clear()
+                block = self._start(head)
+        if self._mode == "utf-16":
+            return self._from_utf16(cast("bytes", block), final)
+        return self._complete(block, final)
+
+    def end(self) -> str:
+        """Return the text of the last line (which may lack a line end)."""
+        return self.feed("" if self._mode == "text" else b"", final=True)
+
+    def _start(self, head: bytes) -> bytes:
+        """See how the file starts; return its content after any byte order mark."""
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            self._mode = "utf-16"
+            big = head.startswith(codecs.BOM_UTF16_BE)
+            self._codec = "utf-16-be" if big else "utf-16-le"
+            self._utf16 = codecs.getincrementaldecoder(self._codec)()
+            self._fed = len(codecs.BOM_UTF16_LE)
+            self._bom = True
+            return head[len(codecs.BOM_UTF16_LE) :]
+        self._mode = "bytes"
+        if head.startswith(codecs.BOM_UTF8):
+            self._encoding = "utf-8"
+            self._why = "it starts with a UTF-8 byte order mark"
+            return head[len(codecs.BOM_UTF8) :]
+        return head
+
+    def _fail(self, message: str, line: int) -> None:
+        self.error = ResponseFileError(self.name, message, line=line)
+
+    def _complete(self, block: bytes | str, final: bool) -> str:
+        """Add `block` to the unfinished line; decode and return the lines completed."""
+        if final:
+            parts, self._rest = [*self._rest, block], []
+        else:
+            cut = _cut(block)
+            if cut == 0:
+                self._rest.append(block)
+                return ""
+            parts, self._rest = [*self._rest, block[:cut]], [block[cut:]]
+        if isinstance(block, str):
+            text = "".join(cast("list[str]", parts))
+            if not final:
+                self._line += _text_breaks(text)
+            return text
+        data = b"".join(cast("list[bytes]", parts))
+        text = self._text_of(data)
+        if not final and self.error is None:
+            self._line += _byte_breaks(data, len(data))
+        return text
+
+    def _text_of(self, data: bytes) -> str:
+        """Decode whole lines of UTF-8 or Windows-1252, deciding which on the first line."""
+        if self._encoding == "cp1252":
+            return self._windows(data, 0)
         try:
-            return data.decode("utf-16").removeprefix("\ufeff")
+            text = data.decode("utf-8")
         except UnicodeDecodeError as error:
-            raise ResponseFileError(
-                name, f"not valid UTF-16 text ({error.reason} at byte {error.start})"
-            ) from None
-    body = data.removeprefix(codecs.BOM_UTF8)
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return body.decode("cp1252")
-    except UnicodeDecodeError as error:
-        byte = body[error.start]
-        raise ResponseFileError(
-            name,
-            f"not UTF-8 or Windows-1252 text: byte 0x{byte:02x} cannot be decoded; save"
-            " the file as CSV UTF-8",
-            line=_line_of(body, error.start),
-        ) from None
+            start = _line_start(data, error.start)
+            before = data[:start]
+            line = self._line + _byte_breaks(data, start)
+            byte = data[error.start]
+            if self._encoding is None and before.isascii():
+                self._encoding = "cp1252"
+                self._why = (
+                    f"line {line} is not UTF-8 (byte 0x{byte:02x}) and was read as Windows-1252"
+                )
+                return before.decode("ascii") + self._windows(data, start)
+            if self._encoding is None:
+                self._utf8_from(data)
+            self._fail(f"not valid UTF-8 (byte 0x{byte:02x}), though {self._why}: {_MIXED}", line)
+            return before.decode("utf-8")
+        if self._encoding is None and not text.isascii():
+            self._utf8_from(data)
+        return text
+
+    def _utf8_from(self, data: bytes) -> None:
+        """Decide UTF-8, from the first line of `data` holding anything but ASCII."""
+        first = _NON_ASCII.search(data)
+        assert first is not None  # called on data that is not all ASCII
+        line = self._line + _byte_breaks(data, _line_start(data, first.start()))
+        character = data[first.start() : first.start() + 4].decode("utf-8", "ignore")[:1]
+        self._encoding = "utf-8"
+        self._why = f"line {line} is UTF-8 ({character!r})"
+
+    def _windows(self, data: bytes, start: int) -> str:
+        """Decode ``data[start:]`` as Windows-1252, refusing lines that are UTF-8 text."""
+        try:
+            text = data[start:].decode("cp1252")
+            bad = None
+        except UnicodeDecodeError as error:
+            text, bad = "", start + error.start
+        limit = len(data) if bad is None else self._line_end(data, bad)
+        begin = self._utf8_line(data, start, limit)
+        if begin is not None:
+            end = self._line_end(data, begin, limit)
+            text = data[begin:end].decode("utf-8")
+            character = next(c for c in text if not c.isascii())
+            line = self._line + _byte_breaks(data, begin)
+            self._fail(f"UTF-8 text ({character!r}), though {self._why}: {_MIXED}", line)
+            return data[start:begin].decode("cp1252")
+        if bad is not None:
+            begin = _line_start(data, bad, start)
+            self._fail(
+                f"not UTF-8 or Windows-1252 text: byte 0x{data[bad]:02x} cannot be decoded;"
+                " save the file as CSV UTF-8",
+                self._line + _byte_breaks(data, begin),
+            )
+            return data[start:begin].decode("cp1252")
+        return text
+
+    @staticmethod
+    def _utf8_line(data: bytes, start: int, limit: int) -> int | None:
+        """Return where the first line of ``data[start:limit]`` that is UTF-8 text starts.
+
+        A line counts if it is valid UTF-8 and not all ASCII. Decoded as UTF-8 with
+        ``surrogateescape``, each byte that is not UTF-8 becomes one lone surrogate, so
+        when the text is as long as the bytes no character took several bytes: no line
+        is UTF-8 text, the common case, found without looking at any line.
+        """
+        escaped = data[start:limit].decode("utf-8", "surrogateescape")
+        if len(escaped) == limit - start:
+            return None
+        low = 0
+        for found in _MULTI_BYTE.finditer(escaped):
+            at = found.start()
+            if at < low:
+                continue
+            begin = max(escaped.rfind("\n", low, at), escaped.rfind("\r", low, at)) + 1
+            begin = max(begin, low)
+            after = _TEXT_BREAK.search(escaped, at)
+            end = len(escaped) if after is None else after.start()
+            if _ESCAPED.search(escaped, begin, end) is None:
+                return start + len(escaped[:begin].encode("utf-8", "surrogateescape"))
+            low = end
+        return None
+
+    @staticmethod
+    def _line_end(data: bytes, position: int, limit: int | None = None) -> int:
+        """Return where the line holding byte `position` ends (its line end's first byte)."""
+        end = len(data) if limit is None else limit
+        found = _BREAK.search(data, position, end)
+        return end if found is None else found.start()
+
+    def _from_utf16(self, data: bytes, final: bool) -> str:
+        """Decode UTF-16 and return the lines completed."""
+        assert self._utf16 is not None  # set with the mode
+        try:
+            text = self._utf16.decode(data, final)
+        except UnicodeDecodeError as error:
+            buffered = len(error.object) - len(data)
+            before = bytes(error.object[: error.start]).decode(self._codec, "replace")
+            done = "".join(cast("list[str]", self._rest)) + before
+            self._rest.clear()
+            # A carriage return just before the bad bytes ends its line.
+            end = max(done.rfind("\n"), done.rfind("\r")) + 1
+            self._fail(
+                f"not valid UTF-16 text ({error.reason} at byte"
+                f" {self._fed - buffered + error.start})",
+                self._line + _text_breaks(done),
+            )
+            return done[:end]
+        self._fed += len(data)
+        if self._bom and text:
+            # A byte order mark after UTF-16's own, as a UTF-8 editor's mark re-encoded.
+            text, self._bom = text.removeprefix("\ufeff"), False
+        return self._complete(text, final)
+
+
+def _decode(data: bytes | str, name: str) -> tuple[str, ResponseFileError | None]:
+    """Decode a whole file: its text, and the error at the line that cannot be decoded.
+
+    With an error, the text holds the lines before the one at fault, so that problems on
+    earlier lines are reported first, as the chunked read reports them.
+    """
+    if isinstance(data, str):
+        return data.removeprefix("\ufeff"), None
+    decoder = _Decoder(name)
+    text = decoder.feed(data, final=True)
+    return text, decoder.error
 
 
 def _show(value: object, limit: int = 60) -> str:
@@ -449,7 +730,13 @@ def _kind(value: object) -> str:
 
 
 class _Scores:
-    """Read answers on one scale, remembering each distinct answer already read."""
+    """Read answers on one scale, remembering each distinct answer already read.
+
+    What counts as an answer is :meth:`Scale.parse <jointworking.Scale.parse>`'s rule,
+    the same in every layout: a number of the scale (text of ASCII digits, or a JSON
+    number), a label, or missing (blank, a missing word, JSON ``null``); NaN and
+    infinity, as text or as JSON's ``NaN`` and ``Infinity``, are errors.
+    """
 
     def __init__(self, scale: Scale) -> None:
         self._scale = scale
@@ -457,12 +744,7 @@ class _Scores:
         self._cache: dict[str | float, float] = {}
 
     def expected(self, got: object) -> str:
-        points = ", ".join(f"{v:g}" for v in self._scale.values)
-        labels = ", ".join(repr(p.label) for p in self._scale.points)
-        return (
-            f"expected one of the scale's points ({points}), a label ({labels}) or"
-            f' "don\'t know" or blank for missing, got {_show(got)}'
-        )
+        return self._scale._refusal(got, _show(got))
 
     def cell(self, value: str | float) -> float:
         """Read one CSV cell or JSON text or number; NaN if missing. Raises `_InvalidError`."""
@@ -474,19 +756,22 @@ class _Scores:
         return score
 
     def value(self, value: object) -> float:
-        """Read one answer of any kind; NaN if missing. Raises `_InvalidError`."""
-        if value is None or (isinstance(value, float) and math.isnan(value)):
+        """Read one JSON answer of any kind; NaN if missing. Raises `_InvalidError`."""
+        if value is None:
             return math.nan
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, str | int | float)
+            or (isinstance(value, float) and math.isnan(value))
+        ):
             raise _InvalidError(self.expected(value))
         return self.cell(value)
 
     def _parse(self, value: str | float) -> float:
-        try:
-            score = self._scale.parse(value)
-        except (ArgumentError, OverflowError):
-            raise _InvalidError(self.expected(value)) from None
-        return math.nan if score is None else score
+        score = self._scale._read(value)
+        if score is None:
+            raise _InvalidError(self.expected(value))
+        return score  # NaN (missing) or the score
 
 
 # --------------------------------------------------------------------------- CSV
@@ -710,48 +995,102 @@ Key = tuple[str, str, str, str]
 
 
 class _Labels:
-    """Read and check the label cells of rows, cleaning each distinct cell once.
+    """Read and check the label cells of rows, checking each distinct cell once.
 
-    Remembers each distinct organisation name (to refuse names that differ only in case
-    or spacing), and up to :data:`_CACHE_LIMIT` cleaned cells; respondent identifiers,
-    nearly all distinct, are not remembered.
+    Each label column keeps up to :data:`_CACHE_LIMIT` of its distinct cells with the name
+    each gave once cleaned and checked, so that a repeated cell costs one look-up;
+    respondent identifiers, nearly all distinct, are cleaned row by row. Each distinct
+    organisation name and wave is remembered, to refuse one that only looks different
+    from an earlier one.
     """
 
     def __init__(self, header: _Header, name: str) -> None:
         self._header = header
         self._name = name
-        self._cache: dict[str, str] = {}
-        self._names: set[str] = set()
-        self._folded: dict[str, tuple[str, int]] = {}
+        self._names: _LookAlikes[int] = _LookAlikes(_fold)
+        self._waves: _LookAlikes[int] = _LookAlikes(_fold_wave)
+        first: dict[str, Callable[[str, int], str]] = {
+            "organisation": self._organisation,
+            "about": self._about,
+            "unit": self._clean_unit,
+            "wave": self._wave,
+        }
+        # Per label column present: its position, the check of a new cell, and the cache.
+        self._columns = {
+            column: (where[0], first[column], cast("dict[str, str]", {}))
+            for column, where in header.labels.items()
+            if column in first
+        }
+        respondent = header.labels.get("respondent")
+        self._respondent = None if respondent is None else respondent[0]
 
-    def _text(self, cells: Sequence[str], column: str) -> str:
-        where = self._header.labels.get(column)
-        if where is None:
-            return ""
-        cell = cells[where[0]]
-        if column == "respondent":
-            return restore(cell.strip()).strip()
-        text = self._cache.get(cell)
-        if text is None:
-            if len(self._cache) >= _CACHE_LIMIT:
-                self._cache.clear()
-            text = self._cache[cell] = restore(cell.strip()).strip()
-        return text
+    def _clean(self, cell: str, line: int, column: str) -> str:
+        """Return a label cell trimmed, unprotected and in NFC; refuse what a name cannot hold."""
+        text = restore(cell.strip()).strip()
+        if text.isascii() and text.isprintable():
+            return text
+        problem = _text_problem(text)
+        if problem is not None:
+            raise self.error(line, column, problem)
+        return _nfc(text)
+
+    def _organisation(self, cell: str, line: int) -> str:
+        organisation = self._clean(cell, line, "organisation")
+        if not organisation:
+            raise self.error(
+                line, "organisation", "expected the responding organisation, got a blank cell"
+            )
+        if _is_internal(organisation):
+            raise self.error(line, "organisation", _RESERVED)
+        self._check_name(organisation, line, "organisation")
+        return organisation
+
+    def _about(self, cell: str, line: int) -> str:
+        about = self._clean(cell, line, "about")
+        if not about:
+            raise self.error(line, "about", f"{_EXPECTED_ABOUT}, got a blank cell")
+        if _is_internal(about):
+            return INTERNAL
+        self._check_name(about, line, "about")
+        return about
+
+    def _clean_unit(self, cell: str, line: int) -> str:
+        return self._clean(cell, line, "unit")
+
+    def _wave(self, cell: str, line: int) -> str:
+        wave = self._clean(cell, line, "wave")
+        if wave:
+            other = self._waves.check(wave, line)
+            if other is not None:
+                first, at = other
+                raise self.error(
+                    line,
+                    "wave",
+                    f"waves {_shown(first)} (line {at}) and {_shown(wave)} {_WAVES_ALIKE}",
+                )
+        return wave
 
     def _check_name(self, name: str, line: int, column: str) -> None:
-        """Refuse a name that differs from an earlier one only in case or spacing."""
-        if name in self._names:
-            return
-        folded = " ".join(name.casefold().split())
-        other, first = self._folded.setdefault(folded, (name, line))
-        if other != name:
-            raise self.error(
-                line,
-                column,
-                f"{other!r} (line {first}) and {name!r} differ only in case or spacing;"
-                " write each organisation's name the same way everywhere",
-            )
-        self._names.add(name)
+        """Refuse a name that only looks different from an earlier one."""
+        other = self._names.check(name, line)
+        if other is not None:
+            first, at = other
+            message = f"{_shown(first)} (line {at}) and {_shown(name)} {_NAMES_ALIKE}"
+            raise self.error(line, column, message)
+
+    def _label(self, cells: Sequence[str], column: str, line: int) -> str:
+        """Return the checked name in a label column (``""`` if the file has no such column)."""
+        where = self._columns.get(column)
+        if where is None:
+            return ""
+        index, first, cache = where
+        cell = cells[index]
+        text = cache.get(cell)
+        if text is None:
+            if len(cache) >= _CACHE_LIMIT:
+                cache.clear()
+            text = cache[cell] = first(cell, line)
+        return text
 
     def error(self, line: int, column: str | None, message: str) -> ResponseFileError:
         header = None if column is None else self._header.labels[column][1]
@@ -774,33 +1113,20 @@ class _Labels:
                     f"column {i + 1} has no header but holds {_show(cells[i])}; give the column"
                     " a header or remove it",
                 )
-        organisation = self._text(cells, "organisation")
-        if not organisation:
-            raise self.error(
-                line, "organisation", "expected the responding organisation, got a blank cell"
-            )
-        if organisation.casefold() == INTERNAL:
-            raise self.error(line, "organisation", _RESERVED)
-        self._check_name(organisation, line, "organisation")
-        about = self._text(cells, "about")
-        if not about:
-            raise self.error(line, "about", f"{_EXPECTED_ABOUT}, got a blank cell")
-        if about.casefold() == INTERNAL:
-            about = INTERNAL
+        organisation = self._label(cells, "organisation", line)
+        about = self._label(cells, "about", line)
         if about == organisation:
             raise self.error(line, "about", _self_reference(organisation))
-        if about != INTERNAL:
-            self._check_name(about, line, "about")
-        if "respondent" in self._header.labels:
-            respondent = self._text(cells, "respondent")
+        if self._respondent is None:
+            respondent = str(line)
+        else:
+            respondent = self._clean(cells[self._respondent], line, "respondent")
             if not respondent:
                 raise self.error(
                     line, "respondent", "expected the respondent's identifier, got a blank cell"
                 )
-        else:
-            respondent = str(line)
-        wave = self._text(cells, "wave")
-        return (organisation, about, wave, respondent), self._text(cells, "unit")
+        wave = self._label(cells, "wave", line)
+        return (organisation, about, wave, respondent), self._label(cells, "unit", line)
 
 
 def _who(key: Key) -> str:
@@ -813,9 +1139,21 @@ def _unit(unit: str) -> str:
     return f"unit {unit!r}" if unit else "no unit"
 
 
-def _read_csv(text: str, name: str, instrument: Instrument) -> Responses:
+def _then_raise(error: ResponseFileError) -> Iterator[str]:
+    """Yield nothing, then raise `error`: the lines of a file after the one at fault."""
+    raise error
+    yield  # pragma: no cover - makes this a generator
+
+
+def _read_csv(
+    text: str, name: str, instrument: Instrument, undecodable: ResponseFileError | None = None
+) -> Responses:
+    """Read a CSV file's text; `undecodable` is raised when the reading gets past the text."""
     delimiter, sep_line = _delimiter(text, name)
-    records = _records(io.StringIO(text, newline=""), name, delimiter, sep_line)
+    lines: Iterable[str] = io.StringIO(text, newline="")
+    if undecodable is not None:
+        lines = itertools.chain(lines, _then_raise(undecodable))
+    records = _records(lines, name, delimiter, sep_line)
     header = _first_header(records, name, instrument)
     if header.long:
         keys, units, matrix = _read_long(records, header, name, instrument)
@@ -1000,7 +1338,8 @@ def _check_chunk_size(chunk_size: object) -> int:
             "chunk_size: expected a whole number of respondents, 1 or more (or None to read"
             f" the file whole), got {chunk_size!r}"
         )
-    return int(chunk_size)
+    # A chunk holds at most chunk_size respondents: beyond sys.maxsize, that is no limit.
+    return min(int(chunk_size), sys.maxsize)
 
 
 def _not_in_chunks(what: str) -> str:
@@ -1034,11 +1373,7 @@ def _chunks(
     instrument: Instrument,
     size: int,
 ) -> Iterator[Responses]:
-    """Yield the chunks of a wide CSV file; start again as Windows-1252 if it is not UTF-8.
-
-    Starting again is possible until the first chunk is yielded: the blocks read until
-    then are kept to be read again.
-    """
+    """Yield the chunks of a wide CSV file, read and decoded a block at a time."""
     with ExitStack() as stack:
         if read is None:
             try:
@@ -1047,213 +1382,70 @@ def _chunks(
                 raise ResponseFileError(
                     name, f"cannot be read: {error.strerror or error}"
                 ) from None
-        blocks = _Blocks(read, name)
-        chunks = _csv_chunks(blocks.read(), name, sniff, instrument, size, windows=False)
-        while True:
-            try:
-                chunk = next(chunks, None)
-            except _UndecodableError as error:
-                if error.encoding != "utf-8" or blocks.released:
-                    raise _decoding_error(error, name) from None
-                chunks = _csv_chunks(blocks.read(), name, sniff, instrument, size, windows=True)
-                continue
-            if chunk is None:
-                return
-            blocks.release()
-            yield chunk
+        lines = _lines(_pieces(_blocks(read, name), _Decoder(name)))
+        yield from _csv_chunks(lines, name, sniff, instrument, size)
 
 
-class _UndecodableError(Exception):
-    """Bytes of a file cannot be decoded; :func:`_lines` adds the line they are on."""
-
-    def __init__(self, error: UnicodeDecodeError, encoding: str, offset: int) -> None:
-        super().__init__(error.reason)
-        data = bytes(error.object)
-        self.encoding = encoding
-        self.reason = error.reason
-        self.offset = offset
-        self.byte = data[error.start] if error.start < len(data) else 0
-        # The text decoded before the bad byte in this block, to count its line breaks.
-        self.before = (
-            "" if encoding == "utf-16" else data[: error.start].decode(encoding, "replace")
-        )
-        self.line: int | None = None
-
-
-def _decoding_error(error: _UndecodableError, name: str) -> ResponseFileError:
-    """Return the error the whole read gives for the same bytes.
-
-    For UTF-8 found invalid after chunks were yielded (the whole read would have read
-    the file as Windows-1252), say that it is not UTF-8.
-    """
-    if error.encoding == "utf-16":
-        return ResponseFileError(
-            name, f"not valid UTF-16 text ({error.reason} at byte {error.offset})"
-        )
-    if error.encoding == "cp1252":
-        return ResponseFileError(
-            name,
-            f"not UTF-8 or Windows-1252 text: byte 0x{error.byte:02x} cannot be decoded; save"
-            " the file as CSV UTF-8",
-            line=error.line,
-        )
-    return ResponseFileError(
-        name,
-        f"not valid UTF-8 text: byte 0x{error.byte:02x} cannot be decoded. The chunks before"
-        " it were read as UTF-8 and have been returned, so the file cannot be read again as"
-        " Windows-1252; save the file as CSV UTF-8 (or read it whole, without chunk_size)",
-        line=error.line,
-    )
-
-
-class _Blocks:
-    """A file's content, a block at a time, kept from the start until released."""
-
-    def __init__(self, read: Callable[..., object], name: str) -> None:
-        self._read = read
-        self._name = name
-        self._kept: list[bytes | str] | None = []
-        self._kind: type[bytes] | type[str] | None = None
-
-    @property
-    def released(self) -> bool:
-        """Whether the blocks are no longer kept, so the file cannot be read again."""
-        return self._kept is None
-
-    def release(self) -> None:
-        """Stop keeping the blocks read."""
-        self._kept = None
-
-    def read(self) -> Iterator[bytes | str]:
-        """Yield the blocks kept so far, then read on to the end of the file."""
-        yield from list(self._kept or ())
-        while block := self._block():
-            if self._kept is not None:
-                self._kept.append(block)
-            yield block
-
-    def _block(self) -> bytes | str:
+def _blocks(read: Callable[..., object], name: str) -> Iterator[bytes | str]:
+    """Yield a file's content a block at a time, all bytes or all text."""
+    kind: type[bytes] | type[str] | None = None
+    while True:
         try:
-            data = self._read(_BLOCK)
+            data = read(_BLOCK)
         except UnicodeDecodeError:
-            raise _cannot_decode(self._name) from None
+            raise _cannot_decode(name) from None
         except OSError as error:
-            raise ResponseFileError(self._name, f"cannot be read: {error}") from None
+            raise ResponseFileError(name, f"cannot be read: {error}") from None
         if isinstance(data, bytearray | memoryview):
             data = bytes(data)
         if not isinstance(data, bytes | str):
             raise ArgumentError(f"source: reading it gave {type(data).__name__}, not bytes or text")
-        if self._kind is None:
-            self._kind = type(data)
-        elif not isinstance(data, self._kind):
+        if not data:
+            return
+        if kind is None:
+            kind = type(data)
+        elif not isinstance(data, kind):
             raise ArgumentError(
-                f"source: reading it gave {type(data).__name__} after {self._kind.__name__}"
+                f"source: reading it gave {type(data).__name__} after {kind.__name__}"
             )
-        return data
+        yield data
 
 
-def _pieces(blocks: Iterator[bytes | str], windows: bool) -> Iterator[str]:
-    """Decode a file's blocks into text, as :func:`_decode` decodes it whole.
+def _pieces(blocks: Iterator[bytes | str], decoder: _Decoder) -> Iterator[str]:
+    """Decode a file's blocks into text, in pieces of whole lines (the last may be open).
 
-    UTF-16 if it starts with its byte order mark; otherwise UTF-8, or Windows-1252 if
-    `windows`, without a UTF-8 byte order mark. Text blocks lose a leading ``"\ufeff"``.
-    Raises `_UndecodableError`.
+    If the decoder finds text it cannot decode, the lines before the one at fault are
+    yielded, then its error is raised: the whole read does the same.
     """
-    head = next(blocks, b"")  # blocks are never empty: the end of the file ends them
-    if isinstance(head, str):
-        yield head.removeprefix("\ufeff")
-        yield from (cast("str", block) for block in blocks)
-        return
-    while len(head) < len(codecs.BOM_UTF8):
-        more = next(blocks, None)
-        if more is None:
-            break
-        head += cast("bytes", more)
-    if not windows and head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encoding, strip = "utf-16", True
-    else:
-        head = head.removeprefix(codecs.BOM_UTF8)
-        encoding, strip = ("cp1252" if windows else "utf-8"), False
-    decoder = codecs.getincrementaldecoder(encoding)()
-    fed = 0
-
-    def decode(data: bytes, final: bool) -> str:
-        buffered = len(decoder.getstate()[0])
-        try:
-            return decoder.decode(data, final)
-        except UnicodeDecodeError as error:
-            raise _UndecodableError(error, encoding, fed - buffered + error.start) from None
-
-    for block in itertools.chain((head,), blocks):
-        data = cast("bytes", block)
-        text = decode(data, final=False)
-        fed += len(data)
-        if strip and text:
-            text, strip = text.removeprefix("\ufeff"), False
+    for block in blocks:
+        text = decoder.feed(block)
         if text:
             yield text
-    text = decode(b"", final=True)
-    if strip:
-        text = text.removeprefix("\ufeff")
+        if decoder.error is not None:
+            raise decoder.error
+    text = decoder.end()
     if text:
         yield text
+    if decoder.error is not None:
+        raise decoder.error
 
 
 def _lines(pieces: Iterator[str]) -> Iterator[str]:
-    """Split text pieces into lines with their ends, as ``io.StringIO(newline="")`` does.
+    """Split pieces of whole lines into lines with their ends, as the whole text splits.
 
-    Gives an `_UndecodableError` raised by `pieces` the line its bad byte is on.
+    A piece never ends inside a CRLF, so ``io.StringIO(piece, newline="")`` splits each
+    piece as it would split the whole text.
     """
-    count = 0  # lines yielded
-    pending: list[str] = []  # the start of a line not yet ended
-    while True:
-        try:
-            piece = next(pieces, None)
-        except _UndecodableError as error:
-            text = "".join(pending) + error.before
-            error.line = count + 1 + len(_TEXT_BREAKS.findall(text))
-            raise
-        if piece is None:
-            break
-        if pending and pending[-1].endswith("\r"):
-            # A carriage return ends its line, with the line feed after it if there is one.
-            if piece.startswith("\n"):
-                pending.append("\n")
-                piece = piece[1:]
-            count += 1
-            yield "".join(pending)
-            pending.clear()
-        end = len(piece)
-        position = 0
-        for line in io.StringIO(piece, newline=""):
-            position += len(line)
-            # A line ends in LF, or in CR if more text follows (a piece's last CR may be
-            # the first half of a CRLF).
-            if line.endswith("\n") or (line.endswith("\r") and position < end):
-                count += 1
-                if pending:
-                    pending.append(line)
-                    line = "".join(pending)  # noqa: PLW2901 - the line, whole at last
-                    pending.clear()
-                yield line
-            else:
-                pending.append(line)
-    if pending:
-        yield "".join(pending)
+    for piece in pieces:
+        yield from io.StringIO(piece, newline="")
 
 
 def _csv_chunks(
-    blocks: Iterator[bytes | str],
-    name: str,
-    sniff: bool,
-    instrument: Instrument,
-    size: int,
-    *,
-    windows: bool,
+    lines: Iterator[str], name: str, sniff: bool, instrument: Instrument, size: int
 ) -> Iterator[Responses]:
-    """Read a wide CSV file's blocks and yield its respondents `size` at a time."""
-    delimiter, sep_line, lines = _head(_lines(_pieces(blocks, windows)), name, sniff)
-    records = _records(lines, name, delimiter, sep_line)
+    """Read a wide CSV file's lines and yield its respondents `size` at a time."""
+    delimiter, sep_line, read_lines = _head(lines, name, sniff)
+    records = _records(read_lines, name, delimiter, sep_line)
     header = _first_header(records, name, instrument)
     if header.long:
         raise ResponseFileError(
@@ -1302,7 +1494,14 @@ def _head(lines: Iterator[str], name: str, sniff: bool) -> tuple[str, bool, Iter
     for each. With `sniff`, a file whose first character that is not a space is ``[``
     or ``{`` is JSON, and an error.
     """
-    peek = list(itertools.islice(lines, 2))  # a sep= line, and the start of the next
+    peek = list(itertools.islice(lines, 1))
+    if _SEP_START.match(peek[0] if peek else ""):
+        # A sep= line is read with the start of the next line, as in the whole text.
+        try:
+            peek.extend(itertools.islice(lines, 1))
+        except ResponseFileError:
+            _sep_line(peek[0], name)  # the whole read finds a bad sep= line first
+            raise
     rest = itertools.chain(peek, lines)
     delimiter = _sep_line("".join(peek), name)
     if delimiter is not None:
@@ -1422,6 +1621,8 @@ class _JsonRecords:
         self._positions: dict[str, int] = {}
         numbers = ", ".join(str(n) for n in instrument.numbers)
         self._unknown = f"unknown question; expected a number ({numbers}), q1 ... or a key"
+        self._names: _LookAlikes[int] = _LookAlikes(_fold)
+        self._waves: _LookAlikes[int] = _LookAlikes(_fold_wave)
 
     def error(self, i: int, field: str | None, message: str) -> ResponseFileError:
         where = f"record {i}" if field is None else f"record {i}, field {field!r}"
@@ -1441,7 +1642,41 @@ class _JsonRecords:
         if not isinstance(value, str):
             expected = "text or a whole number" if whole else "text"
             raise self.error(i, field, f"expected {expected}, got {_show_json(value)}")
-        return value.strip()
+        text = value.strip()
+        if text.isascii() and text.isprintable():
+            return text
+        problem = _text_problem(text)
+        if problem is not None:
+            raise self.error(i, field, problem)
+        return _nfc(text)
+
+    def _check(self, looks: _LookAlikes[int], name: str, i: int, field: str) -> None:
+        """Refuse a name or wave that only looks different from an earlier record's."""
+        other = looks.check(name, i)
+        if other is not None:
+            first, at = other
+            both = f"{_shown(first)} (record {at}) and {_shown(name)}"
+            end = f"waves {both} {_WAVES_ALIKE}" if field == "wave" else f"{both} {_NAMES_ALIKE}"
+            raise self.error(i, field, end)
+
+    def _parties(self, record: Mapping[str, Any], i: int) -> tuple[str, str]:
+        """Return record `i`'s organisation and about, checked."""
+        organisation = self._text(record, "organisation", i)
+        if not organisation:
+            raise self.error(i, "organisation", "expected the responding organisation's name")
+        if _is_internal(organisation):
+            raise self.error(i, "organisation", _RESERVED)
+        self._check(self._names, organisation, i, "organisation")
+        about = self._text(record, "about", i)
+        if not about:
+            raise self.error(i, "about", _EXPECTED_ABOUT)
+        if _is_internal(about):
+            about = INTERNAL
+        if about == organisation:
+            raise self.error(i, "about", _self_reference(organisation))
+        if about != INTERNAL:
+            self._check(self._names, about, i, "about")
+        return organisation, about
 
     def read(self, i: int, record: object, row: npt.NDArray[np.float64]) -> tuple[Key, str]:
         """Check record `i`, fill `row` with its scores and return its key and unit."""
@@ -1454,22 +1689,13 @@ class _JsonRecords:
         for field in _JSON_REQUIRED:
             if field not in record:
                 raise self.error(i, field, f"missing; expected {fields}")
-        organisation = self._text(record, "organisation", i)
-        if not organisation:
-            raise self.error(i, "organisation", "expected the responding organisation's name")
-        if organisation.casefold() == INTERNAL:
-            raise self.error(i, "organisation", _RESERVED)
-        about = self._text(record, "about", i)
-        if not about:
-            raise self.error(i, "about", _EXPECTED_ABOUT)
-        if about.casefold() == INTERNAL:
-            about = INTERNAL
-        if about == organisation:
-            raise self.error(i, "about", _self_reference(organisation))
+        organisation, about = self._parties(record, i)
         respondent = self._text(record, "respondent", i, whole=True)
         if not respondent:
             raise self.error(i, "respondent", "expected the respondent's identifier")
         wave = self._text(record, "wave", i, whole=True)
+        if wave:
+            self._check(self._waves, wave, i, "wave")
         self._answers(i, record["answers"], row)
         return (organisation, about, wave, respondent), self._text(record, "unit", i, whole=True)
 
@@ -1605,8 +1831,11 @@ def write_responses(
         name = os.fsdecode(target)
         kind = chosen or _format_of(_suffix(name), name) or "csv"
         data = _encode(_render(responses, kind), name)
+        from jointworking._files import atomic_write  # noqa: PLC0415 - only when writing
+
         try:
-            Path(name).write_bytes(data)
+            # Atomically: a failed write leaves the previous file as it was.
+            atomic_write(name, lambda stream: stream.write(data), binary=True)
         except OSError as error:
             raise ResponseFileError(name, f"cannot be written: {error.strerror or error}") from None
         return

@@ -16,7 +16,7 @@ import numpy.typing as npt
 
 from jointworking.errors import ArgumentError
 from jointworking.instrument import MORLEY_2016, Instrument
-from jointworking.rung import Rung
+from jointworking.rung import Rung, _shown
 
 __all__ = ["Answers", "LabelCheck", "LabelStatus", "Placement", "check_label", "classify", "path"]
 
@@ -155,6 +155,47 @@ def _place(
     return rung, np.asarray(index, dtype=np.float64), met
 
 
+def _check_instrument(instrument: object) -> Instrument:
+    """Return `instrument` after checking it is an :class:`Instrument`."""
+    if not isinstance(instrument, Instrument):
+        raise ArgumentError(
+            "instrument: expected an Instrument (such as MORLEY_2016, or one read with"
+            f" load_instrument), got {type(instrument).__name__}"
+        )
+    return instrument
+
+
+def _score(item: object, number: int, instrument: Instrument) -> float:
+    """Return one answer as a float on the scale, NaN if missing; or raise, naming it.
+
+    The one check of every score :func:`classify` takes: ``None`` or NaN is a missing
+    answer; anything else must be a real number (int, float or numpy number, not bool or
+    timedelta) within the scale.
+    """
+    if item is None:
+        return math.nan
+    scale = instrument.scale
+    if isinstance(item, bool | np.timedelta64) or not isinstance(
+        item, int | float | np.integer | np.floating
+    ):
+        raise ArgumentError(
+            f"answers: question {number}: expected a number or None, got {_shown(item)}"
+            " (read labels with instrument.scale.parse)"
+        )
+    try:
+        score = float(item)
+    except OverflowError:  # an int beyond the float range: off any scale
+        score = math.inf
+    if math.isnan(score):
+        return math.nan
+    if not scale.low <= score <= scale.high:
+        raise ArgumentError(
+            f"answers: question {number}: expected a score from {scale.low:g} to"
+            f" {scale.high:g}, got {_shown(item)}"
+        )
+    return score
+
+
 def _score_vector(answers: Answers, instrument: Instrument) -> npt.NDArray[np.float64]:
     """Validate `answers` and lay them out as floats in question order, NaN for missing."""
     n = len(instrument.questions)
@@ -182,28 +223,9 @@ def _score_vector(answers: Answers, instrument: Instrument) -> npt.NDArray[np.fl
                 f" {instrument.name!r}), got shape {array.shape}"
             )
         values = list(array)
-    scale = instrument.scale
     out = np.empty(n, dtype=np.float64)
     for i, item in enumerate(values):
-        number = instrument.questions[i].number
-        if item is None:
-            out[i] = math.nan
-            continue
-        if isinstance(item, bool) or not isinstance(item, int | float | np.integer | np.floating):
-            raise ArgumentError(
-                f"answers: question {number}: expected a number or None, got {item!r}"
-                " (read labels with instrument.scale.parse)"
-            )
-        score = float(item)
-        if math.isnan(score):
-            out[i] = math.nan
-        elif not scale.low <= score <= scale.high:
-            raise ArgumentError(
-                f"answers: question {number}: expected a score from {scale.low:g} to"
-                f" {scale.high:g}, got {item!r}"
-            )
-        else:
-            out[i] = score
+        out[i] = _score(item, instrument.questions[i].number, instrument)
     return out
 
 
@@ -228,8 +250,11 @@ def classify(answers: Answers, instrument: Instrument = MORLEY_2016) -> Placemen
     Raises
     ------
     ArgumentError
-        If a score is off the scale or not finite, a question number is unknown or given
-        twice, or a sequence has the wrong length.
+        If `instrument` is not an :class:`~jointworking.Instrument`; `answers` is neither
+        a mapping nor a sequence; a score is not a number or None (bools and strings are
+        refused), is off the scale or is infinite (an int too large for a float is off
+        the scale); a question number is unknown or given twice; or a sequence has the
+        wrong length. The message names the argument and, for a score, the question.
 
     Notes
     -----
@@ -257,6 +282,7 @@ def classify(answers: Answers, instrument: Instrument = MORLEY_2016) -> Placemen
     >>> classify([3, 3, 3, 3, 3, 3, 3, 3, 3, None]).missing
     (10,)
     """
+    instrument = _check_instrument(instrument)
     scores = _score_vector(answers, instrument)
     rung_codes = instrument._rung_codes()
     rung, index, met = _place(

@@ -414,7 +414,7 @@ def profile(
     Notes
     -----
     One bar per question, in question order, labelled ``Q1``, ``Q2``...; bars of
-    questions with low agreement (those in ``group.uncertain``) are hatched; error bars
+    questions that divide a divided group (``group.dividing``) are hatched; error bars
     show one standard deviation where it is defined; a dashed line marks the threshold
     at which a question is met (one per rung if the rungs' thresholds differ). A
     question nobody answered has an empty bar marked "no answers", and one fewer than the
@@ -439,12 +439,15 @@ def profile(
     with _plain_text():
         figure, axes = _figure_axes(ax, (7.0, 4.4))
         placement = group.placement
+        rung = "withheld" if placement is None else str(placement.rung)
+        if placement is not None and group.rung_probabilities is not None:
+            rung += f" ({group.rung_probabilities[placement.rung]:.0%} likely)"
         axes.set_title(
-            f"{_group_subject(group)}\n{placement.rung}, {group.respondents} respondent(s)",
+            f"{_group_subject(group)}\n{rung}, {group.respondents} respondent(s)",
             loc="left",
             fontsize=10,
         )
-        if group.small:
+        if group.small or placement is None:
             axes.set_xticks([])
             axes.set_yticks([])
             axes.text(
@@ -468,7 +471,7 @@ def profile(
         bars = axes.bar(
             x, np.nan_to_num(means, nan=0.0), color=colours, edgecolor="white", linewidth=0.5
         )
-        uncertain = set(group.uncertain) - set(group.withheld_questions)
+        uncertain = set(group.dividing) - set(group.withheld_questions)
         for bar, question in zip(bars, inst.questions, strict=True):
             if question.number in uncertain:
                 bar.set_hatch("//")
@@ -504,7 +507,7 @@ def profile(
         entries.extend(_threshold_lines(axes, inst))
         if uncertain:
             entries.append(
-                (Patch(facecolor="white", edgecolor=_INK, hatch="//"), "low agreement (r_wg)")
+                (Patch(facecolor="white", edgecolor=_INK, hatch="//"), "divided (low r_wg)")
             )
         axes.set_xticks(x, labels=_question_labels(inst))
         axes.set_xlabel("question")
@@ -540,10 +543,10 @@ def heatmap(assessment: Assessment, *, wave: str | None = None, ax: Axes | None 
     Rows are groups, labelled by subject, in the assessment's order; columns are
     questions, their labels coloured by the rung each evidences. The colour map diverges
     at the threshold at which a question is met (red below, blue above), so cells that
-    meet it read at a glance. A small group's row is left blank and labelled "withheld":
-    shared outputs never show its per-question figures. A question nobody in a group
-    answered is blank too, and one fewer than the minimum group size answered is blank
-    and marked "few".
+    meet it read at a glance. The chart shows the assessment's shared view
+    (:meth:`~jointworking.Assessment.shared_view`): a small group's row is left blank and
+    labelled "withheld". A question nobody in a group answered is blank too, and one
+    fewer than the minimum group size answered is blank and marked "few".
 
     Examples
     --------
@@ -553,7 +556,7 @@ def heatmap(assessment: Assessment, *, wave: str | None = None, ax: Axes | None 
     >>> type(fig).__name__
     'Figure'
     """
-    result = _check_assessment(assessment)
+    result = _check_assessment(assessment).shared_view()
     chosen = _check_wave(result, wave)
     groups = _selected_groups(result, chosen)
     inst = result.instrument
@@ -564,7 +567,7 @@ def heatmap(assessment: Assessment, *, wave: str | None = None, ax: Axes | None 
     labels: list[str] = []
     for row, group in enumerate(groups):
         _check_length(group.mean, inst, "assessment")
-        if group.small:
+        if group.placement is None:
             labels.append(f"{_group_subject(group)} \u2014 withheld")
         else:
             labels.append(_group_subject(group))
@@ -591,7 +594,7 @@ def heatmap(assessment: Assessment, *, wave: str | None = None, ax: Axes | None 
             linewidth=0.8,
             shading="flat",
         )
-        _cell_texts(axes, data, [g.small for g in groups], norm, few)
+        _cell_texts(axes, data, [g.placement is None for g in groups], norm, few)
         axes.set_xticks(np.arange(n_questions) + 0.5, labels=_question_labels(inst))
         for tick, question in zip(axes.get_xticklabels(), inst.questions, strict=True):
             tick.set_color(RUNG_COLOURS[question.rung])
@@ -698,10 +701,12 @@ def ladder(assessment: Assessment, *, wave: str | None = None, ax: Axes | None =
     -----
     The rungs are horizontal bands, transaction at the bottom (y = 0), collaboration
     (y = 1), partnership (y = 2). Each organisation's internal placement is a circle
-    (hollow when fewer than the minimum respondents answered) and each relationship's
-    effective rung a square, each in a column of its own labelled below the axes. Where
-    a relationship is called a rung above its effective rung, a dashed arrow rises to a
-    dashed square at the claimed rung, marked "claimed".
+    (hollow when uncertain) and each relationship's effective rung a square (hollow when
+    uncertain), each in a column of its own labelled below the axes. Where a relationship
+    is called a rung above its effective rung, a dashed arrow rises to a dashed square at
+    the claimed rung, marked "claimed". The chart shows the assessment's shared view: a
+    group too small to share, or a relationship whose every view is withheld, has a
+    column labelled "withheld" and no marker.
 
     Examples
     --------
@@ -714,12 +719,16 @@ def ladder(assessment: Assessment, *, wave: str | None = None, ax: Axes | None =
     >>> type(fig).__name__
     'Figure'
     """
-    result = _check_assessment(assessment)
+    result = _check_assessment(assessment).shared_view()
     chosen = _check_wave(result, wave)
     inside = [g for g in _selected_groups(result, chosen) if g.about == INTERNAL]
     views = _selected_relationships(result, chosen)
-    labels = [_label(g.organisation) for g in inside] + [
-        _relationship_name(v, sep=" & ", limit=28) for v in views
+    labels = [
+        _label(g.organisation) + ("" if g.placement is not None else " (withheld)") for g in inside
+    ] + [
+        _relationship_name(v, sep=" & ", limit=28)
+        + ("" if v.effective_rung is not None else " (withheld)")
+        for v in views
     ]
     n = len(labels)
     longest = max((len(label) for label in labels), default=10)
@@ -730,40 +739,51 @@ def ladder(assessment: Assessment, *, wave: str | None = None, ax: Axes | None =
                 rung - 0.5, rung + 0.5, color=RUNG_COLOURS[rung], alpha=0.12, linewidth=0, zorder=0
             )
         entries: list[tuple[Any, str]] = []
-        if inside:
-            x = np.arange(len(inside), dtype=np.float64)
-            y = np.array([int(g.placement.rung) for g in inside], dtype=np.float64)
-            edge = [RUNG_COLOURS[g.placement.rung] if g.small else "black" for g in inside]
-            face = ["white" if g.small else RUNG_COLOURS[g.placement.rung] for g in inside]
+        placed = [
+            (i, g.placement.rung, g.uncertain)
+            for i, g in enumerate(inside)
+            if g.placement is not None
+        ]
+        if placed:
+            x = np.array([i for i, _, _ in placed], dtype=np.float64)
+            y = np.array([int(rung) for _, rung, _ in placed], dtype=np.float64)
+            edge = [RUNG_COLOURS[rung] if unsure else "black" for _, rung, unsure in placed]
+            face = ["white" if unsure else RUNG_COLOURS[rung] for _, rung, unsure in placed]
             axes.scatter(
                 x, y, s=90, marker="o", c=face, edgecolors=edge, linewidths=1.2, zorder=3,
                 label="internal",
             )  # fmt: skip
             entries.append((_marker("o", _NEUTRAL), "organisation, inside"))
-            if any(g.small for g in inside):
-                entries.append(
-                    (
-                        _marker("o", "white", edge=_INK),
-                        f"fewer than {result.min_group_size} respondents",
-                    )
-                )
-        if views:
-            x = np.arange(len(inside), n, dtype=np.float64)
-            y = np.array([int(v.effective_rung) for v in views], dtype=np.float64)
-            face = [RUNG_COLOURS[v.effective_rung] for v in views]
+        effective = [
+            (len(inside) + i, v.effective_rung, v.uncertain, v)
+            for i, v in enumerate(views)
+            if v.effective_rung is not None
+        ]
+        if effective:
+            x = np.array([i for i, _, _, _ in effective], dtype=np.float64)
+            y = np.array([int(rung) for _, rung, _, _ in effective], dtype=np.float64)
+            edge = [RUNG_COLOURS[rung] if unsure else "black" for _, rung, unsure, _ in effective]
+            face = ["white" if unsure else RUNG_COLOURS[rung] for _, rung, unsure, _ in effective]
             axes.scatter(
-                x, y, s=90, marker="s", c=face, edgecolors="black", linewidths=1.2, zorder=3,
+                x, y, s=90, marker="s", c=face, edgecolors=edge, linewidths=1.2, zorder=3,
                 label="relationship",
             )  # fmt: skip
             entries.append((_marker("s", _NEUTRAL), "relationship, effective rung"))
             over = [
                 (float(column), v)
-                for column, v in zip(x, views, strict=True)
-                if v.claimed is not None and v.claimed > v.effective_rung
+                for column, rung, _, v in effective
+                if v.claimed is not None and v.claimed > rung
             ]
             if over:
                 _claims(axes, over)
                 entries.append((_marker("s", "none", edge=_ACCENT), "claimed rung"))
+        if any(unsure for _, _, unsure in placed) or any(u for _, _, u, _ in effective):
+            entries.append(
+                (
+                    _marker("o", "white", edge=_INK),
+                    f"uncertain: under {result.confidence:.0%} likely",
+                )
+            )
         if inside and views:
             axes.axvline(len(inside) - 0.5, color="#777777", linewidth=0.8, linestyle=":")
         axes.set_xticks(np.arange(n, dtype=np.float64), labels=labels, fontsize=8)
@@ -810,7 +830,7 @@ def _claims(axes: Axes, over: Sequence[tuple[float, RelationshipView]]) -> None:
         axes.annotate(
             "",
             xy=(column, claimed),
-            xytext=(column, int(view.effective_rung)),
+            xytext=(column, int(view.effective_rung or 0)),
             arrowprops={
                 "arrowstyle": "->",
                 "color": _ACCENT,
@@ -975,7 +995,7 @@ def gaps(
         claimed = f", called {relationship.claimed}" if relationship.claimed is not None else ""
         axes.set_title(
             f"{_relationship_name(relationship)}{wave}\n"
-            f"effective rung: {relationship.effective_rung}{claimed}",
+            f"effective rung: {relationship.effective_rung or 'withheld'}{claimed}",
             loc="left",
             fontsize=10,
         )

@@ -38,13 +38,16 @@ from typing import Any, Final, TypeAlias
 import attrs
 
 from jointworking import _display as d
+from jointworking import _sentences
 from jointworking._engine import PERCEPTION_GAP_POINTS
+from jointworking._markdown import Context
 from jointworking.assessment import (
     Assessment,
     Finding,
     GroupView,
     RelationshipView,
 )
+from jointworking.consistency import ScaleReliability
 from jointworking.errors import JointWorkingError
 from jointworking.ladder import Placement, path
 from jointworking.rung import Rung
@@ -182,112 +185,54 @@ def _rung_or_none(rung: Rung | None) -> _Text:
     return ("not stated",) if rung is None else (_Badge(rung),)
 
 
-# --- privacy ---------------------------------------------------------------------------
-
-
-def _about(view: RelationshipView, member: str) -> str:
-    """Return the `about` under which `member` answered about the relationship."""
-    if view.kind == "arrangement":
-        return view.subject
-    return next(m for m in view.members if m != member)
-
-
-@attrs.frozen
-class _Privacy:
-    """Which figures a shared report withholds."""
-
-    size: int
-    small: frozenset[tuple[str, str, str]]
-    no_index: frozenset[tuple[str, str, str]]  # small, or with a question few answered
-
-    @classmethod
-    def of(cls, assessment: Assessment) -> _Privacy:
-        small = frozenset((g.organisation, g.about, g.wave) for g in assessment.groups if g.small)
-        no_index = frozenset(
-            (g.organisation, g.about, g.wave) for g in assessment.groups if g.overall_withheld
-        )
-        return cls(assessment.min_group_size, small, no_index)
-
-    def hidden(self, view: RelationshipView) -> frozenset[str]:
-        """Return the members whose view of `view` rests on a small group."""
-        return frozenset(m for m in view.views if (m, _about(view, m), view.wave) in self.small)
-
-    @property
-    def flag(self) -> str:
-        return d.withheld_text(self.size)
-
-
-def _shared(assessment: Assessment, privacy: _Privacy) -> Assessment:
-    """Return a copy of `assessment` whose small groups' figures are NaN, for the charts."""
-    if not privacy.small:
-        return assessment
-    n = len(assessment.instrument.questions)
-    nan = (math.nan,) * n
-
-    def hide(placement: Placement) -> Placement:
-        return attrs.evolve(placement, index=math.nan, scores=nan)
-
-    groups = tuple(
-        attrs.evolve(
-            g,
-            count=(0,) * n,
-            mean=nan,
-            sd=nan,
-            rwg=nan,
-            rwg_j=math.nan,
-            unit_gap=math.nan,
-            uncertain=(),
-            placement=hide(g.placement),
-        )
-        if g.small
-        else g
-        for g in assessment.groups
-    )
-    relationships = []
-    for view in assessment.relationships:
-        hidden = privacy.hidden(view)
-        if hidden:
-            views = {m: hide(p) if m in hidden else p for m, p in view.views.items()}
-            relationships.append(attrs.evolve(view, views=MappingProxyType(views), gaps=nan))
-        else:
-            relationships.append(view)
-    return attrs.evolve(assessment, groups=groups, relationships=tuple(relationships))
-
-
 # --- building the sections --------------------------------------------------------------
 
 
 @attrs.frozen
 class _Context:
-    assessment: Assessment
-    privacy: _Privacy
-    shared: Assessment
+    """What every section reads: the shared view of the assessment, and no other figure."""
+
+    view: Assessment
     latest: tuple[RelationshipView, ...]
     by_subject: Mapping[tuple[str, str], RelationshipView]
 
     @classmethod
     def of(cls, assessment: Assessment) -> _Context:
+        view = assessment.shared_view()
         latest: dict[tuple[str, str], RelationshipView] = {}
-        for view in assessment.relationships:
-            key = (view.kind, view.subject)
-            if key not in latest or view.wave > latest[key].wave:
-                latest[key] = view
-        by_subject = {(v.subject, v.wave): v for v in assessment.relationships}
+        for relationship in view.relationships:
+            key = (relationship.kind, relationship.subject)
+            if key not in latest or relationship.wave > latest[key].wave:
+                latest[key] = relationship
+        by_subject = {(v.subject, v.wave): v for v in view.relationships}
         ordered = tuple(sorted(latest.values(), key=lambda v: (v.subject, v.kind)))
-        privacy = _Privacy.of(assessment)
-        shared = _shared(assessment, privacy)
-        return cls(assessment, privacy, shared, ordered, MappingProxyType(by_subject))
+        return cls(view, ordered, MappingProxyType(by_subject))
 
     @property
     def numbers(self) -> tuple[int, ...]:
-        return self.assessment.instrument.numbers
+        return self.view.instrument.numbers
+
+    @property
+    def size(self) -> int:
+        return self.view.min_group_size
 
     def questions(self, numbers: Sequence[int]) -> str:
-        return d.question_list(self.assessment.instrument, numbers)
+        return d.question_list(self.view.instrument, numbers)
+
+
+def _rung_text(rung: Rung, probabilities: Mapping[Rung, float] | None, uncertain: bool) -> _Text:
+    """Show a rung, how probable it is, and a flag when uncertain: the same everywhere."""
+    likely = d.likely_text(rung, probabilities)
+    parts: list[_Inline] = [_Badge(rung)]
+    if likely:
+        parts.append(f" ({likely})")
+    if uncertain:
+        parts += [" ", _Flag(d.UNCERTAIN)]
+    return tuple(parts)
 
 
 def _summary(ctx: _Context, description: str | None) -> _Section:
-    a = ctx.assessment
+    a = ctx.view
     c = d.counts(a)
     blocks: list[_Block] = []
     if description:
@@ -317,9 +262,8 @@ def _summary(ctx: _Context, description: str | None) -> _Section:
         )
     )
     top = [a.findings[i] for i in d.top_findings(a)]
-    top = [f for i, f in enumerate(top) if i < 3 or f.severity != "info"]
     if top:
-        blocks.append(_Para(("The most severe findings:",)))
+        blocks.append(_Para(("The findings that matter most:",)))
         blocks.append(
             _Bullets(
                 tuple(
@@ -331,11 +275,10 @@ def _summary(ctx: _Context, description: str | None) -> _Section:
     else:
         blocks.append(_Para(("No findings: nothing in the results needs attention.",)))
     blocks.append(_Legend())
-    shared = ctx.shared
     blocks.append(
-        _Chart("ladder", shared, ("Where each group places its joint working on the ladder.",))
+        _Chart("ladder", a, ("Where each group places its joint working on the ladder.",))
     )
-    blocks.append(_Chart("heatmap", shared, ("Each group's mean score on each question.",)))
+    blocks.append(_Chart("heatmap", a, ("Each group's mean score on each question.",)))
     return _Section("summary", "Summary", tuple(blocks))
 
 
@@ -354,9 +297,13 @@ def _organisations(a: Assessment) -> list[str]:
     return sorted(names)
 
 
+def _withheld_flag(ctx: _Context) -> _Flag:
+    return _Flag(d.withheld_text(ctx.size))
+
+
 def _internal_row(ctx: _Context, organisation: str, g: GroupView | None) -> tuple[_Text, ...]:
+    none: _Text = (d.NONE,)
     if g is None:
-        none: _Text = (d.NONE,)
         return (
             (_Name(organisation),),
             none,
@@ -366,29 +313,44 @@ def _internal_row(ctx: _Context, organisation: str, g: GroupView | None) -> tupl
             none,
             (_Flag("no internal responses"),),
         )
+    wave: _Text = (_Name(g.wave),) if g.wave else none
+    if g.placement is None:
+        return (
+            (_Name(organisation),),
+            wave,
+            (str(g.respondents),),
+            ("withheld",),
+            ("withheld",),
+            ("withheld",),
+            (_withheld_flag(ctx),),
+        )
     notes: list[_Inline] = []
-    if g.small:
-        notes.append(_Flag(ctx.privacy.flag))
-    elif g.uncertain:
-        low = ", ".join(f"Q{n}" for n in g.uncertain)
-        notes.append(_Flag(f"uncertain: low agreement on {low}"))
-    if g.placement.missing:
-        notes += [" " if notes else "", f"not answered: {ctx.questions(g.placement.missing)}"]
-    wave: _Text = (_Name(g.wave),) if g.wave else (d.NONE,)
-    index: _Text = ("withheld",) if g.overall_withheld else (d.fmt_index(g.placement.index),)
+    if g.divided:
+        notes.append(_Flag("divided"))
+        if g.dividing:
+            notes.append(f" most on {d.questions_phrase(g.dividing)}")
+    withheld = set(g.withheld_questions)
+    if withheld:
+        notes += [
+            " " if notes else "",
+            f"withheld (too few answered): {ctx.questions(sorted(withheld))}",
+        ]
+    missing = [n for n in g.placement.missing if n not in withheld]
+    if missing:
+        notes += [" " if notes else "", f"not answered: {ctx.questions(missing)}"]
     return (
         (_Name(organisation),),
         wave,
         (str(g.respondents),),
-        (_Badge(g.placement.rung),),
-        index,
+        _rung_text(g.placement.rung, g.rung_probabilities, g.uncertain),
+        (d.fmt_index(g.placement.index),),
         _blocking(ctx, g.placement),
         tuple(notes),
     )
 
 
 def _internal(ctx: _Context) -> _Section:
-    a = ctx.assessment
+    a = ctx.view
     latest: dict[str, GroupView] = {}
     for g in a.groups:
         if g.internal and (g.organisation not in latest or g.wave > latest[g.organisation].wave):
@@ -403,7 +365,10 @@ def _internal(ctx: _Context) -> _Section:
                 (
                     "Each organisation's view of its own internal joint working, in its latest"
                     " wave. The index is the mean answered score as a percentage of the scale;"
-                    " the blocking questions are those of the next rung not yet met.",
+                    " the blocking questions are those of the next rung not yet met. How"
+                    " likely each rung is says how far the rung could change had other"
+                    " people of the same organisation answered; a rung less than"
+                    f" {a.confidence:.0%} likely is marked uncertain.",
                 )
             ),
             _Table(tuple((h,) for h in head), rows, frozenset({2, 4})),
@@ -411,17 +376,34 @@ def _internal(ctx: _Context) -> _Section:
     )
 
 
+def _effective_text(view: RelationshipView) -> _Text:
+    if view.effective_rung is None:
+        return ("withheld: every member's view rests on too few respondents",)
+    return _rung_text(view.effective_rung, view.rung_probabilities, view.uncertain)
+
+
 def _relationship_blocks(ctx: _Context, number: int, view: RelationshipView) -> list[_Block]:
-    hidden = ctx.privacy.hidden(view)
     wave: _Text = (" (", _Name(view.wave), ")") if view.wave else ()
     facts: list[_Text] = [
-        ("Effective rung: ", _Badge(view.effective_rung)),
+        ("Effective rung: ", *_effective_text(view)),
         ("Called: ", *_rung_or_none(view.claimed)),
         ("Aims for: ", *_rung_or_none(view.target)),
         ("Members: ", *_names(view.members)),
     ]
     if view.silent:
         facts.append(("Silent (gave no view): ", *_names(view.silent)))
+    if view.partial:
+        hidden = [m for m in view.withheld if m not in view.views]
+        parts: list[_Inline] = ["Placed on the views that may be shared: "]
+        if hidden:
+            parts += [*_names(hidden), f" {'has' if len(hidden) == 1 else 'have'} a view"]
+        if view.internal_withheld:
+            parts += [" and " if hidden else "", *_names(view.internal_withheld)]
+            parts.append(
+                f" {'has' if len(view.internal_withheld) == 1 else 'have'} an internal view"
+            )
+        parts.append(f" resting on fewer than {ctx.size} respondents, withheld.")
+        facts.append(tuple(parts))
     blocks: list[_Block] = [
         _Heading((_Name(view.subject), *wave), f"relationship-{number}"),
         _Bullets(tuple(facts)),
@@ -429,50 +411,54 @@ def _relationship_blocks(ctx: _Context, number: int, view: RelationshipView) -> 
     rows: list[tuple[_Text, ...]] = []
     for member in view.members:
         inside = view.internal.get(member)
-        inside_text: _Text = (d.NONE,) if inside is None else (_Badge(inside),)
+        inside_text: _Text = (
+            ("withheld",)
+            if member in view.internal_withheld
+            else (d.NONE,)
+            if inside is None
+            else (_Badge(inside),)
+        )
         p = view.views.get(member)
         if p is None:
+            withheld = member in view.withheld
             rows.append(
                 (
                     (_Name(member),),
-                    ("no view",),
+                    ("withheld",) if withheld else ("no view",),
                     (d.NONE,),
                     (d.NONE,),
                     inside_text,
-                    (_Flag("silent: gave no view"),),
+                    (_withheld_flag(ctx),) if withheld else (_Flag("silent: gave no view"),),
                 )
             )
             continue
-        withheld = member in hidden
         rows.append(
             (
                 (_Name(member),),
                 (_Badge(p.rung),),
-                ("withheld",)
-                if withheld or view.withheld_questions.get(member)
-                else (d.fmt_index(p.index),),
+                (d.fmt_index(p.index),),
                 _blocking(ctx, p),
                 inside_text,
-                (_Flag(ctx.privacy.flag),) if withheld else (),
+                (),
             )
         )
     head = ("Member", "View", "Index", "Blocks the next rung", "Own internal rung", "Notes")
     blocks.append(_Table(tuple((h,) for h in head), tuple(rows), frozenset({2})))
-    blocks += _question_table(ctx, view, hidden)
-    if len(view.views) >= 2 and not hidden:
+    blocks += _question_table(ctx, view)
+    if len(view.views) >= 2:
         blocks.append(
             _Chart(
                 "gaps",
                 view,
                 ("Each member's mean per question, and the gaps between them.",),
-                {"instrument": ctx.assessment.instrument, "assessment": ctx.shared},
+                {"instrument": ctx.view.instrument, "assessment": ctx.view},
             )
         )
     return blocks
 
 
-def _question_table(ctx: _Context, view: RelationshipView, hidden: frozenset[str]) -> list[_Block]:
-    inst = ctx.assessment.instrument
+def _question_table(ctx: _Context, view: RelationshipView) -> list[_Block]:
+    inst = ctx.view.instrument
     if not view.views or len(view.gaps) != len(inst.questions):
         return []
     members = list(view.views)
@@ -481,13 +467,13 @@ def _question_table(ctx: _Context, view: RelationshipView, hidden: frozenset[str
     for i, q in enumerate(inst.questions):
         means: list[_Text] = [
             ("withheld",)
-            if m in hidden or q.number in view.withheld_questions.get(m, ())
+            if q.number in view.withheld_questions.get(m, ())
             else (d.fmt_mean(view.views[m].scores[i]),)
             for m in members
         ]
         gap = view.gaps[i]
         gap_text: _Text
-        if hidden or q.number in few:
+        if q.number in few:
             gap_text = ("withheld",)
         elif gap >= PERCEPTION_GAP_POINTS:
             gap_text = (_Strong((f"{d.fmt_mean(gap)} {d.WIDE}",)),)
@@ -499,16 +485,13 @@ def _question_table(ctx: _Context, view: RelationshipView, hidden: frozenset[str
         f"Mean score per question (0 to {inst.scale.high:g}) of each member's respondents;"
         f" {d.WIDE} marks a gap of {PERCEPTION_GAP_POINTS:g} point or more."
     )
-    if hidden:
-        note += f" Gaps are withheld: a member's view rests on fewer than {ctx.privacy.size}"
-        note += " respondents."
-    elif len(members) < 2:
+    if len(members) < 2:
         note += " Gaps need at least two members' views."
-    if few and not hidden:
+    if few:
         phrase = d.questions_phrase(sorted(few))
         note += (
             f" The gaps of {phrase} are withheld, with the mean of each member fewer than"
-            f" {ctx.privacy.size} of whose respondents answered."
+            f" {ctx.size} of whose respondents answered."
         )
     return [
         _Para((note,), note=True),
@@ -535,7 +518,7 @@ def _relationships(ctx: _Context) -> _Section:
 
 def _largest_gaps(ctx: _Context, f: Finding, view: RelationshipView | None) -> list[int]:
     """Return the finding's questions, the largest gaps first (at most three), if shown."""
-    if view is None or ctx.privacy.hidden(view) or len(view.gaps) != len(ctx.numbers):
+    if view is None or len(view.gaps) != len(ctx.numbers):
         return list(f.questions)
     gap = dict(zip(ctx.numbers, view.gaps, strict=True))
     return sorted(f.questions, key=lambda n: -gap.get(n, 0.0))[:3]
@@ -550,11 +533,11 @@ def _next_step(ctx: _Context, f: Finding) -> _Text:  # noqa: PLR0911 - one answe
         until = f"{qs} {verb} met" if f.questions else "the evidence bears the label out"
         return (f"Stop calling it a {label} until {until}; agree what the relationship is today.",)
     if f.kind == "rung_jump":
-        if view is not None and view.target is not None:
+        if view is not None and view.target is not None and view.effective_rung is not None:
             steps = path(view.effective_rung, view.target)[:-1]
             if steps:
                 first = steps[0]
-                needed = [q.number for q in ctx.assessment.instrument.questions_for(first)]
+                needed = [q.number for q in ctx.view.instrument.questions_for(first)]
                 return (
                     f"Plan the intermediate rung first: reach {first.label}"
                     f" ({d.questions_phrase(needed)} met) before aiming for {view.target.label}.",
@@ -595,7 +578,7 @@ def _next_step(ctx: _Context, f: Finding) -> _Text:  # noqa: PLR0911 - one answe
         )
     if f.kind == "too_few_respondents":
         return (
-            f"Widen the survey: ask at least {ctx.privacy.size} people from ",
+            f"Widen the survey: ask at least {ctx.size} people from ",
             *_names(f.organisations),
             ", from across its units, to answer, so that its figures can be shared.",
         )
@@ -615,37 +598,33 @@ def _next_step(ctx: _Context, f: Finding) -> _Text:  # noqa: PLR0911 - one answe
 
 
 def _findings(ctx: _Context) -> _Section:
-    a = ctx.assessment
+    a = ctx.view
+    n = len(a.findings)
     blocks: list[_Block] = [
         _Para(
             (
-                f"{len(a.findings)} {'finding' if len(a.findings) == 1 else 'findings'} on each"
-                " group's and relationship's latest wave,"
-                " most severe first, each with what to do next.",
+                f"{n} {'finding' if n == 1 else 'findings'} on each group's and"
+                " relationship's latest wave, in order of consequence: a label the evidence"
+                " does not bear out first, notes on agreement and on the data last; each"
+                " with what to do next.",
             )
         )
     ]
-    for severity in ("critical", "warning", "info"):
-        found = [f for f in a.findings if f.severity == severity]
-        if not found:
-            continue
-        blocks.append(
-            _Heading((f"{_SEVERITY_WORDS[severity]} ({len(found)})",), f"findings-{severity}")
+    items = tuple(
+        (
+            _Strong((f"{_KIND_WORDS.get(f.kind, f.kind)}",)),
+            f" ({f.severity}): ",
+            _Message(f.message),
+            " ",
+            _Strong(("What to do next:",)),
+            " ",
+            *_next_step(ctx, f),
         )
-        items = tuple(
-            (
-                _Strong((f"{_KIND_WORDS.get(f.kind, f.kind)}:",)),
-                " ",
-                _Message(f.message),
-                " ",
-                _Strong(("What to do next:",)),
-                " ",
-                *_next_step(ctx, f),
-            )
-            for f in found
-        )
+        for f in a.findings
+    )
+    if items:
         blocks.append(_Bullets(items))
-    if not a.findings:
+    else:
         blocks.append(_Para(("No findings: nothing in the results needs attention.",)))
     return _Section("findings", "Findings", tuple(blocks))
 
@@ -719,7 +698,7 @@ def _value(ctx: _Context) -> _Section:
 
 
 def _progress(ctx: _Context) -> _Section:
-    a = ctx.assessment
+    a = ctx.view
     if not a.progress:
         return _Section(
             "progress",
@@ -728,31 +707,52 @@ def _progress(ctx: _Context) -> _Section:
         )
     rows: list[tuple[_Text, ...]] = []
     for p in a.progress:
-        small = {(p.organisation, p.about, w) for w in (p.before, p.after)} & ctx.privacy.no_index
-        change = p.rung_change
-        moved = "no change" if change == 0 else f"{'up' if change > 0 else 'down'} {abs(change)}"
         about: _Text = ("internal",) if p.about == "internal" else (_Name(p.about),)
-        index: _Text = ("withheld",) if small else (d.fmt_change(p.index_change),)
+        low, high = p.interval
+        interval = "" if math.isnan(low) else f" ({d.fmt_change(low)} to {d.fmt_change(high)})"
+        rungs: list[_Inline] = [_Badge(p.rung_before), " \u2192 ", _Badge(p.rung_after)]
+        if p.uncertain_before or p.uncertain_after:
+            rungs += [" ", _Flag(d.UNCERTAIN)]
+        moved = d.fmt_probability(p.p_rung_moved) if not math.isnan(p.p_rung_moved) else d.NONE
         rows.append(
             (
                 (_Name(p.organisation),),
                 about,
                 (_Name(p.before), " \u2192 ", _Name(p.after)),
-                (_Badge(p.rung_before), " \u2192 ", _Badge(p.rung_after)),
+                tuple(rungs),
                 (moved,),
-                index,
+                (f"{d.fmt_change(p.index_change)}{interval}",),
+                (p.direction,),
             )
         )
-    head = ("Organisation", "About", "Waves", "Rung", "Rungs moved", "Index change")
+    head = (
+        "Organisation",
+        "About",
+        "Waves",
+        "Rung",
+        "Chance the rung differs",
+        "Index change (90% interval)",
+        "Change",
+    )
     return _Section(
         "progress",
         "Progress between waves",
-        (_Table(tuple((h,) for h in head), tuple(rows), frozenset({5})),),
+        (
+            _Para(
+                (
+                    "A change is called up or down only where its 90% interval leaves out"
+                    " zero; otherwise there is no clear change, whatever the figures. The"
+                    " chance the rung differs is how likely the two waves' respondents would"
+                    " place the group on different rungs.",
+                )
+            ),
+            _Table(tuple((h,) for h in head), tuple(rows), frozenset({4, 5})),
+        ),
     )
 
 
 def _method(ctx: _Context) -> _Section:
-    a = ctx.assessment
+    a = ctx.view
     inst = a.instrument
     scale = ", ".join(f"{p.value:g} {p.label}" for p in inst.scale.points)
     collab = [q.number for q in inst.questions_for(Rung.COLLABORATION)]
@@ -787,19 +787,21 @@ def _method(ctx: _Context) -> _Section:
             "The index is the mean answered score as a percentage of the scale's range, to"
             " one decimal; means and gaps are in scale points, to two decimals.",
         ),
+        _how_sure(a),
         (
-            f"Agreement: r_wg per question, against a uniform null distribution over the"
-            f" scale's {a_points} points (variance (A\u00b2 \u2212 1)/12 for an A-point scale)."
-            f" Agreement is low when r_wg is below {a.agreement_threshold:.2f}; a placement is"
-            " uncertain when any question deciding it has low agreement.",
+            f"Agreement: r_wg per question, and r_wg(J) of the questions that decide a"
+            f" placement taken as a scale, against a uniform null distribution over the"
+            f" scale's {a_points} points (variance (A\u00b2 \u2212 1)/12 for an A-point"
+            f" scale). Respondents are divided when that r_wg(J) is below"
+            f" {a.agreement_threshold:.2f}; a question fewer than {a.min_group_size} people"
+            " answered is not judged.",
         ),
         (
-            f"Minimum group size: {a.min_group_size}. For a smaller group this report"
-            " withholds the index, per-question means, standard deviations and agreement, and"
-            " every gap or change derived from them; its rung and blocking questions are"
-            " shown, flagged as withheld. A question fewer people than that answered in a"
-            " group is withheld the same way, with the group's index and index changes,"
-            " which would give it away; agreement on it is not judged.",
+            f"Minimum group size: {a.min_group_size}. This report shows nothing computed"
+            " from the answers of a smaller group: not its rung, index, blocking questions"
+            " or any figure; a relationship it is a member of is placed on the other views,"
+            " and says so. A question fewer people than that answered in a group counts as"
+            " unanswered here: its figures are withheld and it is never met.",
         ),
         (
             "A relationship's effective rung is the lowest of its members' views and of their"
@@ -821,9 +823,87 @@ def _method(ctx: _Context) -> _Section:
         "Method notes",
         (
             _Bullets(facts),
+            *_consistency(a),
             _Para(("The questions:",)),
             _Table((("Q",), ("Short label",), ("Evidences",), ("Question",)), rows, frozenset({0})),
         ),
+    )
+
+
+def _figures(item: ScaleReliability) -> str:
+    if item.alpha is None:
+        return "not measured"
+    omega = "" if item.omega is None else f"; omega {item.omega.total:.2f}"
+    return f"alpha {item.alpha.raw:.2f}{omega}"
+
+
+def _consistency(a: Assessment) -> list[_Block]:
+    """Say whether each rung's questions hang together on these answers."""
+    reliability = a.reliability
+    if reliability is None:
+        return [
+            _Para(
+                (
+                    "Whether the questions hang together (alpha, omega) was not measured:"
+                    " it needs the responses, and this report was made from statistics.",
+                )
+            )
+        ]
+    readings = tuple((_sentences.sentence(item.reading) + ".",) for item in reliability.survey)
+    blocks: list[_Block] = [
+        _Para(
+            (
+                "Do the questions hang together on these answers? Cronbach's alpha and"
+                " McDonald's omega over every response that may be shared (0.7 or more is"
+                " the usual mark of questions that measure one thing):",
+            )
+        ),
+        _Bullets(
+            tuple(
+                (*reading, f" ({_figures(item)}; {item.responses:,} responses)")
+                for reading, item in zip(readings, reliability.survey, strict=True)
+            )
+        ),
+    ]
+    if reliability.organisations:
+        head = (("Organisation",), ("Collaboration",), ("Partnership",), ("All",))
+        rows: tuple[tuple[_Text, ...], ...] = tuple(
+            ((_Name(name),), *((_figures(item),) for item in items))
+            for name, items in reliability.organisations.items()
+        )
+        blocks.append(
+            _Para(
+                (f"Per organisation with at least {reliability.min_responses} responses:",),
+                note=True,
+            )
+        )
+        blocks.append(_Table(head, rows))
+    return blocks
+
+
+def _how_sure(a: Assessment) -> _Text:
+    """Say how the rung probabilities were estimated, in words a board reads."""
+    if a.uncertainty == "none":
+        return (
+            "How likely each rung is was not estimated: the statistics this report was"
+            " made from hold no cross sums (see GroupStatistics).",
+        )
+    if a.uncertainty == "bootstrap":
+        how = (
+            f"each group's respondents were drawn again at random, with replacement,"
+            f" {a.resamples:,} times (a bootstrap, seed {a.seed}), and each draw placed on"
+            " the ladder by the same rule"
+        )
+    else:
+        how = (
+            "a normal approximation to drawing each group's respondents again at random"
+            f" (seed {a.seed}) was used, as only merged statistics were available"
+        )
+    return (
+        f"How likely each rung is: {how}; a rung's likelihood is the share of draws placed"
+        f" on it. A placement is uncertain when its rung is less than {a.confidence:.0%}"
+        " likely: other people of the same group could well have placed it on another"
+        " rung.",
     )
 
 
@@ -847,19 +927,22 @@ def _document(assessment: Assessment, description: str | None) -> tuple[_Section
 # --- Markdown --------------------------------------------------------------------------
 
 
-def _md_inline(parts: Iterable[_Inline], marker: d.NameMarker) -> str:
+def _md_inline(parts: Iterable[_Inline], marker: d.NameMarker, context: Context = "inline") -> str:
+    """Render inline parts; the first stands at `context`, the rest mid-line (inline)."""
     out = []
-    for part in parts:
+    for i, part in enumerate(parts):
+        here: Context = "inline" if context == "start" and i else context
         if isinstance(part, str):
             out.append(part)
         elif isinstance(part, _Name):
-            out.append(d.md_name(part.text))
+            out.append(d.md_name(part.text, here))
         elif isinstance(part, _Message):
-            out.append(marker.markdown(part.text))
+            out.append(marker.markdown(part.text, context=here))
         elif isinstance(part, _Prose):
-            out.append(marker.markdown(part.text, prose=True))
+            out.append(marker.markdown(part.text, prose=True, context=here))
         elif isinstance(part, _Strong):
-            out.append(f"**{_md_inline(part.parts, marker)}**")
+            inner: Context = "cell" if here == "cell" else "emphasis"
+            out.append(f"**{_md_inline(part.parts, marker, inner)}**")
         elif isinstance(part, _Badge):
             out.append(part.rung.label)
         else:
@@ -869,16 +952,17 @@ def _md_inline(parts: Iterable[_Inline], marker: d.NameMarker) -> str:
 
 def _md_block(block: _Block, marker: d.NameMarker) -> str | None:
     if isinstance(block, _Heading):
-        return f"### {_md_inline(block.text, marker)}"
+        return f"### {_md_inline(block.text, marker, 'heading')}"
     if isinstance(block, _Para):
-        text = _md_inline(block.text, marker)
-        return f"*{text}*" if block.note else text
+        note = block.note
+        text = _md_inline(block.text, marker, "emphasis" if note else "start")
+        return f"*{text}*" if note else text
     if isinstance(block, _Bullets):
-        return "\n".join(f"- {_md_inline(item, marker)}" for item in block.items)
+        return "\n".join(f"- {_md_inline(item, marker, 'start')}" for item in block.items)
     if isinstance(block, _Table):
 
         def row(cells: Iterable[_Text]) -> str:
-            return "| " + " | ".join(_md_inline(c, marker) or " " for c in cells) + " |"
+            return "| " + " | ".join(_md_inline(c, marker, "cell") or " " for c in cells) + " |"
 
         rule = (
             "|"
@@ -926,7 +1010,7 @@ def markdown(assessment: Assessment, *, title: str = _TITLE, description: str | 
     """
     sections = _document(assessment, description)
     marker = d.finding_names(assessment)
-    parts = [f"# {d.md_text(title)}"]
+    parts = [f"# {d.md_text(title, 'heading')}"]
     for section in sections:
         parts.append(f"## {section.title}")
         for block in section.blocks:

@@ -11,9 +11,12 @@ validated once, ready for vectorised scoring.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import re
+import sys
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, Final, Generic, TypeVar
 
 import attrs
 import numpy as np
@@ -33,31 +36,236 @@ _AnswerMatrix = npt.ArrayLike | Sequence[Sequence[float | None]]
 """Answers as from_arrays takes them: numpy's array-likes, or rows holding None for missing."""
 
 
-def _whole_number_text(value: object) -> str | None:
-    """Return whole numbers (ids and waves exported as numbers) as text, else None."""
-    if isinstance(value, bool):
+# --------------------------------------------------------------------------- text of names
+#
+# One rule for the text of every name (organisation, about, respondent, unit, wave, and
+# the names of the context files), applied by every file reader and every constructor:
+# a name may not hold a character that cannot be written (a lone surrogate), that breaks
+# a line, that controls a terminal or printer, or that is invisible (zero-width and
+# bidirectional formatting characters). Names are stored in Unicode normalisation form
+# C (NFC), so that "Café" typed with a precomposed é and with e and a combining accent
+# is one name.
+
+_LINE_BREAKS: Final = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+_BIDI_CONTROLS: Final = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+_REPLACEMENT: Final = "\ufffd"
+_SHOWN: Final = 80
+"""How many characters of a refused name a message shows."""
+
+
+_REFUSED_CATEGORIES: Final = {
+    "Cs": "a lone surrogate (half of a character), which cannot be written as text",
+    "Cc": "a control character",
+    "Cf": "an invisible formatting character",
+}
+
+
+def _refused(char: str) -> str | None:
+    """Say why a name may not hold `char`, or return None if it may."""
+    if char in _LINE_BREAKS:
+        return "a line break"
+    if char in _BIDI_CONTROLS:
+        return "an invisible bidirectional control, which changes the order text is shown in"
+    if char == _REPLACEMENT:
+        return "the replacement character, left where a program could not decode the text"
+    code = ord(char)
+    if 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE:
+        return "a noncharacter, which is not text"
+    return _REFUSED_CATEGORIES.get(unicodedata.category(char))
+
+
+def _character(char: str) -> str:
+    """Name a character for a message: ``U+200B (ZERO WIDTH SPACE)``."""
+    name = unicodedata.name(char, "")
+    return f"U+{ord(char):04X}" + (f" ({name})" if name else "")
+
+
+def _shown(text: str) -> str:
+    """Show a name in a message: its repr (which escapes invisible characters), shortened."""
+    shown = repr(text)
+    return shown if len(shown) <= _SHOWN else shown[: _SHOWN - 4] + "...'"
+
+
+def _text_problem(text: str) -> str | None:
+    """Return why `text` cannot be a name, naming its first refused character; else None.
+
+    Refused: lone surrogates, line breaks (including U+2028 and U+2029), other C0 and C1
+    control characters (tab and NUL among them), invisible formatting characters
+    (Unicode category Cf: zero-width space, joiners, word joiner, soft hyphen, a byte
+    order mark inside text, bidirectional marks, embeddings, overrides and isolates),
+    U+FFFD (the mark of text lost in an earlier decoding) and noncharacters. Every other
+    character, of any script, is accepted.
+
+    Examples
+    --------
+    >>> _text_problem("Caf\u00e9") is None
+    True
+    >>> print(_text_problem("Harlow\u200bDC"))
+    'Harlow\u200bDC' holds U+200B (ZERO WIDTH SPACE) at character 7, an invisible formatting character; a name may not hold control characters, line breaks or invisible characters
+    """  # noqa: E501 - a doctest's output is one line
+    if text.isprintable() and _REPLACEMENT not in text:
         return None
-    if isinstance(value, int | np.integer):
-        return str(int(value))
-    if isinstance(value, float | np.floating) and float(value).is_integer():
-        return str(int(value))
+    for position, char in enumerate(text, 1):
+        reason = _refused(char)
+        if reason is not None:
+            return (
+                f"{_shown(text)} holds {_character(char)} at character {position}, {reason};"
+                " a name may not hold control characters, line breaks or invisible characters"
+            )
+    return None
+
+
+def _nfc(text: str) -> str:
+    """Return `text` in Unicode normalisation form C (unchanged if it already is)."""
+    if text.isascii() or unicodedata.is_normalized("NFC", text):
+        return text
+    return unicodedata.normalize("NFC", text)
+
+
+def _checked(text: str, argument: str) -> str:
+    """Return trimmed name `text` in NFC; refuse a character a name may not hold."""
+    if text.isascii() and text.isprintable():
+        return text
+    problem = _text_problem(text)
+    if problem is not None:
+        raise ArgumentError(f"{argument}: {problem}")
+    return _nfc(text)
+
+
+def _fold(name: str) -> str:
+    """Fold a name so that names which only look different fold alike.
+
+    Case is folded, compatibility forms are unified (Unicode NFKC: full-width letters,
+    ligatures such as "ﬁ", superscripts and non-breaking spaces become their plain
+    forms) and runs of white space become one space.
+
+    Examples
+    --------
+    >>> _fold("Ashford  COUNCIL") == _fold("\uff21shford council")
+    True
+    """
+    if name.isascii():
+        return " ".join(name.casefold().split())
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
+    return " ".join(folded.split())
+
+
+_WAVE_PARTS: Final = re.compile(r"(\d+)|[^\W\d_]+")
+
+
+def _fold_wave(wave: str) -> str:
+    """Fold a wave's name so that waves which only look different fold alike.
+
+    As :func:`_fold`, and besides, punctuation and spacing between letters and digits are
+    ignored and numbers are compared by value, so that ``2024-01``, ``2024-1``,
+    ``2024/01`` and ``2024 01`` fold alike, as do ``Q1``, ``q1`` and ``Q 1``.
+
+    Examples
+    --------
+    >>> _fold_wave("2024-01") == _fold_wave("2024 / 1")
+    True
+    >>> _fold_wave("2024-01") == _fold_wave("2024-10")
+    False
+    """
+    parts: list[str] = []
+    for match in _WAVE_PARTS.finditer(_fold(wave)):
+        digits = match.group(1)
+        if digits is None:
+            parts.append(match.group())
+        else:
+            if not digits.isascii():
+                digits = "".join(str(unicodedata.decimal(c)) for c in digits)
+            parts.append(digits.lstrip("0") or "0")
+    return " ".join(parts)
+
+
+Where = TypeVar("Where")
+
+
+class _LookAlikes(Generic[Where]):
+    """The distinct names seen so far, to find one that only looks like an earlier one.
+
+    Each name is checked once: later sightings of a name already seen cost one set look-up.
+
+    Parameters
+    ----------
+    folding : callable
+        :func:`_fold` for organisation names, :func:`_fold_wave` for waves.
+    """
+
+    def __init__(self, folding: Callable[[str], str]) -> None:
+        self._folding = folding
+        self._known: set[str] = set()
+        self._folded: dict[str, tuple[str, Where]] = {}
+
+    def check(self, name: str, where: Where) -> tuple[str, Where] | None:
+        """Remember `name`, first seen at `where`; return an earlier look-alike and its place."""
+        if name in self._known:
+            return None
+        first = self._folded.setdefault(self._folding(name), (name, where))
+        if first[0] != name:
+            return first
+        self._known.add(name)
+        return None
+
+
+_NAMES_ALIKE: Final = (
+    "differ only in case, spacing or the form of their characters; write each"
+    " organisation's name the same way everywhere"
+)
+"""The end of the message for two organisation names that only look different."""
+_WAVES_ALIKE: Final = (
+    "differ only in case, spacing, punctuation or zeros before a number; write each wave"
+    " the same way everywhere (zero-padded, such as 2024-01, so that text order is time"
+    " order)"
+)
+"""The end of the message for two waves that only look different."""
+
+
+def _is_internal(name: str) -> bool:
+    """Whether a trimmed name is ``internal`` (in any case or character form)."""
+    if name.isascii():  # the common case, without the cost of folding
+        return name.casefold() == INTERNAL
+    return _fold(name) == INTERNAL
+
+
+def _whole_number_text(value: object, argument: str) -> str | None:
+    """Return whole numbers (ids and waves exported as numbers) as text, else None."""
+    if isinstance(value, bool | np.bool_):
+        return None
+    try:
+        if isinstance(value, int | np.integer):
+            return str(int(value))
+        if isinstance(value, float | np.floating) and float(value).is_integer():
+            return str(int(value))
+    except ValueError:  # more digits than int-to-text conversion allows
+        raise ArgumentError(
+            f"{argument}: expected text or a whole number of at most"
+            f" {sys.get_int_max_str_digits()} digits, got a longer one"
+        ) from None
     return None
 
 
 def _identifier(value: object, argument: str) -> str:
     """Trim a respondent id; whole numbers (ids exported as numbers) become text."""
-    number = _whole_number_text(value)
+    if type(value) is str:
+        return _name(value, argument)
+    number = _whole_number_text(value, argument)
     return number if number is not None else _name(value, argument)
 
 
 def _name(value: object, argument: str) -> str:
-    """Trim a name; refuse anything that is not non-empty text."""
+    """Trim a name and return it in NFC; refuse anything that is not non-empty text."""
     if not isinstance(value, str):
         raise ArgumentError(f"{argument}: expected text, got {value!r}")
     name = value.strip()
     if not name:
         raise ArgumentError(f"{argument}: expected a name, got {value!r}")
-    return name
+    if name.isascii() and name.isprintable():
+        return name
+    return _checked(name, argument)
 
 
 def _optional_name(value: object, argument: str) -> str:
@@ -66,22 +274,22 @@ def _optional_name(value: object, argument: str) -> str:
         return ""
     if isinstance(value, float) and math.isnan(value):
         return ""
-    number = _whole_number_text(value)
+    number = _whole_number_text(value, argument)
     if number is not None:
         return number
     if not isinstance(value, str):
         raise ArgumentError(f"{argument}: expected text or None, got {value!r}")
-    return value.strip()
+    return _checked(value.strip(), argument)
 
 
 def _about(value: object, argument: str) -> str:
     name = _name(value, argument)
-    return INTERNAL if name.casefold() == INTERNAL else name
+    return INTERNAL if _is_internal(name) else name
 
 
 def _organisation_name(value: object, argument: str) -> str:
     name = _name(value, argument)
-    if name.casefold() == INTERNAL:
+    if _is_internal(name):
         raise ArgumentError(
             f"{argument}: {INTERNAL!r} is reserved for an organisation's view of itself;"
             " it cannot name an organisation"
@@ -118,6 +326,19 @@ def _frozen_answers(answers: Mapping[int, float | None]) -> Mapping[int, float |
         raise ArgumentError(
             f"answers: expected a mapping of question number to score, got {answers!r}"
         )
+    for question, score in answers.items():
+        if score is None:
+            continue
+        if isinstance(score, bool | np.bool_) or not isinstance(
+            score, int | float | np.integer | np.floating
+        ):
+            raise ArgumentError(
+                f"answers: question {question}: expected a number or None, got {score!r}"
+            )
+        if math.isnan(score):
+            raise ArgumentError(
+                f"answers: question {question}: NaN is not an answer; use None for a missing answer"
+            )
     return MappingProxyType(dict(answers))
 
 
@@ -128,7 +349,10 @@ class Response:
     Parameters
     ----------
     organisation : str
-        The organisation the respondent belongs to. Surrounding white space is trimmed.
+        The organisation the respondent belongs to. Surrounding white space is trimmed and
+        the name is stored in Unicode normalisation form C; a name holding a control
+        character, a line break or an invisible character (zero-width, bidirectional
+        control, lone surrogate) is refused. The same holds for every other name below.
     about : str
         ``"internal"`` (in any case) when the respondent assesses their own organisation;
         otherwise the name of the partner organisation, or of a declared multi-party
@@ -136,12 +360,17 @@ class Response:
     respondent : str
         An identifier, unique within one organisation, about and wave.
     answers : mapping of int to float or None
-        Scores by question number; ``None`` or NaN, or a question left out, is missing.
+        Scores by question number (numbers, not text or booleans); ``None``, or a question
+        left out, is missing. NaN is refused: it is a missing marker only inside an answer
+        matrix (see :meth:`Responses.from_arrays`).
     unit : str or None, optional
         The department or service the respondent works in (rule R8).
     wave : str or None, optional
         The survey round, such as ``"2026-Q1"``. Waves sort as text, so name them so that
-        text order is time order.
+        text order is time order (zero-padded: ``2026-01``, not ``2026-1``). Two waves
+        that differ only in case, spacing, punctuation or zeros before a number
+        (``2026-1`` and ``2026-01``) are one wave written two ways: :class:`Responses`
+        refuses them rather than count two waves and a progress between them.
 
     Examples
     --------
@@ -192,13 +421,22 @@ def _column(
     names: dict[str, str] = {}
     out: list[str] = []
     for i, value in enumerate(raw.tolist()):
-        key = value if type(value) is str else (type(value), repr(value))
+        key = value if type(value) is str else _key(value)
         name = cleaned.get(key)
         if name is None:
             name = clean(value, f"{argument} (row {i + 1})")
             name = cleaned[key] = names.setdefault(name, name)
         out.append(name)
     return _labels(out)
+
+
+def _key(value: object) -> object:
+    """Return a dictionary key for a label that is not text: its type and value, or identity."""
+    try:
+        hash(value)
+    except TypeError:  # a list, say: never a label, refused when cleaned
+        return (type(value), id(value))
+    return (type(value), value)
 
 
 def _factorize(labels: _LabelArray, *, ordered: bool = True) -> tuple[list[str], IntArray]:
@@ -318,6 +556,8 @@ class Responses:
     _index: _Index = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
+        if not isinstance(self.instrument, Instrument):
+            raise ArgumentError(f"instrument: expected an Instrument, got {self.instrument!r}")
         n, q = self.answers.shape
         if q != len(self.instrument.questions):
             raise ArgumentError(
@@ -390,8 +630,14 @@ class Responses:
         Parameters
         ----------
         answers : array_like, shape (n_respondents, n_questions)
-            Scores in question order; ``None`` or NaN for missing. Every score must be a
-            point of the instrument's scale.
+            Scores in question order: numbers (not booleans or text), each a point of the
+            instrument's scale, and ``None`` or NaN for missing. The answer matrix is the
+            one place (with a data frame's columns, :meth:`from_frame`) where NaN means
+            missing: it is numpy's own marker for a missing number. Everywhere an answer
+            stands on its own (a file's cell, a JSON value, a :class:`Response`'s answer,
+            :meth:`Scale.parse <jointworking.Scale.parse>`), missing is written as a blank
+            cell, a missing word such as "don't know", ``null`` or ``None``, and NaN is an
+            error.
         organisation, about : str or array_like of str, shape (n_respondents,)
             A single string applies to every respondent.
         respondent : array_like of str, optional
@@ -402,10 +648,29 @@ class Responses:
         Raises
         ------
         ArgumentError
-            If shapes disagree, a score is off the scale, a name is blank, an organisation
-            is "about" itself, or a respondent appears twice in one organisation, about
-            and wave.
+            If shapes disagree, a score is off the scale, a name is blank or holds a
+            character a name may not hold, an organisation is "about" itself, two names
+            or two waves only look different, or a respondent appears twice in one
+            organisation, about and wave.
+
+        Notes
+        -----
+        Names (organisation, about, respondent, unit and wave) are trimmed and stored in
+        Unicode normalisation form C (NFC), so that "Café" with a precomposed é and with
+        an e and a combining accent is one name. A name may not hold a lone surrogate, a
+        line break, another control character (tab and NUL among them) or an invisible
+        formatting character (zero-width space or joiner, word joiner, soft hyphen, a byte
+        order mark, bidirectional marks, embeddings, overrides and isolates): such text
+        could not be written, or would show two different names alike.
+
+        Organisation names (in `organisation` and `about`) that differ only in case,
+        spacing or the form of their characters (compared after Unicode NFKC and case
+        folding, so full-width letters and ligatures count as their plain forms) are
+        refused, and so are waves that differ only in case, spacing, punctuation or zeros
+        before a number (``2024-1`` and ``2024-01``, ``Q1`` and ``q1``).
         """
+        if not isinstance(instrument, Instrument):
+            raise ArgumentError(f"instrument: expected an Instrument, got {instrument!r}")
         matrix = _answer_matrix(answers)
         if matrix.ndim != 2:
             raise ArgumentError(
@@ -436,12 +701,23 @@ class Responses:
     ) -> Responses:
         """Build from :class:`Response` objects or mappings with the same fields.
 
+        Answers are numbers (not booleans or text), each a point of the scale, or
+        ``None`` for missing; NaN is refused, as in a JSON file.
+
         Raises
         ------
         ArgumentError
             As :meth:`from_arrays`; also for an answer to a question the instrument does
-            not have. Messages name the record (counting from 1).
+            not have, or one that is not a number or None. Messages name the record
+            (counting from 1).
         """
+        if not isinstance(instrument, Instrument):
+            raise ArgumentError(f"instrument: expected an Instrument, got {instrument!r}")
+        if isinstance(records, Mapping | Response) or not isinstance(records, Iterable):
+            raise ArgumentError(
+                "records: expected an iterable of Response objects or mappings, got"
+                f" {type(records).__name__}"
+            )
         rows: list[Response] = []
         for i, record in enumerate(records, 1):
             if isinstance(record, Response):
@@ -468,7 +744,7 @@ class Responses:
                         f" (as {seen[position]!r} and {number!r})"
                     )
                 seen[position] = number
-                matrix[i, position] = np.nan if score is None else _score(score, i + 1, number)
+                matrix[i, position] = np.nan if score is None else float(score)
         return cls.from_arrays(
             matrix,
             organisation=[r.organisation for r in rows],
@@ -487,11 +763,23 @@ class Responses:
         and one column per question (``q1`` ... or the question keys); headers are
         case-insensitive. Needs the optional dependency pandas.
 
+        Answer cells are read as a file's are (see :func:`~jointworking.io.read_responses`):
+        numbers, text cells holding a number of the scale, a label or a missing word; the
+        frame's own missing values (NaN, None, ``pd.NA``, ``NaT``) are missing, as in
+        :meth:`from_arrays`, but a text cell ``"NaN"`` is an error.
+
         Raises
         ------
         ArgumentError
-            For an unknown or missing column, or any problem :meth:`from_arrays` reports.
+            If `frame` is not a pandas DataFrame, for an unknown or missing column, an
+            answer that is not one of the scale's, or any problem :meth:`from_arrays`
+            reports.
         """
+        if not isinstance(instrument, Instrument):
+            raise ArgumentError(f"instrument: expected an Instrument, got {instrument!r}")
+        pandas = sys.modules.get("pandas")
+        if pandas is None or not isinstance(frame, pandas.DataFrame):
+            raise ArgumentError(f"frame: expected a pandas DataFrame, got {type(frame).__name__}")
         columns: dict[str, Any] = {}
         for column in frame.columns:
             key = str(column).strip().casefold()
@@ -609,7 +897,7 @@ def _answer_matrix(answers: _AnswerMatrix) -> npt.NDArray[np.float64]:
         # dtype=object keeps each element as given: numpy would otherwise promote
         # [True, 3] to [1, 3] and [3, "3"] to text before they could be seen.
         raw = np.asarray(answers, dtype=object)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):
         raise ArgumentError(expected) from None
     for flat, value in enumerate(raw.flat):
         if isinstance(value, _NOT_SCORES):
@@ -617,16 +905,10 @@ def _answer_matrix(answers: _AnswerMatrix) -> npt.NDArray[np.float64]:
             raise ArgumentError(f"{expected}, got {value!r} at answers{where}")
     try:
         return np.array(raw, dtype=np.float64, order="F")
+    except OverflowError:  # an integer beyond float64: off every scale
+        raise ArgumentError(f"{expected}, got an integer too large for a score") from None
     except (TypeError, ValueError):
         raise ArgumentError(expected) from None
-
-
-def _score(value: object, record: int, number: int) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
-        raise ArgumentError(
-            f"record {record}: answers: question {number}: expected a number or None, got {value!r}"
-        )
-    return float(value)
 
 
 _FIELDS: Final = ("organisation", "about", "respondent", "answers", "unit", "wave")
@@ -655,27 +937,40 @@ def _check_scores(answers: npt.NDArray[np.float64], instrument: Instrument) -> N
         )
 
 
-def _fold(name: str) -> str:
-    return " ".join(name.casefold().split())
-
-
 def _check_similar_names(organisation: _LabelArray, about: _LabelArray, index: _Index) -> None:
-    """Refuse names that differ only in case or spacing: almost always a typing slip.
+    """Refuse names, and waves, that only look different: almost always a typing slip.
 
     Left alone, "Ashford council" and "Ashford Council" would be two organisations, and a
-    report would quietly count a fifth organisation that gave too few answers.
+    report would quietly count a fifth organisation that gave too few answers; "2024-1"
+    and "2024-01" would be two waves, and a report would show progress between them.
+    Names are compared by :func:`_fold`, waves by :func:`_fold_wave`; both are checked on
+    the distinct values only.
     """
-    seen: dict[str, str] = {}
+    names: _LookAlikes[str] = _LookAlikes(_fold)
     for name in index.names:
         if name == INTERNAL:
             continue
-        other = seen.setdefault(_fold(name), name)
-        if other != name:
-            rows = np.flatnonzero((organisation == name) | (about == name))
+        other = names.check(name, name)
+        if other is not None:
+
+            def row(name: str) -> int:
+                return int(np.flatnonzero((organisation == name) | (about == name))[0]) + 1
+
             raise ArgumentError(
-                f"organisation: {other!r} and {name!r} differ only in case or spacing (row"
-                f" {int(rows[0]) + 1} has {name!r}); write each organisation's name the same"
-                " way everywhere"
+                f"organisation: {_shown(other[0])} (row {row(other[0])}) and {_shown(name)}"
+                f" (row {row(name)}) {_NAMES_ALIKE}"
+            )
+    waves: _LookAlikes[int] = _LookAlikes(_fold_wave)
+    for code, wave in enumerate(index.waves):
+        if not wave:
+            continue
+        other_wave = waves.check(wave, code)
+        if other_wave is not None:
+            first = int(np.flatnonzero(index.wave == other_wave[1])[0]) + 1
+            second = int(np.flatnonzero(index.wave == code)[0]) + 1
+            raise ArgumentError(
+                f"wave: waves {_shown(other_wave[0])} (row {first}) and {_shown(wave)} (row"
+                f" {second}) {_WAVES_ALIKE}"
             )
 
 

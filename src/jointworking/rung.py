@@ -3,18 +3,73 @@
 from __future__ import annotations
 
 import enum
+import math
+import operator
+from typing import Any
 
 from jointworking.errors import ArgumentError
 
 __all__ = ["Rung"]
 
 
-class Rung(enum.IntEnum):
+def _shown(value: object) -> str:
+    """Return a short repr of `value` for an error message, whatever `value` is.
+
+    An integer too long to print in full (Python refuses beyond 4,300 digits) is described
+    by its size, any other repr is cut to 60 characters, and a repr that fails is replaced
+    by the type's name. Shared by the modules of the model, so that no error message can
+    itself fail or run to pages.
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**30:
+        digits = int(abs(value).bit_length() * math.log10(2)) + 1
+        return f"an integer of about {digits} digits"
+    try:
+        text = repr(value)
+    except Exception:  # any failure of a caller's object's own repr
+        return f"a {type(value).__name__}"
+    return text if len(text) <= 60 else f"{text[:57]}..."
+
+
+class _IntEnumType(enum.EnumType):
+    """The metaclass of the library's integer enumerations: a bad value is an ArgumentError.
+
+    ``Rung(2)`` finds a member by its value as usual, from an int or a numpy integer.
+    Anything else (a bool, a float, a string, an array, an int that is no member's value)
+    is refused with an :class:`~jointworking.ArgumentError` naming the class and the values
+    it takes, rather than enum's bare ValueError, or an error raised by the value's own
+    comparison (an array's, say).
+    """
+
+    def __call__(cls, value: object, *args: Any, **kwargs: Any) -> Any:
+        if args or kwargs:  # the functional API, which makes a new enumeration
+            return super().__call__(value, *args, **kwargs)
+        if isinstance(value, cls):
+            return value
+        members: dict[Any, Any] = cls._value2member_map_
+        if not isinstance(value, bool):
+            try:
+                number = operator.index(value)  # type: ignore[arg-type]  # checked just here
+            except TypeError:
+                pass
+            else:
+                if number in members:
+                    return members[number]
+        choices = [f"{member.value} ({member.name.lower()})" for member in members.values()]
+        raise ArgumentError(
+            f"{cls.__name__}: expected {', '.join(choices[:-1])} or {choices[-1]}, got"
+            f" {_shown(value)}"
+        )
+
+
+class Rung(enum.IntEnum, metaclass=_IntEnumType):
     """A rung of the joint working ladder, ordered from lowest to highest.
 
     The article describes a ladder that organisations climb one rung at a time:
     "moving from transaction to collaboration to partnership takes time". Rungs compare
     by their position on that ladder, so ``max``, ``min`` and sorting work as expected.
+    ``Rung(1)`` is the rung at that position; a value that is not 0, 1 or 2 (a bool, a
+    float, a string) is an :class:`~jointworking.ArgumentError`: read names with
+    :meth:`parse`.
 
     Examples
     --------
@@ -24,6 +79,8 @@ class Rung(enum.IntEnum):
     Rung.PARTNERSHIP
     >>> str(Rung.COLLABORATION)
     'collaboration'
+    >>> Rung(2)
+    Rung.PARTNERSHIP
     """
 
     TRANSACTION = 0
@@ -63,8 +120,11 @@ class Rung(enum.IntEnum):
         Raises
         ------
         ArgumentError
-            If `text` names no rung.
+            If `text` names no rung (whatever its type: a number, None or any other
+            object is refused too, with its value shown in the message).
         """
+        given: object = argument  # the name too may come from a caller's code
+        name = given if isinstance(given, str) else "rung"
         if isinstance(text, Rung):
             return text
         if isinstance(text, str):
@@ -72,4 +132,4 @@ class Rung(enum.IntEnum):
             if key in cls.__members__:
                 return cls[key]
         names = ", ".join(repr(r.label) for r in cls)
-        raise ArgumentError(f"{argument}: expected one of {names}, got {text!r}")
+        raise ArgumentError(f"{name}: expected one of {names}, got {_shown(text)}")

@@ -8,7 +8,16 @@ what it answered about, a wave and a unit), and sums add up: the statistics of a
 survey are the :meth:`~jointworking.GroupStatistics.merge` of the statistics of any split of its
 respondents. So a survey too large to hold at once can be read in chunks
 (``read_responses(..., chunk_size=...)``), each chunk reduced to statistics, and the
-merged statistics assessed; the result equals assessing the whole survey at once.
+merged statistics assessed; the result equals assessing the whole survey at once, except
+for how sure each rung is, which sums alone can only approximate.
+
+:class:`GroupStatistics` can also hold each cell's *cross sums* (its ``cross``
+attribute): for every pair of questions, how many answered both, the sum of each one's
+answers among them, and the sum of the products of their answers. They add up like the
+other sums, and they tell how the answers to different questions vary together: the
+sampling covariance of the question means, hence a normal approximation to the
+uncertainty of a rung and the variance of an index (see :doc:`/concepts/uncertainty`),
+from merged statistics alone.
 
 On the evidence scale (and on any scale whose points are whole numbers) the sums are
 whole numbers, held exactly in float64, so merging is exact in any order. On a scale
@@ -25,6 +34,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from jointworking._uncertainty import gram_indices, gram_length, pack_gram, unpack_gram
 from jointworking.errors import ArgumentError
 from jointworking.instrument import MORLEY_2016, Instrument
 from jointworking.responses import (
@@ -53,7 +63,7 @@ def _frozen(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
 
 @attrs.frozen(eq=False)
 class GroupStatistics:
-    """Per-cell sums of a survey's answers: what assessing it needs, in mergeable form.
+    r"""Per-cell sums of a survey's answers: what assessing it needs, in mergeable form.
 
     A cell is the respondents of one organisation about one thing (``"internal"``, a
     partner or an arrangement) in one wave and one unit (``""`` where none was given).
@@ -72,6 +82,19 @@ class GroupStatistics:
         Per question, how many answered ("don't know" and blanks are not counted).
     total, total_sq : ndarray of float64, shape (n_cells, n_questions)
         Per question, the sum of the answers and the sum of their squares.
+    cross : ndarray of float64, shape (n_cells, Q (2Q + 1)), or None
+        The cross sums, or None when they were not computed (``cross=False``) or came
+        from statistics lacking them. For the cell's respondents, let :math:`\tilde x`
+        be the answer matrix with missing answers as 0 and :math:`a` the matrix of
+        answered indicators (1 answered, 0 missing), both ``(respondents, Q)``. `cross`
+        is the upper triangle, row by row (the order of ``numpy.triu_indices(2 * Q)``),
+        of the symmetric ``2Q x 2Q`` Gram matrix :math:`Z^\top Z` of
+        :math:`Z = [\tilde x, a]`. Its blocks are, for questions :math:`j, k`:
+        :math:`\sum \tilde x_j \tilde x_k` (the sum of the products of their answers
+        over those who answered both; the diagonal is `total_sq`),
+        :math:`\sum \tilde x_j a_k` (the sum of the answers to :math:`j` of those who
+        also answered :math:`k`; the diagonal is `total`) and :math:`\sum a_j a_k` (how
+        many answered both; the diagonal is `count`).
 
     The arrays are read-only. `count`, `total` and `total_sq` are held a question at a
     time (Fortran order), as assessing reads them.
@@ -100,6 +123,7 @@ class GroupStatistics:
     count: IntArray
     total: FloatArray
     total_sq: FloatArray
+    cross: FloatArray | None = None
 
     def __len__(self) -> int:
         return int(self.respondents.shape[0])
@@ -122,6 +146,11 @@ class GroupStatistics:
             and np.array_equal(self.count, other.count)
             and np.array_equal(self.total, other.total)
             and np.array_equal(self.total_sq, other.total_sq)
+            and (
+                np.array_equal(self.cross, other.cross)
+                if self.cross is not None and other.cross is not None
+                else self.cross is other.cross
+            )
         )
 
     __hash__ = None  # type: ignore[assignment]
@@ -158,20 +187,32 @@ class GroupStatistics:
         return tuple(self._index.names[i] for i in codes)
 
     @classmethod
-    def from_responses(cls, responses: Responses) -> GroupStatistics:
+    def from_responses(cls, responses: Responses, *, cross: bool = True) -> GroupStatistics:
         """Sum a survey's answers by cell.
 
         One pass over the answer matrix, a question at a time, with ``numpy.bincount``.
 
+        Parameters
+        ----------
+        responses : Responses
+        cross : bool, optional
+            Also compute the cross sums (`cross`): the rows are ordered by cell and each
+            cell's Gram matrix is one small matrix product, cells of one size at a time.
+            This costs about as much again as the other sums, and
+            ``Q (2Q + 1)`` floats per cell; ``False`` skips it.
+
         Raises
         ------
         ArgumentError
-            If `responses` is not a :class:`~jointworking.Responses`.
+            If `responses` is not a :class:`~jointworking.Responses`, or `cross` is not
+            a bool.
         """
         if not isinstance(responses, Responses):
             raise ArgumentError(
                 f"responses: expected a Responses collection, got {type(responses).__name__}"
             )
+        if not isinstance(cross, bool):
+            raise ArgumentError(f"cross: expected True or False, got {cross!r}")
         index = responses._index
         cells = index.cell_keys.shape[0]
         questions = len(responses.instrument.questions)
@@ -217,6 +258,9 @@ class GroupStatistics:
             count=_frozen(sums[0].astype(np.int64).T),
             total=_frozen(sums[1].T),
             total_sq=_frozen(sums[2].T),
+            cross=_frozen(_cross_sums(responses.answers, index.cell, cells, points))
+            if cross
+            else None,
         )
 
     @classmethod
@@ -232,6 +276,7 @@ class GroupStatistics:
         wave: Sequence[str | None] | npt.ArrayLike | None = None,
         unit: Sequence[str | None] | npt.ArrayLike | None = None,
         instrument: Instrument = MORLEY_2016,
+        cross: npt.ArrayLike | None = None,
     ) -> GroupStatistics:
         """Build from sums computed elsewhere, such as a Dask or SQL group-by.
 
@@ -249,6 +294,10 @@ class GroupStatistics:
         wave, unit : array_like of str, optional
             Each cell's wave and unit; missing or blank means none.
         instrument : Instrument, optional
+        cross : array_like of float, optional
+            Each cell's cross sums (see the `cross` attribute): packed, shape
+            ``(n_cells, Q (2Q + 1))``, or as full symmetric matrices, shape
+            ``(n_cells, 2Q, 2Q)``. By default the statistics have none.
 
         Raises
         ------
@@ -256,7 +305,12 @@ class GroupStatistics:
             If a shape disagrees, a label is invalid, a cell appears twice, or a sum
             is impossible for the instrument's scale (a count above the respondents, a
             total outside what the counted answers could add up to, a negative
-            variance). Messages name the argument and the row (counting from 1).
+            variance). Cross sums are refused when a full matrix is not symmetric, when
+            their diagonals disagree with `count`, `total` or `total_sq`, and when they
+            are impossible (more people answering both questions of a pair than either,
+            or fewer than the respondents allow; sums outside what those answers could
+            add up to; a Gram matrix that is not positive semidefinite). Messages name
+            the argument and the row (counting from 1).
         """
         if not isinstance(instrument, Instrument):
             raise ArgumentError(f"instrument: expected an Instrument, got {instrument!r}")
@@ -281,6 +335,18 @@ class GroupStatistics:
         if index.cell_keys.shape[0] != n:
             _duplicate_cell(index.cell, labels)
         _check_sums(people, answered, sums, squares, instrument)
+        pairs = (
+            None
+            if cross is None
+            else _check_cross(
+                cross,
+                respondents=people,
+                count=answered,
+                total=sums,
+                total_sq=squares,
+                instrument=instrument,
+            )
+        )
         # Where nobody answered the sums can only be rounding noise (within the checks'
         # slack): make them the exact zeros that answers would give.
         sums[answered == 0] = 0.0
@@ -294,13 +360,15 @@ class GroupStatistics:
             count=_frozen(np.asfortranarray(answered[order])),
             total=_frozen(np.asfortranarray(sums[order] + 0.0)),  # + 0.0 turns -0.0 into 0.0
             total_sq=_frozen(np.asfortranarray(squares[order] + 0.0)),
+            cross=None if pairs is None else _frozen(pairs[order] + 0.0),
         )
 
     def merge(self, *others: GroupStatistics) -> GroupStatistics:
         """Return the statistics of all the respondents of `self` and `others` together.
 
         Cells with the same labels are added; merging is associative and commutative, so
-        chunks may be merged in any order or grouping.
+        chunks may be merged in any order or grouping. The result has cross sums only if
+        every input has them.
 
         Raises
         ------
@@ -357,6 +425,110 @@ def _tally(
         np.add(base[start:stop], point, out=bins[start:stop], casting="unsafe")
     counts = np.bincount(bins, minlength=cells * (points + 1)).reshape(cells, points + 1)
     return counts.astype(np.float64)
+
+
+_CROSS_ROWS = 1 << 16
+"""Rows ordered and multiplied at a time when computing cross sums (bounds the memory)."""
+
+
+def _stable_order(key: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
+    """Return a stable argsort of integer keys from 0 to 2**32, by 16-bit radix passes."""
+    order = np.argsort((key & 0xFFFF).astype(np.uint16), kind="stable")
+    if key.size and int(key.max()) >= 1 << 16:
+        high = (key >> 16).astype(np.uint16)[order]
+        order = order[np.argsort(high, kind="stable")]
+    return order.astype(np.intp)
+
+
+def _point_codes(answers: FloatArray, values: FloatArray) -> npt.NDArray[np.integer[Any]]:
+    """Return each answer's position among `values` (missing: ``values.size``), ``(Q, n)``.
+
+    A question at a time, each small enough to stay in cache when rows are reordered.
+    """
+    n_rows, questions = answers.shape
+    codes = np.empty((questions, n_rows), dtype=np.int8 if values.size < 127 else np.int32)
+    low, size = float(values[0]), values.size
+    step = float(values[1] - values[0]) if size > 1 else 1.0
+    top = low + step * size
+    # Points one apart from a whole number: the code is the answer less the lowest point.
+    plain = step == 1.0 and low.is_integer() and np.array_equal(values, low + np.arange(size))
+    scratch = np.empty(n_rows)
+    for q in range(questions):
+        if plain:
+            np.fmin(answers[:, q], top, out=scratch)  # NaN (missing) becomes top
+            np.subtract(scratch, low, out=codes[q], casting="unsafe")
+        else:
+            codes[q] = np.searchsorted(values, answers[:, q])  # NaN sorts last
+    return codes
+
+
+def _cross_sums(
+    answers: FloatArray, cell: npt.NDArray[np.intp], cells: int, points: FloatArray
+) -> FloatArray:
+    """Each cell's cross sums (see :class:`GroupStatistics`), shape ``(cells, Q (2Q + 1))``.
+
+    Each answer becomes the small code of its scale point (missing: one more), so that
+    reordering the rows moves a few bytes, from arrays that stay in cache. The rows are
+    ordered by the size of their cell, then by cell, so that the cells of one size lie
+    side by side as a stack of ``(size, 2Q)`` matrices ``Z``, whose Gram matrices
+    ``Z.T @ Z`` are one batched matrix product. On a whole-number scale the products are
+    exact in float32 while a cell's sums stay below 2**24; otherwise they are computed in
+    float64. Rows are handled in blocks of about ``_CROSS_ROWS``, so that the
+    temporaries stay small.
+    """
+    questions = answers.shape[1]
+    width = 2 * questions
+    rows_of, cols_of = gram_indices(width)
+    packed = rows_of * width + cols_of
+    sizes = np.bincount(cell, minlength=cells)
+    by_size = np.argsort(sizes, kind="stable").astype(np.intp)
+    rank = np.empty(cells, dtype=np.intp)
+    rank[by_size] = np.arange(cells, dtype=np.intp)
+    order = _stable_order(rank[cell])
+    values = np.unique(np.asarray(points, dtype=np.float64))
+    largest = float(np.max(np.abs(values))) ** 2 * float(sizes.max(initial=0))
+    whole = bool(np.array_equal(values, np.rint(values)))
+    dtype = np.float32 if whole and largest < 2.0**24 else np.float64
+    codes = _point_codes(answers, values)
+    plain = bool(np.array_equal(values, values[0] + np.arange(values.size)))
+    # Code to the answer (missing: 0), and to the answered indicator.
+    to_answer = np.append(values, 0.0).astype(dtype)
+    to_answered = np.append(np.ones(values.size), 0.0).astype(dtype)
+    out = np.empty((cells, packed.size))
+    ordered_sizes = sizes[by_size]
+    ends = np.cumsum(ordered_sizes)
+    first_cell = 0
+    while first_cell < cells:
+        # A block of whole cells, about _CROSS_ROWS rows (more if one cell is larger).
+        start = int(ends[first_cell - 1]) if first_cell else 0
+        last_cell = int(np.searchsorted(ends, start + _CROSS_ROWS, side="right"))
+        last_cell = max(last_cell, first_cell + 1)
+        stop = int(ends[last_cell - 1])
+        rows = order[start:stop]
+        z = np.empty((stop - start, width), dtype=dtype)
+        for q in range(questions):
+            block = codes[q][rows]
+            if plain:  # the answer is the code plus the lowest point
+                answered = block < values.size
+                z[:, questions + q] = answered
+                column = z[:, q]
+                column[...] = block
+                if values[0]:
+                    column += values[0]
+                column[~answered] = 0.0
+            else:
+                z[:, q] = to_answer[block]
+                z[:, questions + q] = to_answered[block]
+        at = 0
+        for n in np.unique(ordered_sizes[first_cell:last_cell]).tolist():
+            chosen = np.flatnonzero(ordered_sizes[first_cell:last_cell] == n) + first_cell
+            k = chosen.size
+            stack = z[at : at + k * n].reshape(k, n, width)
+            gram = np.matmul(stack.transpose(0, 2, 1), stack).reshape(k, width * width)
+            out[by_size[chosen]] = gram[:, packed]
+            at += k * n
+        first_cell = last_cell
+    return out
 
 
 def _whole_numbers(
@@ -449,6 +621,114 @@ def _check_sums(
             raise ArgumentError(f"{argument}: row {row + 1}, question column {col + 1}: {expected}")
 
 
+def _check_cross(
+    values: npt.ArrayLike,
+    *,
+    respondents: IntArray,
+    count: IntArray,
+    total: FloatArray,
+    total_sq: FloatArray,
+    instrument: Instrument,
+) -> FloatArray:
+    """Validate cross sums given to :meth:`GroupStatistics.from_sums`; return them packed."""
+    n, questions = count.shape
+    width, length = 2 * questions, gram_length(questions)
+    try:
+        array = np.array(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ArgumentError("cross: expected numbers") from None
+    if array.shape not in ((n, length), (n, width, width)):
+        raise ArgumentError(
+            f"cross: expected shape ({n}, {length}) (each cell's upper triangle) or"
+            f" ({n}, {width}, {width}) (each cell's matrix), got shape {array.shape}"
+        )
+    bad = ~np.isfinite(array)
+    if bad.any():
+        where = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise ArgumentError(
+            f"cross: row {where[0] + 1}: expected finite numbers, got {array[where]!r}"
+        )
+    if array.ndim == 3:
+        skew = np.abs(array - np.swapaxes(array, 1, 2)) > 1e-9 * (1.0 + np.abs(array))
+        if skew.any():
+            row = int(np.argwhere(skew)[0][0])
+            raise ArgumentError(
+                f"cross: row {row + 1}: expected a symmetric {width} x {width} matrix"
+            )
+        array = pack_gram(array)
+    full = unpack_gram(array, questions)
+    xx, xa, aa = (
+        full[:, :questions, :questions],
+        full[:, :questions, questions:],
+        full[:, questions:, questions:],
+    )
+    low, high = instrument.scale.low, instrument.scale.high
+    products = (low * low, low * high, high * high)
+    slack = 1e-9 * (1.0 + np.abs(full))
+    s_xx, s_xa = slack[:, :questions, :questions], slack[:, :questions, questions:]
+    c_j = count[:, :, np.newaxis].astype(np.float64)
+    c_k = count[:, np.newaxis, :].astype(np.float64)
+    rest = c_j - aa  # answered j but not k
+    left_over = total[:, :, np.newaxis] - xa  # their answers to j
+    eye = np.eye(questions, dtype=bool)[np.newaxis]
+    diagonal = np.broadcast_to(eye, xx.shape)
+    checks = (
+        (
+            eye & (aa != count[:, np.newaxis, :]),
+            "its pair counts' diagonal disagrees with count",
+        ),
+        (
+            eye & (np.abs(xa - total[:, np.newaxis, :]) > s_xa),
+            "its answer sums' diagonal disagrees with total",
+        ),
+        (
+            eye & (np.abs(xx - total_sq[:, np.newaxis, :]) > s_xx),
+            "its product sums' diagonal disagrees with total_sq",
+        ),
+        (
+            (aa != np.floor(aa)) | (aa < 0) | (aa > np.minimum(c_j, c_k)),
+            "expected how many answered both: a whole number up to each one's count",
+        ),
+        (
+            aa < c_j + c_k - respondents[:, np.newaxis, np.newaxis],
+            "fewer answered both than the cell's respondents allow",
+        ),
+        (
+            (xa < low * aa - s_xa)
+            | (xa > high * aa + s_xa)
+            | (left_over < low * rest - s_xa)
+            | (left_over > high * rest + s_xa),
+            f"expected sums of answers from {low:g} to {high:g} of those who answered both",
+        ),
+        (
+            ~diagonal & ((xx < min(products) * aa - s_xx) | (xx > max(products) * aa + s_xx)),
+            "expected sums of products of answers of those who answered both",
+        ),
+    )
+    for bad, expected in checks:
+        if bad.any():
+            row, j, k = (int(i) for i in np.argwhere(bad)[0])
+            raise ArgumentError(
+                f"cross: row {row + 1}, question columns {j + 1} and {k + 1}: {expected}"
+            )
+    # A Gram matrix is positive semidefinite: no set of answers gives a negative
+    # variance to any combination of them.
+    scale = 1.0 + np.abs(np.diagonal(full, axis1=1, axis2=2)).max(axis=1)
+    lowest = np.linalg.eigvalsh(full)[:, 0]
+    negative = lowest < -1e-9 * width * scale
+    if negative.any():
+        row = int(np.flatnonzero(negative)[0])
+        raise ArgumentError(
+            f"cross: row {row + 1}: the sums are not those of any set of answers (their"
+            " Gram matrix has a negative eigenvalue)"
+        )
+    # Where nobody answered both questions the sums can only be rounding noise (within
+    # the checks' slack): make them the exact zeros that answers would give.
+    both = pack_gram(np.tile(aa > 0, (1, 2, 2)))
+    packed: FloatArray = np.where(both, array, 0.0)
+    return packed
+
+
 def _cell_order(index: _Index) -> _Index:
     """Return `index` re-expressed for rows already in cell order (row i is cell i)."""
     cells = index.cell_keys.shape[0]
@@ -538,4 +818,7 @@ def _merge(items: Sequence[GroupStatistics]) -> GroupStatistics:
         count=add((s.count for s in items), whole=True),
         total=add((s.total for s in items), whole=False),
         total_sq=add((s.total_sq for s in items), whole=False),
+        cross=add((s.cross for s in items if s.cross is not None), whole=False)
+        if all(s.cross is not None for s in items)
+        else None,
     )

@@ -4,14 +4,16 @@ Rules R1 ("joint working has to deliver more value than is possible from the sum
 individual organisations ... a significant increase in value") and R2 ("if it is not a
 significant increase in value then the rationale for doing it has to be seriously
 questioned") of the article, as a point test (:func:`added_value`) and under uncertainty
-(:func:`simulate_added_value`).
+(:func:`~jointworking.simulate_added_value`).
 """
 
 from __future__ import annotations
 
 import enum
 import math
+import operator
 from collections.abc import Sequence
+from fractions import Fraction
 from typing import Final, Literal, TypeAlias
 
 import attrs
@@ -19,9 +21,12 @@ import numpy as np
 import numpy.typing as npt
 
 from jointworking.errors import ArgumentError
+from jointworking.rung import _IntEnumType, _shown
 
 __all__ = [
     "DEFAULT_THRESHOLD",
+    "MAX_DRAWS",
+    "MIN_TAIL_DRAWS",
     "AddedValue",
     "Estimate",
     "EstimateKind",
@@ -44,9 +49,40 @@ EstimateKind: TypeAlias = Literal["fixed", "triangular", "pert", "normal", "samp
 
 FloatArray: TypeAlias = npt.NDArray[np.float64]
 
+MAX_DRAWS: Final = 10_000_000
+"""The most draws :func:`~jointworking.simulate_added_value` makes, and
+:meth:`~jointworking.Estimate.draw` returns.
 
-class Verdict(enum.IntEnum):
+Every draw of the surplus and the uplift is kept (the percentiles are exact, and the
+result holds the draws for plots), so memory grows with the draws: about 35 bytes a draw
+at the peak, some 0.35 GB at this limit. Ten million draws give every probability to
+within about 0.0003 (two standard errors at worst), far finer than any verdict needs.
+"""
+
+MIN_TAIL_DRAWS: Final = 100
+"""How many draws :func:`~jointworking.simulate_added_value` needs on each side of the
+confidence level.
+
+A simulation must make at least ``MIN_TAIL_DRAWS / min(confidence, 1 - confidence)``
+draws (500 at the default confidence of 0.8), so that a share of draws equal to the
+confidence level, and the share on the other side of it, are each at least 100 draws:
+the Monte Carlo standard error of the smaller share is then at most a tenth of it.
+"""
+
+_MAGNITUDE_LIMIT: Final = 1e307
+"""The most the magnitudes of the individual values may add up to.
+
+Within it no sum of the values, in any order, and no step of the exact summation can
+overflow (the largest float is about 1.8e308), so the baseline never depends on the
+order of the organisations.
+"""
+
+
+class Verdict(enum.IntEnum, metaclass=_IntEnumType):
     """The added-value verdict, ordered from worst to best.
+
+    ``Verdict(2)`` is the verdict of that grade; any value but 0, 1 or 2 is an
+    :class:`~jointworking.ArgumentError`.
 
     Examples
     --------
@@ -76,41 +112,134 @@ class Verdict(enum.IntEnum):
 
 
 def _is_real(value: object) -> bool:
-    return isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool)
+    """Whether `value` is a real number: int, float or numpy number, not bool or timedelta."""
+    return isinstance(value, int | float | np.integer | np.floating) and not isinstance(
+        value, bool | np.timedelta64
+    )
 
 
 def _is_whole(value: object) -> bool:
-    return isinstance(value, int | np.integer) and not isinstance(value, bool)
+    """Whether `value` is a whole number: int or numpy integer, not bool or timedelta."""
+    return isinstance(value, int | np.integer) and not isinstance(value, bool | np.timedelta64)
+
+
+def _real(value: object, argument: str) -> float:
+    """Return `value` as a finite float, or raise an ArgumentError naming `argument`.
+
+    The one check of every number this module takes. Real numbers only (int, float and
+    numpy numbers; not bool, str, complex or timedelta); an int too large for a float and a
+    value that is infinite or NaN are refused.
+    """
+    if not _is_real(value):
+        raise ArgumentError(f"{argument}: expected a number, got {_shown(value)}")
+    try:
+        number = float(value)  # type: ignore[arg-type]  # _is_real admits only numbers
+    except OverflowError:  # an int beyond the float range
+        raise ArgumentError(
+            f"{argument}: expected a finite number, got {_shown(value)}, too large for a float"
+        ) from None
+    if not math.isfinite(number):
+        raise ArgumentError(f"{argument}: expected a finite number, got {_shown(value)}")
+    return number
 
 
 def _finite(value: object, argument: str) -> float:
+    """:func:`_real` for the point test, which points an Estimate at the simulation."""
     if isinstance(value, Estimate):
         raise ArgumentError(
             f"{argument}: an Estimate needs simulate_added_value; added_value takes numbers"
             f" (use {argument}.mean for a point estimate)"
         )
-    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
-        raise ArgumentError(f"{argument}: expected a number, got {value!r}")
-    number = float(value)
-    if not math.isfinite(number):
-        raise ArgumentError(f"{argument}: expected a finite number, got {value!r}")
+    return _real(value, argument)
+
+
+def _whole(value: object, argument: str, *, low: int, high: int | None, what: str) -> int:
+    """Return `value` as an int from `low` to `high` (no limit if None), or raise.
+
+    `what` describes the accepted values in the message (``"a whole number of at least
+    1"``); a value of the right type out of range is shown with thousands separators.
+    """
+    if not _is_whole(value):
+        raise ArgumentError(f"{argument}: expected {what}, got {_shown(value)}")
+    number = operator.index(value)  # type: ignore[arg-type]  # _is_whole admits only integers
+    if number < low or (high is not None and number > high):
+        raise ArgumentError(f"{argument}: expected {what}, got {_count_text(number)}")
     return number
 
 
+def _count_text(number: int) -> str:
+    """Return a whole number with thousands separators, or its size if it is huge."""
+    return f"{number:,}" if abs(number) < 10**30 else _shown(number)
+
+
 def _threshold(value: object) -> float:
-    threshold = _finite(value, "threshold")
+    threshold = _real(value, "threshold")
     if threshold < 0:
         raise ArgumentError(f"threshold: expected an uplift of zero or more, got {value!r}")
     return threshold
 
 
 def _optimism_bias(value: object) -> float:
-    bias = _finite(value, "optimism_bias")
+    bias = _real(value, "optimism_bias")
     if not 0 <= bias < 1:
         raise ArgumentError(
             f"optimism_bias: expected a fraction from 0 up to (not including) 1, got {value!r}"
         )
     return bias
+
+
+def _min_draws(confidence: float) -> int:
+    """Return the fewest draws that can support a verdict at `confidence`.
+
+    ``ceil(MIN_TAIL_DRAWS / min(c, 1 - c))`` with `c` the confidence as written in decimal
+    (its shortest repr), so that 0.8 asks for exactly 500 draws, not 501 for the binary
+    rounding of 1 - 0.8.
+    """
+    written = Fraction(repr(confidence))
+    return math.ceil(MIN_TAIL_DRAWS / min(written, 1 - written))
+
+
+_LOWEST_CONFIDENCE: Final = MIN_TAIL_DRAWS / MAX_DRAWS
+"""The confidence closest to 0 (and, subtracted from 1, to 1) that :data:`MAX_DRAWS` serve."""
+
+
+def _decimal(number: float) -> str:
+    """Write a probability in plain decimal, to ten places at most (0.00001, not 1e-05)."""
+    return f"{number:.10f}".rstrip("0").rstrip(".")
+
+
+def _confidence(value: object) -> float:
+    """Return the confidence, checked to be one that a simulation can support."""
+    level = _real(value, "confidence")
+    if not 0 < level < 1:
+        raise ArgumentError(
+            f"confidence: expected a probability strictly between 0 and 1, got {_shown(value)}"
+        )
+    if _min_draws(level) > MAX_DRAWS:
+        raise ArgumentError(
+            f"confidence: expected a probability from {_decimal(_LOWEST_CONFIDENCE)} to"
+            f" {_decimal(1 - _LOWEST_CONFIDENCE)}, got {_shown(value)}; a verdict closer to 0"
+            f" or 1 needs more than {MAX_DRAWS:,} draws"
+        )
+    return level
+
+
+def _draws(value: object, confidence: float) -> int:
+    """Return the number of draws, checked against the limits at `confidence`."""
+    fewest = _min_draws(confidence)
+    what = f"a whole number of draws from {fewest:,} to {MAX_DRAWS:,}"
+    n = _whole(value, "draws", low=1, high=None, what=what)
+    if n > MAX_DRAWS:
+        raise ArgumentError(
+            f"draws: expected at most {MAX_DRAWS:,}, got {_count_text(n)}; every draw is kept"
+            f" in memory, and {MAX_DRAWS:,} draws give every probability to within about 0.0003"
+        )
+    if n < fewest:
+        raise ArgumentError(
+            f"draws: expected at least {fewest:,} at confidence {confidence:g}, got {n:,};"
+            f" fewer draws cannot put {MIN_TAIL_DRAWS} on each side of the confidence level"
+        )
+    return n
 
 
 def _outcome(
@@ -207,15 +336,49 @@ class AddedValue:
 
 
 def _individual_values(individual: object) -> list[object]:
+    """Return the items of `individual`, after checking it is a non-empty flat sequence."""
     if isinstance(individual, str | bytes) or not isinstance(individual, Sequence | np.ndarray):
         raise ArgumentError(
             "individual: expected a sequence with the value each organisation delivers alone,"
             f" got {type(individual).__name__}"
         )
+    if isinstance(individual, np.ndarray) and individual.ndim != 1:
+        raise ArgumentError(
+            "individual: expected a one-dimensional sequence with the value each organisation"
+            f" delivers alone, got an array of shape {individual.shape}"
+        )
     values = list(individual)
     if not values:
         raise ArgumentError("individual: expected at least one organisation's value, got none")
     return values
+
+
+def _too_large(magnitudes: Sequence[float]) -> str | None:
+    """Return the sum of `magnitudes` as text if it exceeds :data:`_MAGNITUDE_LIMIT`.
+
+    None when within the limit; the sum is exact (:func:`math.fsum`), so the answer does
+    not depend on the order of `magnitudes`.
+    """
+    try:
+        total = math.fsum(magnitudes)
+    except OverflowError:  # beyond the largest float
+        return "more than 1.8e+308"
+    return None if total <= _MAGNITUDE_LIMIT else f"{total:.3g}"
+
+
+def _exact_sum(values: Sequence[float]) -> float:
+    """Return the exact sum of the individual values, rounded once: the same in any order.
+
+    Raises unless their magnitudes add up to at most :data:`_MAGNITUDE_LIMIT`.
+    """
+    excess = _too_large([abs(v) for v in values])
+    if excess is not None:
+        raise ArgumentError(
+            "individual: expected values whose magnitudes add up to at most"
+            f" {_MAGNITUDE_LIMIT:g}, so that no sum of them can overflow, got magnitudes"
+            f" adding up to {excess}"
+        )
+    return math.fsum(values)
 
 
 def added_value(
@@ -253,9 +416,12 @@ def added_value(
     Raises
     ------
     ArgumentError
-        If any value is not a finite number, `individual` is empty or sums to zero or
-        less, `cost` or `threshold` is negative, `optimism_bias` is outside [0, 1), or the
-        surplus or uplift overflows (is not finite).
+        If any value is not a real number (bools, strings, complex numbers and estimates
+        are refused) or is not finite, including an int too large for a float;
+        `individual` is not a one-dimensional sequence, is empty, has values whose
+        magnitudes add up to more than 1e307, or sums to zero or less; `cost` or
+        `threshold` is negative; `optimism_bias` is outside [0, 1); or the surplus or
+        uplift overflows (is not finite). The message names the argument.
 
     Notes
     -----
@@ -269,6 +435,12 @@ def added_value(
     The verdict is *none* when :math:`u \le 0`, *significant* when :math:`u \ge t`, and
     *marginal* in between. The switching value is :math:`J - J^*` where :math:`J^*` solves
     :math:`u(J^*) = t` (significant) or :math:`u(J^*) = 0` (marginal).
+
+    The baseline is the exact sum of the individual values, rounded once
+    (``math.fsum``), so it does not depend on their order: ``[1e16, 3, -1e16]`` sums
+    to 3 in any order, where adding from left to right would give 4. So that no sum can
+    overflow, whatever the order, the magnitudes of the individual values may add up to
+    at most 1e307.
 
     References
     ----------
@@ -291,14 +463,11 @@ def added_value(
         raise ArgumentError(f"cost: expected zero or more, got {cost!r}")
     t = _threshold(threshold)
     bias = _optimism_bias(optimism_bias)
-    baseline = np.float64(0.0)
-    with np.errstate(over="ignore"):  # an overflowing sum is reported just below
-        for v in values:
-            baseline = baseline + np.float64(v)  # the same order of addition as the simulation
-    if not math.isfinite(baseline) or baseline <= 0:
+    baseline = _exact_sum(values)
+    if baseline <= 0:
         raise ArgumentError(
-            f"individual: expected values whose sum (the baseline) is positive and finite,"
-            f" got a sum of {float(baseline)!r}"
+            "individual: expected values whose sum (the baseline) is positive and finite, got"
+            f" a sum of {baseline!r}"
         )
     with np.errstate(over="ignore", invalid="ignore"):  # reported just below
         surplus, uplift = _outcome(np.asarray(baseline), np.asarray(joint_value), cost_value, bias)
@@ -327,6 +496,42 @@ def added_value(
         verdict=verdict,
         switching_value=switching,
     )
+
+
+_PARAMETER_NAMES: Final[dict[str, tuple[str, ...]]] = {
+    "fixed": ("value",),
+    "triangular": ("low", "mode", "high"),
+    "pert": ("low", "mode", "high"),
+    "normal": ("mean", "sd"),
+    "samples": (),
+}
+"""The parameters of each kind of :class:`Estimate`, by the names its class method uses."""
+
+
+def _samples_array(values: npt.ArrayLike | None) -> FloatArray | None:
+    """Return samples as a new read-only float64 vector after checking them; None stays None."""
+    if values is None:
+        return None
+    try:
+        raw = np.asarray(values)
+    except (ValueError, TypeError, OverflowError):  # ragged or otherwise not an array
+        raise ArgumentError(
+            "values: expected an array of numbers, got a sequence that is not one (ragged,"
+            " or holding numbers too large for an array)"
+        ) from None
+    if raw.dtype.kind not in "iuf":
+        raise ArgumentError(
+            f"values: expected an array of numbers, got an array of {raw.dtype.name}"
+        )
+    with np.errstate(over="ignore"):  # a long double beyond float64 becomes inf, refused below
+        array = raw.astype(np.float64).ravel()
+    if array.size == 0:
+        raise ArgumentError("values: expected at least one sample, got none")
+    if not np.all(np.isfinite(array)):
+        bad = int(np.flatnonzero(~np.isfinite(array))[0])
+        raise ArgumentError(f"values: expected finite samples, got {float(array[bad])!r} at {bad}")
+    array.flags.writeable = False
+    return array
 
 
 def _array_equal(a: FloatArray | None, b: FloatArray | None) -> bool:
@@ -362,54 +567,69 @@ class Estimate:
     kind: EstimateKind
     parameters: tuple[float, ...]
     values: FloatArray | None = attrs.field(
-        default=None, repr=False, eq=attrs.cmp_using(eq=_array_equal), hash=False
+        default=None,
+        converter=_samples_array,
+        repr=False,
+        eq=attrs.cmp_using(eq=_array_equal),
+        hash=False,
     )
 
     def __attrs_post_init__(self) -> None:
-        # The class methods validate; this guards direct construction too.
-        sizes = {"fixed": 1, "triangular": 3, "pert": 3, "normal": 2, "samples": 0}
-        if self.kind not in sizes or len(self.parameters) != sizes[self.kind]:
+        # Every estimate is checked here, however it was built: the class methods name the
+        # kind and pass the caller's values on, so there is one set of checks and messages.
+        kind: object = self.kind
+        names = _PARAMETER_NAMES.get(kind) if isinstance(kind, str) else None
+        if names is None:
             raise ArgumentError(
-                f"kind: expected one of {sorted(sizes)} with its parameters; build estimates"
-                " with Estimate.fixed, .triangular, .pert, .normal or .samples"
+                f"kind: expected one of {sorted(_PARAMETER_NAMES)}, got {_shown(kind)}; build"
+                " estimates with Estimate.fixed, .triangular, .pert, .normal or .samples"
             )
-        if self.kind in ("triangular", "pert"):
-            _three_point(*self.parameters)
-        elif self.kind == "normal" and not (
-            math.isfinite(self.parameters[0]) and 0 <= self.parameters[1] < math.inf
-        ):
-            raise ArgumentError(f"sd: expected a finite mean and sd >= 0, got {self.parameters}")
-        elif self.kind == "fixed":
-            _finite(self.parameters[0], "value")
-        elif self.kind == "samples" and self.values is None:
-            raise ArgumentError("values: a samples estimate needs its samples")
+        given: object = self.parameters
+        if not isinstance(given, tuple | list) or len(given) != len(names):
+            raise ArgumentError(
+                f"parameters: expected ({', '.join(names)}) for a {kind} estimate, got"
+                f" {_shown(given)}"
+            )
+        numbers = tuple(_real(v, name) for v, name in zip(given, names, strict=True))
+        if kind in ("triangular", "pert"):
+            _check_three_point(numbers, given, kind)
+        elif kind == "normal" and numbers[1] < 0:
+            raise ArgumentError(
+                f"sd: expected a standard deviation of zero or more, got {_shown(given[1])}"
+            )
+        if (kind == "samples") != (self.values is not None):
+            raise ArgumentError(
+                "values: a samples estimate needs its samples"
+                if kind == "samples"
+                else f"values: only a samples estimate has samples, not a {kind} estimate"
+            )
+        object.__setattr__(self, "parameters", numbers)  # floats, even if given as ints
 
     @classmethod
     def fixed(cls, value: float) -> Estimate:
         """Return a value known exactly."""
-        return cls("fixed", (_finite(value, "value"),))
+        return cls("fixed", (value,))
 
     @classmethod
     def triangular(cls, low: float, mode: float, high: float) -> Estimate:
         """Return a triangular distribution over [low, high] peaking at `mode`."""
-        return cls("triangular", _three_point(low, mode, high))
+        return cls("triangular", (low, mode, high))
 
     @classmethod
     def pert(cls, low: float, mode: float, high: float) -> Estimate:
         """Return a Beta-PERT distribution over [low, high] with most likely value `mode`.
 
         The usual PERT weights: shape parameters :math:`1 + 4(m - a)/(b - a)` and
-        :math:`1 + 4(b - m)/(b - a)`, mean :math:`(a + 4m + b)/6`.
+        :math:`1 + 4(b - m)/(b - a)`, mean :math:`(a + 4m + b)/6`. The range
+        :math:`b - a` must be at most a quarter of the largest float (about 4.5e307), so
+        that the shapes can be computed.
         """
-        return cls("pert", _three_point(low, mode, high))
+        return cls("pert", (low, mode, high))
 
     @classmethod
     def normal(cls, mean: float, sd: float) -> Estimate:
         """Return a normal distribution; `sd` must be zero or more."""
-        centre, spread = _finite(mean, "mean"), _finite(sd, "sd")
-        if spread < 0:
-            raise ArgumentError(f"sd: expected a standard deviation of zero or more, got {sd!r}")
-        return cls("normal", (centre, spread))
+        return cls("normal", (mean, sd))
 
     @classmethod
     def samples(cls, values: npt.ArrayLike) -> Estimate:
@@ -420,24 +640,7 @@ class Estimate:
         correlated joint and individual values) keep their correlation. Otherwise they
         are resampled with replacement.
         """
-        try:
-            raw = np.asarray(values)
-        except ValueError:  # ragged nested sequences
-            raw = np.asarray(values, dtype=object)
-        if raw.dtype.kind not in "iuf":
-            raise ArgumentError(
-                f"values: expected an array of numbers, got an array of {raw.dtype.name}"
-            )
-        array = raw.astype(np.float64).ravel()
-        if array.size == 0:
-            raise ArgumentError("values: expected at least one sample, got none")
-        if not np.all(np.isfinite(array)):
-            bad = int(np.flatnonzero(~np.isfinite(array))[0])
-            raise ArgumentError(
-                f"values: expected finite samples, got {float(array[bad])!r} at {bad}"
-            )
-        array.flags.writeable = False
-        return cls("samples", (), array)
+        return cls("samples", (), values)
 
     @property
     def mean(self) -> float:
@@ -469,7 +672,7 @@ class Estimate:
         Parameters
         ----------
         size : int
-            How many values.
+            How many values, from 0 to ``MAX_DRAWS``.
         rng : numpy.random.Generator
             The source of randomness.
 
@@ -477,7 +680,21 @@ class Estimate:
         -------
         ndarray of float64, shape (size,)
             A new array, which the caller may change.
+
+        Raises
+        ------
+        ArgumentError
+            If `size` is not a whole number from 0 to ``MAX_DRAWS`` (10,000,000), or
+            `rng` is not a ``numpy.random.Generator``.
         """
+        size = _whole(
+            size, "size", low=0, high=MAX_DRAWS, what=f"a whole number from 0 to {MAX_DRAWS:,}"
+        )
+        if not isinstance(rng, np.random.Generator):
+            raise ArgumentError(
+                "rng: expected a numpy.random.Generator, such as numpy.random.default_rng(seed),"
+                f" got {type(rng).__name__}"
+            )
         p = self.parameters
         if self.kind == "samples":
             values = self._samples()
@@ -517,13 +734,19 @@ class Estimate:
         return self.values
 
 
-def _three_point(low: float, mode: float, high: float) -> tuple[float, float, float]:
-    a, m, b = _finite(low, "low"), _finite(mode, "mode"), _finite(high, "high")
+def _check_three_point(numbers: tuple[float, ...], given: Sequence[object], kind: str) -> None:
+    """Check that low <= mode <= high, and for PERT that the range is not too wide."""
+    a, m, b = numbers
+    low, mode, high = (_shown(v) for v in given)
     if a > m:
-        raise ArgumentError(f"low: expected low <= mode, got low={low!r} > mode={mode!r}")
+        raise ArgumentError(f"low: expected low <= mode, got low={low} > mode={mode}")
     if m > b:
-        raise ArgumentError(f"high: expected mode <= high, got mode={mode!r} > high={high!r}")
-    return a, m, b
+        raise ArgumentError(f"high: expected mode <= high, got mode={mode} > high={high}")
+    if kind == "pert" and not math.isfinite(4 * (b - a)):
+        raise ArgumentError(
+            "high: expected a range high - low of at most a quarter of the largest float"
+            f" (about 4.5e307) for a pert estimate, got low={low}, high={high}"
+        )
 
 
 @attrs.frozen
@@ -543,7 +766,7 @@ class Percentiles:
 
 @attrs.frozen
 class SimulatedAddedValue:
-    """The result of :func:`simulate_added_value`.
+    """The result of :func:`~jointworking.simulate_added_value`.
 
     Attributes
     ----------
@@ -591,8 +814,8 @@ def _as_estimate(value: object, argument: str) -> Estimate:
     if isinstance(value, Estimate):
         return value
     if not _is_real(value):
-        raise ArgumentError(f"{argument}: expected a number or an Estimate, got {value!r}")
-    return Estimate.fixed(_finite(value, argument))
+        raise ArgumentError(f"{argument}: expected a number or an Estimate, got {_shown(value)}")
+    return Estimate.fixed(_real(value, argument))
 
 
 def _order_statistics(values: FloatArray, ranks: Sequence[int]) -> dict[int, float]:
@@ -669,36 +892,194 @@ def _count_not_finite(draws: FloatArray) -> int:
     return int(np.count_nonzero(~np.isfinite(draws)))
 
 
+_BLOCK: Final = 1 << 14
+"""How many draws the exact summation handles at a time (128 KiB of float64 per array)."""
+
+_UNIT: Final = 2.0**-53
+"""The unit roundoff of float64: a rounding changes a value by at most this, relatively."""
+
+
+def _two_sum(
+    a: FloatArray, b: FloatArray | float, total: FloatArray, error: FloatArray, work: FloatArray
+) -> None:
+    """Set `total` to ``a + b`` rounded and `error` to what the rounding lost, exactly.
+
+    Knuth's branch-free TwoSum: ``a + b == total + error`` exactly, for any finite `a` and
+    `b` whose sum does not overflow. `a` and `b` are left as they are; `work` is scratch.
+    """
+    np.add(a, b, out=total)
+    np.subtract(total, a, out=work)  # the part of b that made it into the total
+    np.subtract(total, work, out=error)  # the part of a that did
+    np.subtract(a, error, out=error)  # what was lost of a
+    np.subtract(b, work, out=work)  # what was lost of b
+    np.add(error, work, out=error)
+
+
+class _ExactSums:
+    """Per-draw sums of several arrays (or numbers), each rounded once from the exact sum.
+
+    Parts are added one at a time, so that only the running state is held, whatever the
+    number of parts: the rounded sum ``high``, the exact errors of its additions summed
+    into ``low`` (again keeping the error of each addition), and ``bound``, the sum of
+    the magnitudes of those second errors. Then ``sum == high + low + (the second
+    errors)`` exactly, and ``high + low`` rounded once is the exact sum correctly rounded
+    wherever ``bound`` (with a margin for its own rounding) is too small to move the exact
+    sum across a rounding boundary: everywhere but in draws whose values cancel almost
+    completely. :meth:`result` reports those draws, to be summed with :func:`math.fsum`.
+    The result is the correctly rounded sum in every draw, so it does not depend on the
+    order of the parts. Must be used with numpy's overflow warnings off; the parts must be
+    finite with magnitudes adding up to at most :data:`_MAGNITUDE_LIMIT`.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.parts = 0
+        self.high: FloatArray | None = None
+        self.low: FloatArray | None = None
+        self.bound: FloatArray | None = None
+        block = min(size, _BLOCK)
+        self._scratch = [np.empty(block) for _ in range(4)]
+
+    def add(self, part: FloatArray | float) -> None:
+        """Add one part: an array of `size` draws, which this may keep, or a number."""
+        self.parts += 1
+        if self.high is None:
+            self.high = part if isinstance(part, np.ndarray) else np.full(self.size, part)
+            return
+        if self.low is None:
+            self.low = np.empty(self.size)
+        elif self.bound is None:
+            self.bound = np.zeros(self.size)
+        total, error, work, second = self._scratch
+        for start in range(0, self.size, _BLOCK):
+            stop = min(start + _BLOCK, self.size)
+            m = stop - start
+            high = self.high[start:stop]
+            x = part[start:stop] if isinstance(part, np.ndarray) else part
+            _two_sum(high, x, total[:m], error[:m], work[:m])
+            high[...] = total[:m]
+            low = self.low[start:stop]
+            if self.bound is None:  # the first error is the whole of low
+                low[...] = error[:m]
+                continue
+            _two_sum(low, error[:m], total[:m], second[:m], work[:m])
+            low[...] = total[:m]
+            np.abs(second[:m], out=second[:m])
+            self.bound[start:stop] += second[:m]
+
+    def result(self) -> tuple[FloatArray, npt.NDArray[np.intp]]:
+        """Return the sums, and the draws at which they are not known to be exact.
+
+        The sums are computed in place in the first part's array. At the draws returned
+        (ascending; almost always none), the sum is a faithful but maybe not the correctly
+        rounded one, and must be replaced by :func:`math.fsum` of the draw's parts.
+        """
+        if self.high is None:  # pragma: no cover - _individual_values rejects no inputs
+            raise ArgumentError("individual: expected at least one organisation's value, got none")
+        if self.low is None:  # a single part
+            return self.high, np.empty(0, dtype=np.intp)
+        total, error, work, gap = self._scratch
+        # bound sums up to `parts` terms, each rounding by at most _UNIT: widen it for that.
+        widen = 1.0 + 4 * (self.parts + 2) * _UNIT
+        uncertain = []
+        for start in range(0, self.size, _BLOCK):
+            stop = min(start + _BLOCK, self.size)
+            m = stop - start
+            high = self.high[start:stop]
+            _two_sum(high, self.low[start:stop], total[:m], error[:m], work[:m])
+            high[...] = total[:m]
+            if self.bound is None:  # two parts: the sum is high + low exactly, rounded once
+                continue
+            # Where bound is 0 the exact sum is high + low, rounded once: correct, ties
+            # included. Elsewhere it lies within |error| + bound of the rounded sum, which
+            # is then correct if twice that (widened for the rounding of this test) is
+            # below the gap to the next float towards zero, the smaller gap around it.
+            bound = self.bound[start:stop]
+            np.abs(error[:m], out=error[:m])
+            np.multiply(bound, widen, out=work[:m])
+            error[:m] += work[:m]
+            error[:m] *= 2.0 * (1.0 + 4 * _UNIT)
+            np.abs(total[:m], out=gap[:m])
+            np.nextafter(gap[:m], 0.0, out=work[:m])
+            gap[:m] -= work[:m]
+            far = np.flatnonzero((error[:m] >= gap[:m]) & (bound != 0.0))
+            if far.size:
+                uncertain.append(far + start)
+        self.low = self.bound = None
+        found = np.concatenate(uncertain) if uncertain else np.empty(0, dtype=np.intp)
+        return self.high, found.astype(np.intp, copy=False)
+
+
+def _draw_part(
+    estimate: Estimate, constant: float | None, n: int, rng: np.random.Generator
+) -> FloatArray | float:
+    """Return `n` draws of `estimate`, or its `constant` value if it has one (no draws)."""
+    return estimate.draw(n, rng) if constant is None else constant
+
+
+def _largest_magnitude(part: FloatArray | float, argument: str, n: int) -> float:
+    """Return the largest magnitude among the draws `part`, after checking they are finite."""
+    if not isinstance(part, np.ndarray):
+        return abs(part)
+    lowest, highest = float(part.min()), float(part.max())  # NaN reaches both
+    if not (math.isfinite(lowest) and math.isfinite(highest)):
+        count = int(np.count_nonzero(~np.isfinite(part)))
+        raise ArgumentError(
+            f"{argument}: the simulated values overflowed: {count} of {n} draws are not finite"
+        )
+    return max(-lowest, highest)
+
+
+def _random_sum(
+    inputs: Sequence[Estimate], constants: Sequence[float | None], n: int, rng: np.random.Generator
+) -> FloatArray:
+    """Draw the individual values and return their exact sums, as :func:`_baseline_draws`."""
+    state = rng.bit_generator.state  # a copy, to draw the values again should any be needed
+    sums = _ExactSums(n)
+    magnitudes = []
+    for i, (estimate, constant) in enumerate(zip(inputs, constants, strict=True)):
+        part = _draw_part(estimate, constant, n, rng)
+        magnitudes.append(_largest_magnitude(part, f"individual[{i}]", n))
+        excess = _too_large(magnitudes)
+        if excess is not None:
+            raise ArgumentError(
+                "individual: expected values whose magnitudes add up to at most"
+                f" {_MAGNITUDE_LIMIT:g}, so that no sum of them can overflow, got draws whose"
+                f" largest magnitudes add up to {excess}"
+            )
+        sums.add(part)
+        del part  # not held while the next value is drawn
+    total, uncertain = sums.result()
+    if uncertain.size:
+        # Draw the same values again from a copy of the generator, keeping only these
+        # draws, and sum each exactly: rare, so one by one.
+        replay = np.random.Generator(type(rng.bit_generator)())
+        replay.bit_generator.state = state
+        rows = np.empty((uncertain.size, len(inputs)))
+        for j, (estimate, constant) in enumerate(zip(inputs, constants, strict=True)):
+            part = _draw_part(estimate, constant, n, replay)
+            rows[:, j] = part[uncertain] if isinstance(part, np.ndarray) else part
+            del part
+        total[uncertain] = [math.fsum(row) for row in rows.tolist()]
+    return total
+
+
 def _baseline_draws(inputs: Sequence[Estimate], n: int, rng: np.random.Generator) -> FloatArray:
     """Draw every individual value in turn and return the sum of each draw (the baseline).
 
-    The sum is accumulated in place in the first array drawn, adding constants as numbers,
-    in the order given. Raises unless every sum is finite and positive. Must be called
-    with numpy's overflow warnings off.
+    Each draw's sum is the exact sum of its values rounded once (see :class:`_ExactSums`),
+    so it does not depend on the order of the organisations. Raises unless every value
+    drawn is finite, the largest magnitudes drawn add up to at most
+    :data:`_MAGNITUDE_LIMIT`, and every sum is positive. Must be called with numpy's
+    overflow warnings off.
     """
-    total: FloatArray | None = None
-    for estimate in inputs:
-        constant = estimate._constant()
-        part = estimate.draw(n, rng) if constant is None else constant
-        if total is None:
-            total = part if isinstance(part, np.ndarray) else np.full(n, part)
-        else:
-            total += part
-    if total is None:  # pragma: no cover - _individual_values rejects no inputs
-        raise ArgumentError("individual: expected at least one organisation's value, got none")
-    lowest, highest = float(total.min()), float(total.max())  # NaN reaches both
-    if not (math.isfinite(lowest) and math.isfinite(highest)):
-        infinite = int(np.count_nonzero(np.isinf(total)))
-        undefined = int(np.count_nonzero(np.isnan(total)))
-        if not undefined:
-            raise ArgumentError(
-                "individual: expected values whose sum (the baseline) is finite, got an"
-                f" infinite sum in {infinite} of {n} draws"
-            )
-        raise ArgumentError(
-            "individual: the simulated values overflowed: the sum of the individual values"
-            f" (the baseline) is not finite in {infinite + undefined} of {n} draws"
-        )
+    constants = [estimate._constant() for estimate in inputs]
+    fixed = [c for c in constants if c is not None]
+    if len(fixed) == len(constants):  # no randomness: one sum serves every draw
+        total = np.full(n, _exact_sum(fixed))
+    else:
+        total = _random_sum(inputs, constants, n, rng)
+    lowest = float(total.min())
     if lowest <= 0:
         bad = int(np.count_nonzero(total <= 0))
         raise ArgumentError(
@@ -736,9 +1117,11 @@ def simulate_added_value(
     optimism_bias : float, optional
         A fraction in [0, 1) by which every joint draw is reduced.
     confidence : float, optional
-        How sure the verdict must be, strictly between 0 and 1; 0.80 by default.
+        How sure the verdict must be, from 0.00001 to 0.99999; 0.80 by default.
     draws : int, optional
-        The number of draws, at least 1.
+        The number of draws: at least ``100 / min(confidence, 1 - confidence)`` (500 at
+        the default confidence) and at most ``MAX_DRAWS`` (10,000,000); 100,000 by
+        default.
     seed : int, optional
         Seed for :func:`numpy.random.default_rng`; the same seed gives the same result.
 
@@ -749,11 +1132,14 @@ def simulate_added_value(
     Raises
     ------
     ArgumentError
-        As :func:`added_value` for the values, and if `confidence` is outside (0, 1),
-        `draws` is less than 1, `seed` is negative, the baseline (the sum of the
-        individual values) is zero or less in any draw, where the uplift is undefined, or
-        any draw of the baseline, the joint value, the cost, the surplus or the uplift
-        overflows (is not finite); the message names the argument or arguments.
+        As :func:`added_value` for the values (in every draw: the largest magnitudes
+        drawn of the individual values may add up to at most 1e307), and if `confidence`
+        is outside [0.00001, 0.99999]; `draws` is not a whole number, is more than
+        10,000,000 or is fewer than the confidence needs (see Notes); `seed` is not a
+        whole number of zero or more; the baseline (the sum of the individual values) is
+        zero or less in any draw, where the uplift is undefined; or any draw of an
+        individual value, the joint value, the cost, the surplus or the uplift overflows
+        (is not finite). The message names the argument or arguments.
 
     Notes
     -----
@@ -768,6 +1154,28 @@ def simulate_added_value(
 
     Reporting the 5th, 50th and 95th percentiles follows the way risk-adjusted
     public-sector comparators are reported.
+
+    **Enough draws.** A verdict compares a share of draws with `confidence` (:math:`c`),
+    so the draws must be able to resolve shares near :math:`c`: at least
+    ``MIN_TAIL_DRAWS`` (100) draws must be expected on each side of it,
+    :math:`n \min(c, 1 - c) \ge 100`. The Monte Carlo standard error of the smaller
+    share is then at most a tenth of it. That is 500 draws at :math:`c = 0.8`, 1,000 at
+    0.9, 2,000 at 0.95 and 10,000 at 0.99 (:math:`c` taken as written in decimal).
+
+    **At most 10,000,000 draws** (``MAX_DRAWS``). The percentiles are exact, and the
+    result holds every draw of the surplus and the uplift, so memory grows with the
+    draws (about 35 bytes a draw at the peak, some 0.35 GB at the limit) rather than
+    being processed in batches; more draws would add nothing a verdict can use, as the
+    limit already gives every probability to within about 0.0003.
+
+    **Order of the organisations.** In every draw the baseline is the exact sum of the
+    individual values drawn, rounded once, as in :func:`added_value`: the same, to the
+    last bit, in any order. It is computed with error-free transformations (Knuth's
+    TwoSum, twice over), whose result is proved correctly rounded in all but draws whose
+    values cancel almost completely; those few are summed again with ``math.fsum``,
+    drawing the same values from a copy of the generator. Seeded results are
+    reproducible, and the summation adds about a tenth to the time of a simulation with
+    five uncertain values.
 
     References
     ----------
@@ -793,19 +1201,15 @@ def simulate_added_value(
     joint_estimate = _as_estimate(joint, "joint")
     cost_estimate = _as_estimate(cost, "cost")
     if cost_estimate.low < 0:
-        raise ArgumentError(f"cost: expected a cost that cannot fall below zero, got {cost!r}")
+        raise ArgumentError(
+            f"cost: expected a cost that cannot fall below zero, got {_shown(cost)}"
+        )
     t = _threshold(threshold)
     bias = _optimism_bias(optimism_bias)
-    level = _finite(confidence, "confidence")
-    if not 0 < level < 1:
-        raise ArgumentError(
-            f"confidence: expected a probability strictly between 0 and 1, got {confidence!r}"
-        )
-    if not _is_whole(draws) or draws < 1:
-        raise ArgumentError(f"draws: expected a whole number of at least 1, got {draws!r}")
-    if seed is not None and (not _is_whole(seed) or seed < 0):
-        raise ArgumentError(f"seed: expected a whole number of zero or more or None, got {seed!r}")
-    n = int(draws)
+    level = _confidence(confidence)
+    n = _draws(draws, level)
+    if seed is not None:
+        seed = _whole(seed, "seed", low=0, high=None, what="a whole number of zero or more or None")
     rng = np.random.default_rng(seed)
     # Non-finite results (overflow, or inf - inf) are reported as errors, so numpy's
     # warnings about them are not wanted.

@@ -8,11 +8,20 @@ from collections.abc import Callable
 import numpy as np
 import numpy.typing as npt
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from jointworking import testing as jwst
-from jointworking.value import Estimate, Verdict, added_value, simulate_added_value
+from jointworking.errors import ArgumentError
+from jointworking.value import (
+    AddedValue,
+    Estimate,
+    SimulatedAddedValue,
+    Verdict,
+    _min_draws,
+    added_value,
+    simulate_added_value,
+)
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -23,10 +32,21 @@ joints = st.floats(0.0, 1e7, allow_nan=False, allow_infinity=False)
 costs = st.floats(0.0, 1e6, allow_nan=False, allow_infinity=False)
 thresholds = st.floats(0.0, 2.0, allow_nan=False, allow_infinity=False)
 biases = st.floats(0.0, 0.95, allow_nan=False, allow_infinity=False)
-confidences = st.floats(0.0, 1.0, exclude_min=True, exclude_max=True)
+# Confidences a simulation of at most 100,000 draws supports (100 on each side of it).
+confidences = st.floats(0.001, 0.999)
 seeds = st.integers(0, 2**32 - 1)
 # Whole numbers below 2**53 add exactly in any order.
 whole_values = st.integers(1, 10**6).map(float)
+# Values of wildly different magnitudes and both signs, whose sums from left to right
+# depend on the order (1e16 + 3 - 1e16 is 4, 1e16 - 1e16 + 3 is 3), but whose
+# magnitudes stay well within the 1e307 the baseline allows.
+wild_values = st.one_of(
+    st.floats(-1e20, 1e20),
+    st.floats(-1e3, 1e3),
+    st.floats(-1e-3, 1e-3),
+    st.integers(-(10**17), 10**17).map(float),
+    st.sampled_from([1e16, -1e16, 3.0, 0.1, 0.2, 0.3, 2.0**53, -(2.0**53), 1.5]),
+)
 
 FixedWrapper = Callable[[float], float | Estimate]
 FIXED_WRAPPERS: list[FixedWrapper] = [
@@ -115,6 +135,40 @@ def test_switching_value_is_where_the_verdict_drops(
         assert short.verdict is result.verdict
 
 
+def _outcome(result: AddedValue) -> tuple[object, ...]:
+    """What must not depend on the order of the organisations."""
+    return (
+        result.baseline,
+        result.surplus,
+        result.uplift,
+        result.verdict,
+        result.switching_value,
+    )
+
+
+def _point_or_error(individual: list[float], joint: float) -> tuple[object, ...]:
+    try:
+        return _outcome(added_value(individual, joint))
+    except ArgumentError as error:  # a zero or negative baseline, or an overflow
+        return ("error", str(error))
+
+
+@given(st.lists(wild_values, min_size=1, max_size=8), st.floats(0.0, 3.0), st.data())
+def test_point_test_ignores_any_permutation_of_organisations(
+    individual: list[float], ratio: float, data: st.DataObject
+) -> None:
+    """The baseline, uplift and verdict do not depend on the order of the individual values,
+    however different their magnitudes: the baseline is their exact sum, rounded once."""
+    exact = math.fsum(individual)
+    assume(exact > 0)
+    joint = exact * ratio  # near the baseline, so that every verdict occurs
+    permuted = data.draw(st.permutations(individual))
+    expected = _point_or_error(individual, joint)
+    assert _point_or_error(permuted, joint) == expected
+    if expected[0] != "error":
+        assert expected[0] == exact
+
+
 @given(st.lists(whole_values, min_size=1, max_size=6), joints, costs, thresholds, biases)
 def test_point_test_ignores_order_of_organisations(
     individual: list[float], joint: float, cost: float, threshold: float, bias: float
@@ -142,7 +196,7 @@ def test_point_test_ignores_order_of_organisations(
     thresholds,
     biases,
     confidences,
-    st.integers(1, 20),
+    st.integers(0, 20),
     seeds,
 )
 def test_fixed_inputs_reproduce_the_point_test_exactly(  # noqa: PLR0917 (one argument per input)
@@ -152,10 +206,11 @@ def test_fixed_inputs_reproduce_the_point_test_exactly(  # noqa: PLR0917 (one ar
     threshold: float,
     bias: float,
     confidence: float,
-    draws: int,
+    extra: int,
     seed: int,
 ) -> None:
     """With no uncertainty the simulation is the point test in every draw, for any confidence."""
+    draws = _min_draws(confidence) + extra
     point = added_value(
         [v for v, _ in individual], joint[0], cost=cost[0], threshold=threshold, optimism_bias=bias
     )
@@ -194,8 +249,8 @@ def test_same_seed_same_result(
     individual: list[Estimate], joint: Estimate, cost: Estimate, seed: int
 ) -> None:
     """The same inputs and seed give identical results, draw for draw."""
-    a = simulate_added_value(individual, joint, cost=cost, draws=200, seed=seed)
-    b = simulate_added_value(individual, joint, cost=cost, draws=200, seed=seed)
+    a = simulate_added_value(individual, joint, cost=cost, draws=500, seed=seed)
+    b = simulate_added_value(individual, joint, cost=cost, draws=500, seed=seed)
     assert a == b
     assert np.array_equal(a.uplift_draws, b.uplift_draws)
     assert np.array_equal(a.surplus_draws, b.surplus_draws)
@@ -216,31 +271,64 @@ def test_order_of_fixed_organisations_changes_nothing(
 ) -> None:
     """Reversing fixed individual values (whole numbers, so sums are exact) changes nothing."""
     given_values = [e for _, e in individual]
-    a = simulate_added_value(given_values, joint, cost=cost, draws=200, seed=seed)
-    b = simulate_added_value(given_values[::-1], joint, cost=cost, draws=200, seed=seed)
+    a = simulate_added_value(given_values, joint, cost=cost, draws=500, seed=seed)
+    b = simulate_added_value(given_values[::-1], joint, cost=cost, draws=500, seed=seed)
     assert a == b
     assert np.array_equal(a.uplift_draws, b.uplift_draws)
+
+
+def _simulated_or_error(
+    individual: list[float | Estimate], joint: Estimate, seed: int
+) -> tuple[object, ...]:
+    try:
+        result: SimulatedAddedValue = simulate_added_value(individual, joint, draws=500, seed=seed)
+    except ArgumentError as error:  # a baseline of zero or less in some draw
+        return ("error", str(error))
+    return (result, result.uplift_draws.tobytes(), result.surplus_draws.tobytes())
+
+
+@settings(max_examples=50)
+@given(
+    st.lists(wild_values, min_size=1, max_size=6),
+    jwst.estimates(min_value=1.0, max_value=1000.0),
+    st.floats(0.0, 3.0),
+    seeds,
+    st.data(),
+)
+def test_any_permutation_of_fixed_organisations_changes_nothing(
+    fixed: list[float],
+    uncertain: Estimate,
+    ratio: float,
+    seed: int,
+    data: st.DataObject,
+) -> None:
+    """Permuting fixed individual values of wildly different magnitudes, beside an uncertain
+    one, changes no draw: each draw's baseline is the exact sum of its values, rounded once."""
+    exact = math.fsum(fixed)
+    assume(exact > 0)
+    joint = Estimate.triangular(0.5 * ratio * exact, ratio * exact, 2 * ratio * exact + 1)
+    permuted = data.draw(st.permutations(fixed))
+    expected = _simulated_or_error([*fixed, uncertain], joint, seed)
+    assert _simulated_or_error([*permuted, uncertain], joint, seed) == expected
+    assert _simulated_or_error([uncertain, *permuted], joint, seed) == expected
 
 
 # --- samples keep their order ------------------------------------------------------------
 
 
-@given(
-    st.lists(st.integers(1, 2**20), min_size=1, max_size=50),
-    st.lists(st.integers(1, 2**20), min_size=50, max_size=50),
-    seeds,
-)
-def test_samples_in_order_keep_correlation_exactly(xs: list[int], ys: list[int], seed: int) -> None:
+@given(st.integers(500, 700), seeds, seeds)
+def test_samples_in_order_keep_correlation_exactly(n: int, values: int, seed: int) -> None:
     """Joint samples 1.25*(x+y) against individual samples x and y give uplift 0.25 every draw."""
-    x = np.array(xs, dtype=np.float64)
-    y = np.array(ys[: len(xs)], dtype=np.float64)
+    generator = np.random.default_rng(values)
+    x = generator.integers(1, 2**20, n).astype(np.float64)
+    y = generator.integers(1, 2**20, n).astype(np.float64)
     # x, y and 1.25*(x+y) are exact in binary, so S = 0.25*(x+y) and u = 0.25 exactly,
     # but only if draw i of every input comes from sample i.
     result = simulate_added_value(
         [Estimate.samples(x), Estimate.samples(y)],
         Estimate.samples(1.25 * (x + y)),
         threshold=0.25,
-        draws=len(xs),
+        draws=n,
         seed=seed,
     )
     assert np.all(result.uplift_draws == 0.25)
@@ -248,12 +336,12 @@ def test_samples_in_order_keep_correlation_exactly(xs: list[int], ys: list[int],
     assert result.p_significant == 1.0
 
 
-@given(st.lists(values, min_size=2, max_size=50), seeds)
-def test_samples_in_order_keep_correlation(xs: list[float], seed: int) -> None:
+@given(st.integers(500, 700), seeds, seeds)
+def test_samples_in_order_keep_correlation(n: int, values: int, seed: int) -> None:
     """Joint samples 1.2*x against individual samples x give an uplift of 0.2 in every draw."""
-    x = np.array(xs)
+    x = np.random.default_rng(values).uniform(1.0, 1e6, n)
     result = simulate_added_value(
-        [Estimate.samples(x)], Estimate.samples(1.2 * x), draws=len(xs), seed=seed
+        [Estimate.samples(x)], Estimate.samples(1.2 * x), draws=n, seed=seed
     )
     # (1.2x - x)/x is 0.2 up to a few rounding errors
     assert np.allclose(result.uplift_draws, 0.2, rtol=0.0, atol=1e-14)
