@@ -488,7 +488,7 @@ ASSESSMENT_TABLE = [
     ),
     pytest.param(
         jw.assess, (SURVEY,), {"agreement_threshold": HUGE}, ArgumentError,
-        r"agreement_threshold: expected a number from 0 to 1, got an integer of 1329 bits",
+        rf"agreement_threshold: expected a number from 0 to 1, got {DIGITS_401}",
         id="assess-agreement-huge-int",
     ),
     pytest.param(
@@ -551,3 +551,20 @@ def test_bad_assessment_argument(
     """A bad argument to assess or its results: a library error or a TypeError, naming it."""
     with pytest.raises(exception, match=pattern):
         function(*args, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("function", "pattern"),
+    [
+        (lambda: jw.load_instrument(HUGE), f"path: expected a path .*, got {DIGITS_401}"),
+        (lambda: jw.MORLEY_2016.scale.parse(np.timedelta64(1, "D")), "answer: expected one of"),
+        (lambda: jw.MORLEY_2016.scale.parse(HUGE), f"answer: expected one of .*{DIGITS_401}"),
+        (lambda: jw.MORLEY_2016.position(HUGE), f"question: no question {DIGITS_401}"),
+        (lambda: jw.classify({HUGE: 3}), f"answers: no question {DIGITS_401}"),
+    ],
+    ids=["load-instrument-huge", "parse-timedelta", "parse-huge", "position-huge", "classify-huge"],
+)
+def test_huge_and_odd_values_in_messages(function: Callable[[], object], pattern: str) -> None:
+    """A value too long to print, or a numpy time delta, still gets a one-line library error."""
+    with pytest.raises(ArgumentError, match=pattern):
+        function()

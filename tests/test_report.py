@@ -355,8 +355,13 @@ class TestMarkdownSections:
         section = md_sections(example_md)["Relationships"]
         block = section.split("### Northfield District Council and Westshire County Council")[1]
         block = block.split("### ")[0]
-        assert "| Westshire County Council | partnership | 90.1 |" in block
-        assert "| Northfield District Council | collaboration | 63.7 |" in block
+        assert (
+            "| Westshire County Council | partnership (96% likely; collaboration 4%) | 90.1 |"
+            in (block)
+        )
+        assert "| nothing: the top rung | transaction | *above its own internal rung* |" in block
+        assert "| Northfield District Council | collaboration (>99% likely" in block
+        assert "| 63.7 |" in block
         assert "| Q3 shared accountability | 1.92 | 3.62 | **1.70 \u25b2** |" in block
         assert "| Q2 aligned priorities | 3.67 | 3.62 | 0.05 |" in block
 
@@ -675,8 +680,11 @@ class TestPrivacy:
         assert "The gaps of question 1 are withheld" in section
         # A is placed on the nine other questions: Q1 is not met, so A is at transaction,
         # and its index is that of the nine shared means, all 4.
-        assert "| A | transaction | 100.0 | collaboration: Q1 shared objectives |" in section
-        assert "| B | partnership | 100.0 |" in section
+        assert (
+            "| A | transaction (100% likely) | 100.0 | collaboration: Q1 shared objectives |"
+            in (section)
+        )
+        assert "| B | partnership (100% likely) | 100.0 |" in section
         assert "0.00" not in section.split("| Q1 shared objectives |")[1].split("\n")[0]
 
     def test_question_few_answered_html(self) -> None:

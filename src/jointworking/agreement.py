@@ -55,8 +55,7 @@ from typing import Any, Literal, NamedTuple, TypeAlias
 import numpy as np
 import numpy.typing as npt
 
-from jointworking.errors import ArgumentError
-from jointworking.rung import _shown
+from jointworking.errors import ArgumentError, _shown
 
 __all__ = ["GroupValues", "ad", "awg", "icc1", "icc2", "rwg", "rwg_j", "uniform_null_variance"]
 

@@ -26,7 +26,7 @@ import numpy as np
 
 from jointworking._engine import Sampling, Settings, Tables, tables
 from jointworking.consistency import Reliability
-from jointworking.errors import ArgumentError
+from jointworking.errors import ArgumentError, _shown
 from jointworking.instrument import Instrument
 from jointworking.ladder import Placement
 from jointworking.responses import INTERNAL, Responses
@@ -878,14 +878,6 @@ def _fraction(value: object, name: str, *, open_ends: bool) -> float:
         expected = "strictly between 0 and 1" if open_ends else "from 0 to 1"
         raise ArgumentError(f"{name}: expected a number {expected}, got {_shown(value)}")
     return float(value)  # type: ignore[arg-type]
-
-
-def _shown(value: object) -> str:
-    """Show a bad value briefly (a huge int's repr would be a message of its own)."""
-    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
-        return f"an integer of {value.bit_length()} bits"
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _check_settings(

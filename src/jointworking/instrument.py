@@ -21,7 +21,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from jointworking.errors import ArgumentError, InstrumentError
+from jointworking.errors import ArgumentError, InstrumentError, _shown
 from jointworking.rung import Rung
 
 __all__ = [
@@ -353,9 +353,7 @@ class Scale:
             return None
         if score is not None:
             return score
-        shown = repr(answer)
-        shown = shown if len(shown) <= 60 else shown[:57] + "..."
-        raise ArgumentError(f"{argument}: {self._refusal(answer, shown)}")
+        raise ArgumentError(f"{argument}: {self._refusal(answer, _shown(answer))}")
 
     def _read(self, answer: object) -> float | None:
         """Return the score of `answer`, `_MISSING` if it is missing, None if it is neither."""
@@ -368,7 +366,7 @@ class Scale:
             if token in self._lookup:
                 return self._lookup[token]
             number = float(token) if _NUMBER.fullmatch(token) else None
-        elif isinstance(answer, bool | np.bool_) or not isinstance(
+        elif isinstance(answer, bool | np.bool_ | np.timedelta64) or not isinstance(
             answer, int | float | np.integer | np.floating
         ):
             return None
@@ -550,7 +548,7 @@ class Instrument:
                     return i
         numbers = ", ".join(str(n) for n in self.numbers)
         raise ArgumentError(
-            f"{argument}: no question {ref!r} in instrument {self.name!r}; expected a number"
+            f"{argument}: no question {_shown(ref)} in instrument {self.name!r}; expected a number"
             f" ({numbers}) or a question key"
         )
 
@@ -734,7 +732,7 @@ def load_instrument(path: str | os.PathLike[str]) -> Instrument:
         If `path` is not a path.
     """
     if not isinstance(path, str | os.PathLike):
-        raise ArgumentError(f"path: expected a path to a .toml or .json file, got {path!r}")
+        raise ArgumentError(f"path: expected a path to a .toml or .json file, got {_shown(path)}")
     file = Path(path)
     suffix = file.suffix.lower()
     if suffix not in (".toml", ".json"):

@@ -55,6 +55,7 @@ import numpy.typing as npt
 
 from jointworking._csvsafe import neutralise, restore
 from jointworking.errors import ArgumentError, ResponseFileError
+from jointworking.errors import _shown as _shown_value
 from jointworking.instrument import MORLEY_2016, Instrument, Scale
 from jointworking.responses import (
     _NAMES_ALIKE,
@@ -1330,13 +1331,13 @@ def _build(
 
 def _check_chunk_size(chunk_size: object) -> int:
     if (
-        isinstance(chunk_size, bool)
+        isinstance(chunk_size, bool | np.timedelta64)
         or not isinstance(chunk_size, int | np.integer)
         or chunk_size < 1
     ):
         raise ArgumentError(
             "chunk_size: expected a whole number of respondents, 1 or more (or None to read"
-            f" the file whole), got {chunk_size!r}"
+            f" the file whole), got {_shown_value(chunk_size)}"
         )
     # A chunk holds at most chunk_size respondents: beyond sys.maxsize, that is no limit.
     return min(int(chunk_size), sys.maxsize)

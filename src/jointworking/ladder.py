@@ -14,9 +14,9 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from jointworking.errors import ArgumentError
+from jointworking.errors import ArgumentError, _shown
 from jointworking.instrument import MORLEY_2016, Instrument
-from jointworking.rung import Rung, _shown
+from jointworking.rung import Rung
 
 __all__ = ["Answers", "LabelCheck", "LabelStatus", "Placement", "check_label", "classify", "path"]
 

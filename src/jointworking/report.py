@@ -219,6 +219,18 @@ class _Context:
     def questions(self, numbers: Sequence[int]) -> str:
         return d.question_list(self.view.instrument, numbers)
 
+    def member_group(self, view: RelationshipView, member: str) -> GroupView | None:
+        """Return the group behind `member`'s view of `view` (its answers about it)."""
+        about = (
+            view.subject
+            if view.kind == "arrangement"
+            else next(m for m in view.members if m != member)
+        )
+        try:
+            return self.view.group(member, about, wave=view.wave)
+        except JointWorkingError:  # pragma: no cover - every view has its group
+            return None
+
 
 def _rung_text(rung: Rung, probabilities: Mapping[Rung, float] | None, uncertain: bool) -> _Text:
     """Show a rung, how probable it is, and a flag when uncertain: the same everywhere."""
@@ -432,14 +444,24 @@ def _relationship_blocks(ctx: _Context, number: int, view: RelationshipView) -> 
                 )
             )
             continue
+        group = ctx.member_group(view, member)
+        notes: list[_Inline] = []
+        if group is not None and group.divided:
+            notes.append(_Flag("divided"))
+            if group.dividing:
+                notes.append(f" most on {d.questions_phrase(group.dividing)}")
+        if inside is not None and p.rung > inside:
+            notes += [" " if notes else "", _Flag("above its own internal rung")]
         rows.append(
             (
                 (_Name(member),),
-                (_Badge(p.rung),),
+                _rung_text(p.rung, None, False)
+                if group is None
+                else _rung_text(p.rung, group.rung_probabilities, group.uncertain),
                 (d.fmt_index(p.index),),
                 _blocking(ctx, p),
                 inside_text,
-                (),
+                tuple(notes),
             )
         )
     head = ("Member", "View", "Index", "Blocks the next rung", "Own internal rung", "Notes")

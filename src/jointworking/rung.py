@@ -3,31 +3,12 @@
 from __future__ import annotations
 
 import enum
-import math
 import operator
 from typing import Any
 
-from jointworking.errors import ArgumentError
+from jointworking.errors import ArgumentError, _shown
 
 __all__ = ["Rung"]
-
-
-def _shown(value: object) -> str:
-    """Return a short repr of `value` for an error message, whatever `value` is.
-
-    An integer too long to print in full (Python refuses beyond 4,300 digits) is described
-    by its size, any other repr is cut to 60 characters, and a repr that fails is replaced
-    by the type's name. Shared by the modules of the model, so that no error message can
-    itself fail or run to pages.
-    """
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**30:
-        digits = int(abs(value).bit_length() * math.log10(2)) + 1
-        return f"an integer of about {digits} digits"
-    try:
-        text = repr(value)
-    except Exception:  # any failure of a caller's object's own repr
-        return f"a {type(value).__name__}"
-    return text if len(text) <= 60 else f"{text[:57]}..."
 
 
 class _IntEnumType(enum.EnumType):

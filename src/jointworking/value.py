@@ -20,8 +20,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from jointworking.errors import ArgumentError
-from jointworking.rung import _IntEnumType, _shown
+from jointworking.errors import ArgumentError, _shown
+from jointworking.rung import _IntEnumType
 
 __all__ = [
     "DEFAULT_THRESHOLD",
