@@ -556,8 +556,8 @@ def test_bad_assessment_argument(
 @pytest.mark.parametrize(
     ("function", "pattern"),
     [
-        (lambda: jw.load_instrument(HUGE), f"path: expected a path .*, got {DIGITS_401}"),
-        (lambda: jw.MORLEY_2016.scale.parse(np.timedelta64(1, "D")), "answer: expected one of"),
+        (lambda: jw.load_instrument(HUGE), f"path: expected a path .*, got {DIGITS_401}"),  # type: ignore[arg-type]
+        (lambda: jw.MORLEY_2016.scale.parse(np.timedelta64(1, "D")), "answer: expected one of"),  # type: ignore[arg-type]
         (lambda: jw.MORLEY_2016.scale.parse(HUGE), f"answer: expected one of .*{DIGITS_401}"),
         (lambda: jw.MORLEY_2016.position(HUGE), f"question: no question {DIGITS_401}"),
         (lambda: jw.classify({HUGE: 3}), f"answers: no question {DIGITS_401}"),

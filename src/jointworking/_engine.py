@@ -93,6 +93,12 @@ def _starts(keys: npt.NDArray[Any]) -> IntArray:
     return np.flatnonzero(change).astype(np.intp)
 
 
+def cell_groups(starts: IntArray, n_cells: int) -> IntArray:
+    """Return each cell's group, for groups that are runs of cells beginning at `starts`."""
+    sizes = np.diff(np.r_[starts, n_cells])
+    return np.repeat(np.arange(starts.size, dtype=np.intp), sizes)
+
+
 def moments(
     count: npt.NDArray[np.int64], total: FloatArray, total_sq: FloatArray
 ) -> tuple[FloatArray, FloatArray]:
@@ -275,8 +281,7 @@ class _GroupSums:
         self.n_groups = starts.size
         self.identity = starts.size == n_cells  # one cell per group: nothing to add
         self.ends = np.r_[starts[1:], n_cells] - 1
-        sizes = np.diff(np.r_[starts, n_cells])
-        self.group = np.repeat(np.arange(starts.size, dtype=np.intp), sizes)
+        self.group = cell_groups(starts, n_cells)
 
     def __call__(self, values: npt.NDArray[Any]) -> npt.NDArray[Any]:
         if values.ndim > 2:  # pragma: no cover - internal misuse
@@ -363,7 +368,7 @@ def _with_probabilities(g: _Groups, stats: GroupStatistics, settings: Settings) 
     if settings.sampling is None:
         return g
     n_groups = g.starts.size
-    cell_group = np.repeat(np.arange(n_groups, dtype=np.intp), np.diff(np.r_[g.starts, len(stats)]))
+    cell_group = cell_groups(g.starts, len(stats))
     if settings.shared:
         hidden, skip = g.withheld, g.small
     else:
@@ -398,9 +403,7 @@ def _unit_gap(
     # Question by question (contiguous in GroupStatistics), adding the questions in order.
     count, total = np.ascontiguousarray(stats.count.T), np.ascontiguousarray(stats.total.T)
     if settings.shared:
-        cell_group = np.repeat(
-            np.arange(starts.size, dtype=np.intp), np.diff(np.r_[starts, len(stats)])
-        )
+        cell_group = cell_groups(starts, len(stats))
         hidden = withheld[cell_group].T | (count < size)
         count = np.where(hidden, 0, count)
         total = np.where(hidden, 0.0, total)
@@ -817,9 +820,7 @@ def _steps(g: _Groups, stats: GroupStatistics, settings: Settings) -> _Steps:
         from jointworking._uncertainty import welch_interval  # noqa: PLC0415 - a peer kernel
 
         n_groups = g.starts.size
-        cell_group = np.repeat(
-            np.arange(n_groups, dtype=np.intp), np.diff(np.r_[g.starts, len(stats)])
-        )
+        cell_group = cell_groups(g.starts, len(stats))
         needed = np.zeros(n_groups, dtype=bool)
         needed[before] = needed[after] = True
         skip = ~needed | (g.small if settings.shared else False)

@@ -24,7 +24,7 @@ from typing import Any, Final, Literal, TypeAlias, TypeVar
 import attrs
 import numpy as np
 
-from jointworking._engine import Sampling, Settings, Tables, tables
+from jointworking._engine import Sampling, Settings, Tables, cell_groups, tables
 from jointworking.consistency import Reliability
 from jointworking.errors import ArgumentError, _shown
 from jointworking.instrument import Instrument
@@ -839,7 +839,7 @@ def _reliability(assessment: Assessment) -> Reliability | None:
     organisation = responses._index.organisation
     if assessment.shared:
         t = assessment._tables
-        cell_group = np.repeat(np.arange(t.n_groups, dtype=np.intp), np.diff(t.cell_starts))
+        cell_group = cell_groups(t.g.starts, len(t.statistics))
         group = cell_group[responses._index.cell]
         keep = ~t.g.small[group]
         answers = np.where(t.g.thin[group], np.nan, answers)[keep]
