@@ -125,6 +125,21 @@ class TestAssess:
             rows = list(csv.DictReader(stream))
         assert all(r["withheld"] == "true" and r["q1"] == "" for r in rows)
 
+    def test_how_sure_settings(self, survey: Path) -> None:
+        """--confidence, --resamples and --seed reach the assessment and its JSON."""
+        args = ("assess", str(survey), "--format", "json", "--resamples", "500", "--seed", "7")
+        result = _run(*args, "--confidence", "0.9")
+        assert result.returncode == 0, result.stderr
+        settings = json.loads(result.stdout)["settings"]
+        assert (settings["confidence"], settings["resamples"], settings["seed"]) == (0.9, 500, 7)
+        again = _run(*args, "--confidence", "0.9")
+        assert again.stdout == result.stdout  # seeded: the same report, byte for byte
+
+    def test_bad_confidence(self, survey: Path) -> None:
+        """A confidence out of range exits 2 naming the option."""
+        error = _one_line_error(_run("assess", str(survey), "--confidence", "1.5"))
+        assert error.startswith("jointworking: error: --confidence: confidence: expected")
+
     def test_broken_cell(self, survey: Path, tmp_path: Path) -> None:
         """A value off the scale exits 2 naming the file, line and column."""
         broken = tmp_path / "broken.csv"

@@ -359,7 +359,10 @@ class TestMarkdownSections:
             "| Westshire County Council | partnership (96% likely; collaboration 4%) | 90.1 |"
             in (block)
         )
-        assert "| nothing: the top rung | transaction | *above its own internal rung* |" in block
+        assert (
+            "| nothing: the top rung | transaction (100% likely) | *above its own internal rung* |"
+            in (block)
+        )
         assert "| Northfield District Council | collaboration (>99% likely" in block
         assert "| 63.7 |" in block
         assert "| Q3 shared accountability | 1.92 | 3.62 | **1.70 \u25b2** |" in block
@@ -760,7 +763,7 @@ class TestPrivacy:
         assert placement.index == pytest.approx(12.5)
         text = report.markdown(small_member)
         section = md_sections(text)["Relationships"]
-        assert "| B | withheld | \u2013 | \u2013 | collaboration |" in section
+        assert "| B | withheld | \u2013 | \u2013 | collaboration (100% likely) |" in section
         assert "Placed on the views that may be shared: B has a view resting on fewer" in section
         assert "12.5" not in section
         assert "0.50" not in section

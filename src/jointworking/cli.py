@@ -303,6 +303,9 @@ def _cmd_assess(args: argparse.Namespace) -> None:
             targets=targets,
             arrangements=arrangements or None,
             min_group_size=args.min_group_size,
+            confidence=args.confidence,
+            resamples=args.resamples,
+            seed=args.seed,
         )
     except ArgumentError as error:
         raise ArgumentError(f"{_source_of(error, args)}: {error}") from None
@@ -322,8 +325,9 @@ def _source_of(error: ArgumentError, args: argparse.Namespace) -> str:
     for option in ("claims", "targets", "arrangements"):
         if str(error).startswith(option) and getattr(args, option) is not None:
             return str(getattr(args, option))
-    if str(error).startswith("min_group_size"):
-        return "--min-group-size"
+    for setting in ("min_group_size", "confidence", "resamples", "seed"):
+        if str(error).startswith(setting):
+            return "--" + setting.replace("_", "-")
     return str(args.file)
 
 
@@ -481,6 +485,27 @@ def _parser() -> argparse.ArgumentParser:
         default=3,
         metavar="N",
         help="withhold figures of smaller groups (default 3)",
+    )
+    assess.add_argument(
+        "--confidence",
+        type=float,
+        default=0.80,
+        metavar="P",
+        help="mark a rung less likely than this uncertain (default 0.80)",
+    )
+    assess.add_argument(
+        "--resamples",
+        type=int,
+        default=2000,
+        metavar="N",
+        help="bootstrap resamples of each group's respondents (default 2000)",
+    )
+    assess.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        metavar="N",
+        help="seed of the resampling, so that a report can be reproduced (default 0)",
     )
     assess.add_argument("--instrument", type=Path, help="a custom instrument (TOML or JSON)")
     assess.add_argument(

@@ -428,7 +428,7 @@ def _relationship_blocks(ctx: _Context, number: int, view: RelationshipView) -> 
             if member in view.internal_withheld
             else (d.NONE,)
             if inside is None
-            else (_Badge(inside),)
+            else _inside_text(ctx, member, view.wave, inside)
         )
         p = view.views.get(member)
         if p is None:
@@ -477,6 +477,18 @@ def _relationship_blocks(ctx: _Context, number: int, view: RelationshipView) -> 
             )
         )
     return blocks
+
+
+def _inside_text(ctx: _Context, member: str, wave: str, inside: Rung) -> _Text:
+    """A member's own internal rung, with how likely it is where its group is known."""
+    for when in (wave, ""):  # an internal view without a wave stands for every wave
+        try:
+            g = ctx.view.group(member, "internal", wave=when)
+        except JointWorkingError:
+            continue
+        if g.rung is inside:
+            return _rung_text(inside, g.rung_probabilities, g.uncertain)
+    return (_Badge(inside),)
 
 
 def _question_table(ctx: _Context, view: RelationshipView) -> list[_Block]:
