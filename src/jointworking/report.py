@@ -480,7 +480,7 @@ def _relationship_blocks(ctx: _Context, number: int, view: RelationshipView) -> 
 
 
 def _inside_text(ctx: _Context, member: str, wave: str, inside: Rung) -> _Text:
-    """A member's own internal rung, with how likely it is where its group is known."""
+    """Show a member's own internal rung, with how likely it is where its group is known."""
     for when in (wave, ""):  # an internal view without a wave stands for every wave
         try:
             g = ctx.view.group(member, "internal", wave=when)
