@@ -138,7 +138,7 @@ class TestAssess:
     def test_bad_confidence(self, survey: Path) -> None:
         """A confidence out of range exits 2 naming the option."""
         error = _one_line_error(_run("assess", str(survey), "--confidence", "1.5"))
-        assert error.startswith("jointworking: error: --confidence: confidence: expected")
+        assert error.startswith("jointworking: error: --confidence: expected a number")
 
     def test_broken_cell(self, survey: Path, tmp_path: Path) -> None:
         """A value off the scale exits 2 naming the file, line and column."""

@@ -227,3 +227,78 @@ class TestBoardSurvey:
         assert all(g.deciding_rwg_j >= 0.70 for g in result.groups)
         assert not [f for f in result.findings if f.kind == "low_agreement"]
         assert result.findings[0].kind == "overstated_label"
+
+
+class TestReviewed:
+    """Cases a review found wrong, each with what it must do."""
+
+    def test_unit_gap_never_uses_a_unit_answer_few_gave(self) -> None:
+        """A unit's question one person answered is out of the shared unit gap, always."""
+        nan = float("nan")
+
+        def survey_with(lone: float, other: float) -> jw.Responses:
+            rows = [[3.0] * 10] * 3 + [
+                [2, 2, 2, 2, lone, 2, 2, 2, 2, 2],
+                [2, 2, 2, 2, nan, 2, 2, 2, 2, 2],
+                [2, 2, 2, 2, nan, 2, 2, 2, 2, 2],
+                [2, 2, 2, 2, other, 2, 2, 2, 2, 2],
+            ]
+            return Responses.from_arrays(
+                rows,
+                organisation="A",
+                about="internal",
+                unit=["U1"] * 3 + ["U2"] * 3 + [None],
+            )
+
+        # The group's answers are the same either way; only who in U2 gave the 4 differs.
+        first, second = assess(survey_with(4, 0)), assess(survey_with(0, 4))
+        assert first.to_json() == second.to_json()
+        assert first.shared_view().group("A").unit_gap == 25.0  # U1 100, U2 75 without Q5
+
+    def test_no_probability_without_a_shared_view(self) -> None:
+        """A relationship whose every view is withheld has no rung, nor its probability."""
+        responses = survey(records("A", "B", [[3] * 10] * 2), records("B", "A", [[3] * 10] * 2))
+        view = assess(responses).shared_view().relationship("A", "B")
+        assert (view.effective_rung, view.rung_probabilities, view.uncertain) == (None, None, False)
+
+    def test_blank_respondents_do_not_narrow_the_interval(self) -> None:
+        """People who answered nothing are no evidence of a change."""
+        nan = float("nan")
+        before = [[1, 1, 1, 1, 1, 1, 1, 1, 1, 1], [2] * 10, [3] * 10]
+        after = [[2] * 10, [3] * 10, [4] * 10]
+
+        def change(blanks: int) -> tuple[float, float]:
+            rows = before + [[nan] * 10] * blanks + after + [[nan] * 10] * blanks
+            waves = ["2025"] * (3 + blanks) + ["2026"] * (3 + blanks)
+            responses = Responses.from_arrays(rows, organisation="A", about="internal", wave=waves)
+            (step,) = assess(responses, min_group_size=1).progress
+            return step.interval
+
+        assert change(7) == pytest.approx(change(0))
+
+    def test_arrangement_gap_named_among_the_shared_views(self) -> None:
+        """A small member's withheld view does not hide the others' gap from the findings."""
+        arrangement = {"The Board": ["A", "B", "C"]}
+        low = [3, 3, 2, 2, 2, 3, 2, 2, 2, 2]
+        high = [3, 3, 3, 2, 2, 3, 2, 2, 2, 2]  # a point higher on question 3 only
+        responses = survey(
+            records("A", "The Board", [low] * 3),
+            records("B", "The Board", [high] * 3),
+            records("C", "The Board", [low] * 2),
+        )
+        shared = assess(responses, arrangements=arrangement).shared_view()
+        (gap,) = [f for f in shared.findings if f.kind == "perception_gap"]
+        assert (gap.severity, gap.questions) == ("info", (3,))
+
+
+def test_a_change_without_an_interval_is_not_estimated() -> None:
+    """A question one person answered leaves the change without an interval: not estimated."""
+    nan = float("nan")
+    rows = [[3, 3, 3, 2, 2, 3, 2, 2, 2, 2]] * 3 + [[4, 4, 4, 3, 3, 4, nan, 3, 3, 3]] * 2
+    rows.append([4, 4, 4, 3, 3, 4, 4, 3, 3, 3])
+    responses = Responses.from_arrays(
+        rows, organisation="A", about="internal", wave=["2025"] * 3 + ["2026"] * 3
+    )
+    (step,) = assess(responses, min_group_size=1).progress
+    assert np.isnan(step.interval[0])
+    assert (step.clear, step.direction) == (False, "not estimated")

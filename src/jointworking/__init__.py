@@ -68,6 +68,16 @@ if TYPE_CHECKING:
 # ``import jointworking`` is quick: numpy, attrs and the model load when first needed.
 _LAZY: dict[str, str] = {
     "agreement": "",
+    # The other public modules, so that ``jw.reliability`` works as ``jw.agreement`` does;
+    # not in __all__, as a star import must not load matplotlib or pandas.
+    "consistency": "",
+    "export": "",
+    "io": "",
+    "plot": "",
+    "reliability": "",
+    "report": "",
+    "statistics": "",
+    "testing": "",
     "DEFAULT_SCALE": "instrument",
     "MORLEY_2016": "instrument",
     "Instrument": "instrument",

@@ -709,17 +709,22 @@ def relationship_html(relationship: RelationshipView, instrument: Instrument = M
 def top_findings(assessment: Assessment, limit: int = 5) -> list[int]:
     """Return the positions of the findings a summary shows, in the findings' order.
 
-    The first finding of each kind comes before a second of any kind, so that a summary
-    is not five of one kind; the positions keep the order of ``assessment.findings``
-    (most consequential first).
+    Every critical finding, then the first warning of each kind not yet shown, up to
+    `limit` in all (more only if there are more critical findings); information only
+    while fewer than three are shown. The positions keep the order of
+    ``assessment.findings``, most consequential first.
     """
-    seen: set[str] = set()
-    firsts: list[int] = []
-    repeats: list[int] = []
-    for i, f in enumerate(assessment.findings):
-        (repeats if f.kind in seen else firsts).append(i)
-        seen.add(f.kind)
-    return sorted(firsts[:limit] + repeats[: max(0, limit - len(firsts))])
+    findings = list(assessment.findings)
+    chosen = [i for i, f in enumerate(findings) if f.severity == "critical"]
+    kinds = {findings[i].kind for i in chosen}
+    for severity, room in (("warning", limit), ("info", 3)):
+        for i, f in enumerate(findings):
+            if len(chosen) >= room:
+                break
+            if f.severity == severity and f.kind not in kinds:
+                chosen.append(i)
+                kinds.add(f.kind)
+    return sorted(chosen)
 
 
 @attrs.frozen

@@ -612,6 +612,8 @@ def _relationships(
     lowest = np.minimum(view_low, inside_rung.min(axis=1, initial=_UNKNOWN))
     effective = np.where(view_low == _UNKNOWN, NO_RUNG, lowest).astype(np.int8)
     probability = _effective_probability(g.probability, groups, shown, runs, inside)
+    # With every view withheld there is no effective rung, and so no probability of one.
+    probability[view_low == _UNKNOWN] = np.nan
     confidence = np.full(n_rel, np.nan)
     known = effective >= 0
     confidence[known] = probability[np.flatnonzero(known), effective[known].astype(np.intp)]
@@ -746,8 +748,10 @@ def _find(
     diverging = latest_groups & ~_below(g.unit_gap, UNIT_GAP_POINTS) & ~np.isnan(g.unit_gap)
     found.add("unit_divergence", "info", np.flatnonzero(diverging))
     wide = ~_below(rel.gaps, PERCEPTION_GAP_POINTS) & ~np.isnan(rel.gaps)
-    # A gap resting on a small group, or on a question few answered, is not named.
-    wide &= ~rel.withheld[:, np.newaxis] & ~rel.thin
+    # A gap resting on a small group, or on a question few answered, is not named. (In
+    # the shared view the gaps already leave out withheld views and withheld means.)
+    if not settings.shared:
+        wide &= ~rel.withheld[:, np.newaxis] & ~rel.thin
     if n_rel:
         # (relationship, member) of every view given, sorted as rel.groups is.
         answered = rel.of_group[rel.groups].astype(np.int64) * len(names) + g.keys[rel.groups, 0]
@@ -817,7 +821,7 @@ def _steps(g: _Groups, stats: GroupStatistics, settings: Settings) -> _Steps:
     low = np.full(before.size, np.nan)
     high = np.full(before.size, np.nan)
     if before.size and settings.sampling is not None:
-        from jointworking._uncertainty import welch_interval  # noqa: PLC0415 - a peer kernel
+        from jointworking._uncertainty import answering, welch_interval  # noqa: PLC0415
 
         n_groups = g.starts.size
         cell_group = cell_groups(g.starts, len(stats))
@@ -826,7 +830,8 @@ def _steps(g: _Groups, stats: GroupStatistics, settings: Settings) -> _Steps:
         skip = ~needed | (g.small if settings.shared else False)
         hidden = g.withheld if settings.shared else np.zeros_like(g.thin)
         variance = settings.sampling.index_variance(cell_group, n_groups, g.mean, hidden, skip)
-        n = g.respondents.astype(np.float64)
+        # Respondents who answered nothing are no evidence: they count for nothing in n.
+        n = answering(g.count, ~np.isnan(g.mean) & ~hidden).astype(np.float64)
         low, high = welch_interval(
             change,
             variance[before],

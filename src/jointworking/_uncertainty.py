@@ -1051,13 +1051,29 @@ def _index_variance(
     low: float,
     high: float,
 ) -> FloatArray:
-    """Scale the sums of squared influences; NaN where the variance cannot be estimated."""
-    n = size.astype(np.float64)
+    """Scale the sums of squared influences; NaN where the variance cannot be estimated.
+
+    The n of the correction is the number who answered, counted as the most answers any
+    counted question got (:func:`answering`): a respondent who answered nothing adds no
+    influence, and must not add to n either. `size` is not read beyond its shape.
+    """
+    n = answering(answered, counted).astype(np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
         variance: FloatArray = _index_scale(counted, low, high) ** 2 * n / (n - 1.0) * squares
     thin = (counted & (answered < 2)).any(axis=1)
-    variance[(size < 2) | ~counted.any(axis=1) | thin] = np.nan
+    variance[(n < 2) | ~counted.any(axis=1) | thin] = np.nan
     return variance
+
+
+def answering(answered: npt.NDArray[np.integer[Any]], counted: BoolArray) -> npt.NDArray[np.int64]:
+    """Return each group's respondents who answered: the most answers a counted question got.
+
+    Respondents who answered none of the counted questions (every answer "don't know")
+    are no evidence of the index and do not count. The figure is exact where someone who
+    answered anything answered the most-answered question, as in almost every survey.
+    """
+    result: npt.NDArray[np.int64] = np.where(counted, answered, 0).max(axis=1, initial=0)
+    return result.astype(np.int64)
 
 
 def index_variance_sums(

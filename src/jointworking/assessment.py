@@ -414,8 +414,14 @@ class Progress:
         return bool(low > 0 or high < 0)
 
     @property
-    def direction(self) -> Literal["up", "down", "no clear change"]:
-        """``"up"`` or ``"down"`` where the interval excludes zero, else ``"no clear change"``."""
+    def direction(self) -> Literal["up", "down", "no clear change", "not estimated"]:
+        """``"up"`` or ``"down"`` where the interval excludes zero, else ``"no clear change"``.
+
+        ``"not estimated"`` where there is no interval (a question too few answered in
+        either wave, or statistics without cross sums).
+        """
+        if math.isnan(self.interval[0]):
+            return "not estimated"
         if not self.clear:
             return "no clear change"
         return "up" if self.index_change > 0 else "down"
@@ -1049,7 +1055,9 @@ def assess(
     probability otherwise. A relationship's effective rung combines its groups' rung
     probabilities as the effective rung combines their rungs, the groups resampled
     independently. A change between waves gets a 90% Welch interval on the index change
-    (delta-method standard errors of each wave's index).
+    (delta-method standard errors of each wave's index). From statistics, a group of fewer
+    than 12 respondents gets no probabilities: the normal approximation strays too far
+    from the bootstrap below that.
 
     Examples
     --------
@@ -1155,8 +1163,15 @@ def _shared_view(assessment: Assessment) -> Assessment:
     """Assess again what may be shared: see :meth:`Assessment.shared_view`."""
     t = assessment._tables
     settings = attrs.evolve(t.settings, shared=True)
-    # With nothing to withhold, the shared view's figures are the analyst's own.
-    nothing_withheld = not (t.g.small.any() or t.g.thin.any())
+    # With nothing to withhold, the shared view's figures are the analyst's own: no small
+    # group, no question too few of a group answered, and no unit's question too few of
+    # a counted unit answered (the unit gap would use it).
+    stats, size = t.statistics, t.size
+    index = stats._index
+    named = np.asarray([u != "" for u in index.units], dtype=bool)[index.cell_keys[:, 3]]
+    counted_units = named & (stats.respondents >= size)
+    unit_thin = counted_units[:, np.newaxis] & (stats.count > 0) & (stats.count < size)
+    nothing_withheld = not (t.g.small.any() or t.g.thin.any() or unit_thin.any())
     return _assessment(
         t.statistics,
         settings,

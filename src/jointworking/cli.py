@@ -308,7 +308,7 @@ def _cmd_assess(args: argparse.Namespace) -> None:
             seed=args.seed,
         )
     except ArgumentError as error:
-        raise ArgumentError(f"{_source_of(error, args)}: {error}") from None
+        raise ArgumentError(_located(error, args)) from None
     if large:
         _progress(f"assessed in {time.perf_counter() - started:.1f} s")
     _render(
@@ -329,6 +329,16 @@ def _source_of(error: ArgumentError, args: argparse.Namespace) -> str:
         if str(error).startswith(setting):
             return "--" + setting.replace("_", "-")
     return str(args.file)
+
+
+def _located(error: ArgumentError, args: argparse.Namespace) -> str:
+    """Return the message of an assessment error, led by where it comes from, named once."""
+    source = _source_of(error, args)
+    message = str(error)
+    if source.startswith("--"):
+        # "--min-group-size: expected ...", not "--min-group-size: min_group_size: ...".
+        return f"{source}: {message.split(': ', 1)[-1]}"
+    return f"{source}: {message}"
 
 
 def _estimate(text: str, distribution: str, argument: str) -> float | Estimate:

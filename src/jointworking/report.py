@@ -14,13 +14,12 @@ the same seven sections in both formats:
 6. **Progress between waves**.
 7. **Method notes**: the instrument, the scale, the rules and the policy choices.
 
-Reports are shared outputs. Like :meth:`Assessment.to_dict(shared=True)
-<jointworking.Assessment.to_dict>`, they withhold the index, per-question figures and
-agreement of every group smaller than the minimum group size, and every gap or change
-derived from them; its rung and blocking questions still show, flagged. So too the
-figures of a question fewer than that many answered, and the index that would reveal it. Names
-(organisations, units, arrangements, waves) and finding messages are untrusted text: they
-are escaped so that a name cannot inject markup, and the HTML loads nothing from the
+Reports are shared outputs: every figure in them comes from the assessment's shared
+view (:meth:`Assessment.shared_view <jointworking.Assessment.shared_view>`), so nothing
+computed from the answers of a group smaller than the minimum group size is shown (its
+size is), and a question fewer people than that answered in a group counts as unanswered.
+Names (organisations, units, arrangements, waves) and finding messages are untrusted text:
+they are escaped so that a name cannot inject markup, and the HTML loads nothing from the
 network and runs no script.
 """
 
@@ -216,6 +215,11 @@ class _Context:
     def size(self) -> int:
         return self.view.min_group_size
 
+    @property
+    def estimated(self) -> bool:
+        """Whether the assessment says how likely rungs are (from responses, or sums)."""
+        return self.view.uncertainty != "none"
+
     def questions(self, numbers: Sequence[int]) -> str:
         return d.question_list(self.view.instrument, numbers)
 
@@ -232,12 +236,23 @@ class _Context:
             return None
 
 
-def _rung_text(rung: Rung, probabilities: Mapping[Rung, float] | None, uncertain: bool) -> _Text:
-    """Show a rung, how probable it is, and a flag when uncertain: the same everywhere."""
+def _rung_text(
+    rung: Rung,
+    probabilities: Mapping[Rung, float] | None,
+    uncertain: bool,
+    *,
+    estimated: bool = False,
+) -> _Text:
+    """Show a rung, how probable it is, and a flag when uncertain: the same everywhere.
+
+    With `estimated`, a rung whose probabilities are missing says so, rather than seem sure.
+    """
     likely = d.likely_text(rung, probabilities)
     parts: list[_Inline] = [_Badge(rung)]
     if likely:
         parts.append(f" ({likely})")
+    elif estimated:
+        parts.append(" (how likely: not estimated)")
     if uncertain:
         parts += [" ", _Flag(d.UNCERTAIN)]
     return tuple(parts)
@@ -344,17 +359,17 @@ def _internal_row(ctx: _Context, organisation: str, g: GroupView | None) -> tupl
     withheld = set(g.withheld_questions)
     if withheld:
         notes += [
-            " " if notes else "",
+            "; " if notes else "",
             f"withheld (too few answered): {ctx.questions(sorted(withheld))}",
         ]
     missing = [n for n in g.placement.missing if n not in withheld]
     if missing:
-        notes += [" " if notes else "", f"not answered: {ctx.questions(missing)}"]
+        notes += ["; " if notes else "", f"not answered: {ctx.questions(missing)}"]
     return (
         (_Name(organisation),),
         wave,
         (str(g.respondents),),
-        _rung_text(g.placement.rung, g.rung_probabilities, g.uncertain),
+        _rung_text(g.placement.rung, g.rung_probabilities, g.uncertain, estimated=ctx.estimated),
         (d.fmt_index(g.placement.index),),
         _blocking(ctx, g.placement),
         tuple(notes),
@@ -377,10 +392,8 @@ def _internal(ctx: _Context) -> _Section:
                 (
                     "Each organisation's view of its own internal joint working, in its latest"
                     " wave. The index is the mean answered score as a percentage of the scale;"
-                    " the blocking questions are those of the next rung not yet met. How"
-                    " likely each rung is says how far the rung could change had other"
-                    " people of the same organisation answered; a rung less than"
-                    f" {a.confidence:.0%} likely is marked uncertain.",
+                    " the blocking questions are those of the next rung not yet met."
+                    + _likely_paragraph(a),
                 )
             ),
             _Table(tuple((h,) for h in head), rows, frozenset({2, 4})),
@@ -392,6 +405,19 @@ def _effective_text(view: RelationshipView) -> _Text:
     if view.effective_rung is None:
         return ("withheld: every member's view rests on too few respondents",)
     return _rung_text(view.effective_rung, view.rung_probabilities, view.uncertain)
+
+
+def _likely_paragraph(a: Assessment) -> str:
+    """Say how to read a rung's likelihood, or that it was not estimated."""
+    if a.uncertainty == "none":
+        return " How likely each rung is was not estimated: see the method notes."
+    return (
+        " How likely each rung is says how often other people of the same organisation,"
+        " answering as these did, would put it there; a rung less than"
+        f" {a.confidence:.0%} likely is marked uncertain (it can even be less likely than"
+        " another: the rung is where these answers fall). 100% likely means no redrawing"
+        " of these respondents could move it, not that they agree."
+    )
 
 
 def _relationship_blocks(ctx: _Context, number: int, view: RelationshipView) -> list[_Block]:
@@ -451,7 +477,7 @@ def _relationship_blocks(ctx: _Context, number: int, view: RelationshipView) -> 
             if group.dividing:
                 notes.append(f" most on {d.questions_phrase(group.dividing)}")
         if inside is not None and p.rung > inside:
-            notes += [" " if notes else "", _Flag("above its own internal rung")]
+            notes += ["; " if notes else "", _Flag("above its own internal rung")]
         rows.append(
             (
                 (_Name(member),),
@@ -558,14 +584,29 @@ def _largest_gaps(ctx: _Context, f: Finding, view: RelationshipView | None) -> l
     return sorted(f.questions, key=lambda n: -gap.get(n, 0.0))[:3]
 
 
+def _stop_calling(f: Finding, view: RelationshipView | None, qs: str) -> _Text:
+    """Say what must hold before an overstated label does: the next step for one."""
+    label = view.claimed.label if view is not None and view.claimed is not None else "that"
+    verb = "is" if len(f.questions) == 1 else "are"
+    until = f"{qs} {verb} met" if f.questions else "the evidence bears the label out"
+    # A member below the label inside caps the relationship, whatever its questions say.
+    capping = (
+        []
+        if view is None or view.claimed is None
+        else [m for m, r in view.internal.items() if r < view.claimed]
+    )
+    cap: _Text = ()
+    if capping:
+        works = "works" if len(capping) == 1 else "work"
+        cap = (" and ", *_names(capping), f" {works} at {label} inside too")
+    return (f"Stop calling it a {label} until {until}", *cap, "; agree what it is today.")
+
+
 def _next_step(ctx: _Context, f: Finding) -> _Text:  # noqa: PLR0911 - one answer per kind
     qs = d.questions_phrase(f.questions)
     view = ctx.by_subject.get((f.subject, f.wave))
     if f.kind == "overstated_label":
-        label = view.claimed.label if view is not None and view.claimed is not None else "that"
-        verb = "is" if len(f.questions) == 1 else "are"
-        until = f"{qs} {verb} met" if f.questions else "the evidence bears the label out"
-        return (f"Stop calling it a {label} until {until}; agree what the relationship is today.",)
+        return _stop_calling(f, view, qs)
     if f.kind == "rung_jump":
         if view is not None and view.target is not None and view.effective_rung is not None:
             steps = path(view.effective_rung, view.target)[:-1]
@@ -744,8 +785,11 @@ def _progress(ctx: _Context) -> _Section:
         about: _Text = ("internal",) if p.about == "internal" else (_Name(p.about),)
         low, high = p.interval
         interval = "" if math.isnan(low) else f" ({d.fmt_change(low)} to {d.fmt_change(high)})"
-        rungs: list[_Inline] = [_Badge(p.rung_before), " \u2192 ", _Badge(p.rung_after)]
-        if p.uncertain_before or p.uncertain_after:
+        rungs: list[_Inline] = [_Badge(p.rung_before)]
+        if p.uncertain_before:
+            rungs += [" ", _Flag(d.UNCERTAIN)]
+        rungs += [" \u2192 ", _Badge(p.rung_after)]
+        if p.uncertain_after:
             rungs += [" ", _Flag(d.UNCERTAIN)]
         moved = d.fmt_probability(p.p_rung_moved) if not math.isnan(p.p_rung_moved) else d.NONE
         rows.append(
@@ -764,7 +808,7 @@ def _progress(ctx: _Context) -> _Section:
         "About",
         "Waves",
         "Rung",
-        "Chance the rung differs",
+        "Other respondents, other rungs",
         "Index change (90% interval)",
         "Change",
     )
@@ -775,9 +819,12 @@ def _progress(ctx: _Context) -> _Section:
             _Para(
                 (
                     "A change is called up or down only where its 90% interval leaves out"
-                    " zero; otherwise there is no clear change, whatever the figures. The"
-                    " chance the rung differs is how likely the two waves' respondents would"
-                    " place the group on different rungs.",
+                    " zero; otherwise there is no clear change, whatever the figures (not"
+                    " estimated where a question in either wave had too few answers to"
+                    " say). The next to last column is how often other people, answering"
+                    " as each wave's did, would put the two waves on different rungs: high"
+                    " for a group near a threshold even where nothing changed, so it says"
+                    " how firm the rungs are, not that they moved.",
                 )
             ),
             _Table(tuple((h,) for h in head), tuple(rows), frozenset({4, 5})),
@@ -867,8 +914,12 @@ def _method(ctx: _Context) -> _Section:
 def _figures(item: ScaleReliability) -> str:
     if item.alpha is None:
         return "not measured"
-    omega = "" if item.omega is None else f"; omega {item.omega.total:.2f}"
-    return f"alpha {item.alpha.raw:.2f}{omega}"
+    omega = "omega not measured" if item.omega is None else f"omega {item.omega.total:.2f}"
+    return f"alpha {item.alpha.raw:.2f}; {omega}"
+
+
+def _omega(item: ScaleReliability) -> str:
+    return "not measured" if item.omega is None else f"{item.omega.total:.2f}"
 
 
 def _consistency(a: Assessment) -> list[_Block]:
@@ -894,7 +945,7 @@ def _consistency(a: Assessment) -> list[_Block]:
         ),
         _Bullets(
             tuple(
-                (*reading, f" ({_figures(item)}; {item.responses:,} responses)")
+                (*reading, f" Omega {_omega(item)}; {item.responses:,} responses.")
                 for reading, item in zip(readings, reliability.survey, strict=True)
             )
         ),

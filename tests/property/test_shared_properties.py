@@ -38,6 +38,7 @@ SUBJECTS = (
 def surveys(draw: st.DrawFn) -> tuple[Responses, np.ndarray[Any, np.dtype[np.bool_]]]:
     """Return a survey and a mask of the answers its shared view withholds."""
     rows: list[list[float]] = []
+    units: list[str | None] = []
     organisation: list[str] = []
     about: list[str] = []
     wave: list[str] = []
@@ -67,6 +68,10 @@ def surveys(draw: st.DrawFn) -> tuple[Responses, np.ndarray[Any, np.dtype[np.boo
                         answers[i][q] = float("nan")
                     hidden[:answering, q] = True
             rows += answers
+            # Units, some of them too small to count in a unit gap.
+            units += draw(
+                st.lists(st.sampled_from(["Care", "Housing", None]), min_size=n, max_size=n)
+            )
             withheld_rows += hidden.tolist()
             organisation += [org] * n
             about += [subject] * n
@@ -74,9 +79,14 @@ def surveys(draw: st.DrawFn) -> tuple[Responses, np.ndarray[Any, np.dtype[np.boo
     if not rows:
         rows = [[3.0] * 10] * 3
         organisation, about, wave = [ORGANISATIONS[0]] * 3, ["internal"] * 3, [waves[0]] * 3
+        units = [None] * 3
         withheld_rows = [[False] * 10] * 3
     responses = Responses.from_arrays(
-        rows, organisation=organisation, about=about, wave=wave if len(waves) > 1 else None
+        rows,
+        organisation=organisation,
+        about=about,
+        wave=wave if len(waves) > 1 else None,
+        unit=units,
     )
     return responses, np.asarray(withheld_rows, dtype=bool)
 
@@ -96,6 +106,7 @@ def _changed(
         organisation=responses.organisation,
         about=responses.about,
         wave=responses.wave if any(responses.wave) else None,
+        unit=[u or None for u in responses.unit],
     )
 
 
