@@ -418,17 +418,25 @@ def _unit_gap(
 
 
 @attrs.frozen
-class _Relationships:
+class _Rows:
+    """The relationships' rows: which they are, in output order, and their groups."""
+
     arrangement: BoolArray
     a: IntArray
     b: IntArray
     wave: IntArray
     subject: tuple[str, ...]
     of_group: IntArray
-    groups: IntArray  # every member's group, relationship by relationship, in name order
-    shown: BoolArray  # per entry of `groups`: its view counts (in the shared view, not small)
+    groups: IntArray
     starts: IntArray
-    members: IntArray  # (R, width) name codes, -1 padding
+    members: IntArray
+
+
+@attrs.frozen
+class _Relationships(_Rows):
+    """The relationships' rows with every figure of each: views, gaps, effective rungs."""
+
+    shown: BoolArray  # per entry of `groups`: its view counts (in the shared view, not small)
     gaps: FloatArray
     withheld: BoolArray  # a member's view is withheld (small)
     thin: BoolArray  # (R, Q): a member's view of the question rests on too few answers
@@ -553,21 +561,6 @@ def _relationship_rows(
     )
 
 
-@attrs.frozen
-class _Rows:
-    """The relationships' rows: which they are, in output order, and their groups."""
-
-    arrangement: BoolArray
-    a: IntArray
-    b: IntArray
-    wave: IntArray
-    subject: tuple[str, ...]
-    of_group: IntArray
-    groups: IntArray
-    starts: IntArray
-    members: IntArray
-
-
 def _relationships(
     g: _Groups,
     names: tuple[str, ...],
@@ -618,16 +611,8 @@ def _relationships(
     known = effective >= 0
     confidence[known] = probability[np.flatnonzero(known), effective[known].astype(np.intp)]
     return _Relationships(
-        arrangement=rows.arrangement,
-        a=rows.a,
-        b=rows.b,
-        wave=rows.wave,
-        subject=rows.subject,
-        of_group=rows.of_group,
-        groups=groups,
+        **{field.name: getattr(rows, field.name) for field in attrs.fields(_Rows)},
         shown=shown,
-        starts=starts,
-        members=members,
         gaps=gaps,
         withheld=withheld,
         thin=thin,
