@@ -717,6 +717,7 @@ class TestPrivacy:
         assert row.count("withheld") == 3
         assert "Withheld: questions answered by fewer people" in group
         assert "Index:</span> 100.0" in group
+        assert "Not answered" not in group  # question 1 was answered, by too few to share
         view = display.relationship_html(result.relationship("A", "B"))
         row = next(r for r in view.split("<tr>") if "<td" in r and "Q1 shared objectives" in r)
         assert row.count("withheld") == 2  # A's mean and the gap; B's 4.00 shows

@@ -407,19 +407,28 @@ def _questions(instrument: Instrument, numbers: Sequence[int]) -> str:
 
 
 def _placement_lines(
-    placement: Placement, instrument: Instrument, *, withheld: str | None = None
+    placement: Placement,
+    instrument: Instrument,
+    *,
+    rung: str | None = None,
+    withheld: Collection[int] = (),
 ) -> list[str]:
+    """Rung (`rung`, or its badge), index, blocking and unanswered questions.
+
+    A withheld question was answered, by too few to share: it is not listed as missing.
+    """
     lines = [
-        _line("Rung", badge(placement.rung)),
-        _line("Index", esc(withheld) if withheld else esc(fmt_index(placement.index))),
+        _line("Rung", badge(placement.rung) if rung is None else rung),
+        _line("Index", esc(fmt_index(placement.index))),
     ]
     if placement.next is None:
         lines.append(_line("Next rung", "none: the top rung"))
     else:
         blocking = _questions(instrument, placement.blocking)
         lines.append(_line(f"Blocks {placement.next.label}", blocking))
-    if placement.missing:
-        lines.append(_line("Not answered", _questions(instrument, placement.missing)))
+    missing = [n for n in placement.missing if n not in withheld]
+    if missing:
+        lines.append(_line("Not answered", _questions(instrument, missing)))
     return lines
 
 
@@ -579,10 +588,10 @@ def group_html(group: GroupView, instrument: Instrument = MORLEY_2016) -> str:
         return _box(name_html(group.subject), lines)
     if group.units:
         lines.append(_line("Units", ", ".join(name_html(u) for u in group.units)))
-    lines.append(
-        _line("Rung", _rung_html(group.placement.rung, group.rung_probabilities, group.uncertain))
+    rung = _rung_html(group.placement.rung, group.rung_probabilities, group.uncertain)
+    lines += _placement_lines(
+        group.placement, instrument, rung=rung, withheld=group.withheld_questions
     )
-    lines += _placement_lines(group.placement, instrument, withheld=None)[1:]
     lines.append(_line("r_wg(J)", esc(fmt_mean(group.rwg_j))))
     deciding = fmt_mean(group.deciding_rwg_j)
     if group.divided:
