@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import jointworking.io as jio
+import jointworking.readers._chunks as jio
 from jointworking import ArgumentError, ResponseFileError, Responses
 from jointworking._csvsafe import neutralise
 from jointworking.io import read_responses, write_responses

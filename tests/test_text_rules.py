@@ -40,7 +40,8 @@ from jointworking import (
     load_instrument,
 )
 from jointworking._context import read_arrangements, read_rungs
-from jointworking.io import _decode, _Decoder, read_responses
+from jointworking.io import read_responses
+from jointworking.readers._encodings import _decode, _Decoder
 
 HEADER = "organisation,about,respondent,unit,wave,q1\n"
 LABELS = ("organisation", "about", "respondent", "unit", "wave")
@@ -193,7 +194,11 @@ def test_constructors_refuse_a_name_that_cannot_be_written(case: str) -> None:
         with pytest.raises(ArgumentError) as caught:
             Responses.from_records([fields])
         assert str(caught.value).startswith(f"record 1: {label}: {name!r} holds {said}")
-    frame = pd.DataFrame({"organisation": ["A", "A"], "about": "internal", "wave": ["W", name]})
+    # Object columns: pandas' Arrow-backed strings (its default when pyarrow is installed)
+    # cannot hold a lone surrogate at all.
+    frame = pd.DataFrame(
+        {"organisation": ["A", "A"], "about": "internal", "wave": ["W", name]}, dtype=object
+    )
     with pytest.raises(ArgumentError) as caught:
         Responses.from_frame(frame)
     assert str(caught.value).startswith(f"wave (row 2): {name!r} holds {said}")
