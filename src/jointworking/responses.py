@@ -22,6 +22,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from jointworking import _codes
 from jointworking.errors import ArgumentError
 from jointworking.instrument import MORLEY_2016, Instrument
 
@@ -400,34 +401,99 @@ def _labels(values: Sequence[str]) -> _LabelArray:
     return array
 
 
-def _column(
-    values: object, n: int, argument: str, clean: Any, *, optional: bool = False
-) -> _LabelArray:
-    """Validate and clean a label column, cleaning each distinct value once."""
+@attrs.frozen
+class _Coded:
+    """A cleaned label column: its distinct names and each row's index into them."""
+
+    labels: _LabelArray
+    names: list[str]
+    codes: IntArray
+
+
+def _constant(name: str, n: int) -> _Coded:
+    labels = np.full(n, name, dtype=object)
+    labels.flags.writeable = False
+    return _Coded(labels, [name], np.zeros(n, dtype=np.intp))
+
+
+def _column(values: object, n: int, argument: str, clean: Any, *, optional: bool = False) -> _Coded:
+    """Validate and clean a label column, cleaning each distinct value once.
+
+    The distinct values are found with a hash table in one pass; each is cleaned once,
+    in order of first appearance, so that the first value refused is the one on the
+    earliest row, and its message names that row.
+    """
     if values is None:
         if not optional:
             raise ArgumentError(f"{argument}: expected {n} labels, got None")
-        return _labels([""] * n)
+        return _constant("", n)
     if isinstance(values, str):
-        return _labels([clean(values, argument)] * n)
+        return _constant(clean(values, argument), n)
+    items = _items(values, n, argument)
+    uniques: list[object]
+    uniques, raw_codes = _codes.factorize(items)
+    # Distinct keys all text: then every item is text, or text's equal that cleans alike.
+    if not _codes.all_text(uniques):
+        # Keep labels of different kinds apart (1, 1.0 and True are equal as keys).
+        keys, raw_codes = _codes.factorize([v if type(v) is str else _key(v) for v in items])
+        first = np.full(len(keys), n, dtype=np.intp)
+        np.minimum.at(first, raw_codes, np.arange(n, dtype=np.intp))
+        uniques = [items[i] for i in first.tolist()]
+    position = 0
+
+    def checked(value: object) -> str:
+        nonlocal position
+        try:
+            return str(clean(value, argument))
+        except ArgumentError:
+            row = int(np.argmax(raw_codes == position)) + 1
+            clean(value, f"{argument} (row {row})")  # raises, naming the row
+            raise  # pragma: no cover - the call above raised
+        finally:
+            position += 1
+
+    names, to_name = _codes.clean_distinct(uniques, checked)
+    codes = to_name[raw_codes]
+    table = np.empty(len(names), dtype=object)
+    table[:] = names
+    labels: _LabelArray = table[codes]
+    labels.flags.writeable = False
+    return _Coded(labels, names, codes)
+
+
+def _identifiers(values: object, n: int) -> _LabelArray:
+    """Validate and clean respondent identifiers, nearly all distinct.
+
+    Identifiers that are already clean text (printable ASCII, trimmed, not blank), as
+    nearly all are, are checked all at once and kept as they are; otherwise each distinct
+    identifier is cleaned once.
+    """
+    if not isinstance(values, str) and values is not None:
+        items = _items(values, n, "respondent")
+        if _codes.all_text(items) and _codes.plain(items):
+            labels = np.empty(n, dtype=object)
+            labels[:] = items
+            labels.flags.writeable = False
+            return labels
+    return _column(values, n, "respondent", _identifier).labels
+
+
+def _items(values: object, n: int, argument: str) -> list[Any]:
+    """Return a label column's values as a list, one per respondent."""
+    if type(values) is list:
+        items: list[Any] = values
+        if len(items) == n and not any(map(_nested, items[:1])):
+            return items
     raw = np.asarray(values, dtype=object)
     if raw.ndim != 1 or raw.shape[0] != n:
         raise ArgumentError(
             f"{argument}: expected one label per respondent ({n}), got shape {raw.shape}"
         )
-    # Names repeat down a column: clean each distinct one once, and keep one string object
-    # per distinct name (the codes computed later then compare them cheaply).
-    cleaned: dict[object, str] = {}
-    names: dict[str, str] = {}
-    out: list[str] = []
-    for i, value in enumerate(raw.tolist()):
-        key = value if type(value) is str else _key(value)
-        name = cleaned.get(key)
-        if name is None:
-            name = clean(value, f"{argument} (row {i + 1})")
-            name = cleaned[key] = names.setdefault(name, name)
-        out.append(name)
-    return _labels(out)
+    return list(raw.tolist())
+
+
+def _nested(value: object) -> bool:
+    return isinstance(value, list | tuple | np.ndarray)
 
 
 def _key(value: object) -> object:
@@ -441,31 +507,14 @@ def _key(value: object) -> object:
 
 def _factorize(labels: _LabelArray, *, ordered: bool = True) -> tuple[list[str], IntArray]:
     """Return the distinct labels (sorted if `ordered`) and each row's index into them."""
-    table: dict[str, int] = {}
-    items = labels.tolist()
-    codes = np.fromiter(
-        (table.setdefault(v, len(table)) for v in items), dtype=np.intp, count=len(items)
-    )
-    uniques = list(table)
-    if not ordered:
-        return uniques, codes
-    order = sorted(range(len(uniques)), key=uniques.__getitem__)
-    rank = np.empty(len(uniques), dtype=np.intp)
-    rank[order] = np.arange(len(uniques), dtype=np.intp)
-    return [uniques[i] for i in order], rank[codes]
+    uniques, codes = _codes.factorize(labels.tolist())
+    names = [str(u) for u in uniques]
+    return _codes.sorted_codes(names, codes) if ordered else (names, codes)
 
 
 def _combine(columns: Sequence[IntArray], sizes: Sequence[int]) -> IntArray:
     """Return a number for each row of code columns, distinct rows in lexicographic order."""
-    if math.prod(max(size, 1) for size in sizes) < 2**62:
-        key = np.zeros(columns[0].shape[0], dtype=np.int64)
-        for column, size in zip(columns, sizes, strict=True):
-            key *= max(size, 1)
-            key += column
-        _, inverse = np.unique(key, return_inverse=True)
-    else:  # pragma: no cover - needs more than 2**62 possible combinations
-        _, inverse = np.unique(np.stack(columns, axis=1), axis=0, return_inverse=True)
-    return inverse.reshape(-1).astype(np.intp, copy=False)
+    return _codes.combine(columns, sizes)
 
 
 @attrs.frozen
@@ -491,14 +540,21 @@ class _Index:
 def _index(
     organisation: _LabelArray, about: _LabelArray, wave: _LabelArray, unit: _LabelArray
 ) -> _Index:
-    org_names, org_codes = _factorize(organisation, ordered=False)
-    about_names, about_codes = _factorize(about, ordered=False)
-    names = sorted({*org_names, *about_names})
+    def coded(labels: _LabelArray) -> _Coded:
+        names, codes = _factorize(labels, ordered=False)
+        return _Coded(labels, names, codes)
+
+    return _index_of(coded(organisation), coded(about), coded(wave), coded(unit))
+
+
+def _index_of(organisation: _Coded, about: _Coded, wave: _Coded, unit: _Coded) -> _Index:
+    """Build the index from coded columns, renumbering their codes in sorted name order."""
+    names = sorted({*organisation.names, *about.names})
     position = {name: i for i, name in enumerate(names)}
-    org = np.array([position[n] for n in org_names], dtype=np.intp)[org_codes]
-    subject = np.array([position[n] for n in about_names], dtype=np.intp)[about_codes]
-    waves, wave_codes = _factorize(wave)
-    units, unit_codes = _factorize(unit)
+    org = np.array([position[n] for n in organisation.names], dtype=np.intp)[organisation.codes]
+    subject = np.array([position[n] for n in about.names], dtype=np.intp)[about.codes]
+    waves, wave_codes = _codes.sorted_codes(wave.names, wave.codes)
+    units, unit_codes = _codes.sorted_codes(unit.names, unit.codes)
     columns = (org, subject, wave_codes, unit_codes)
     cell = _combine(columns, (len(names), len(names), len(waves), len(units)))
     keys = np.empty((int(cell.max()) + 1, 4), dtype=np.intp)
@@ -553,6 +609,10 @@ class Responses:
     respondent: _LabelArray
     unit: _LabelArray
     wave: _LabelArray
+    _coded: tuple[_Coded, _Coded, _Coded, _Coded] | None = attrs.field(
+        default=None, kw_only=True, repr=False, alias="_coded"
+    )
+    """The label columns' codes, when the builder has them (taken, then dropped)."""
     _index: _Index = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -568,7 +628,11 @@ class Responses:
             if getattr(self, name).shape != (n,):
                 raise ArgumentError(f"{name}: expected {n} labels, one per respondent")
         _check_scores(self.answers, self.instrument)
-        index = _index(self.organisation, self.about, self.wave, self.unit)
+        if self._coded is None:
+            index = _index(self.organisation, self.about, self.wave, self.unit)
+        else:
+            index = _index_of(*self._coded)
+            object.__setattr__(self, "_coded", None)
         _check_self_reference(self.organisation, self.about, index)
         _check_similar_names(self.organisation, self.about, index)
         _check_unique_respondents(self, index)
@@ -684,15 +748,20 @@ class Responses:
         if respondent is None:
             ids = _labels([str(i + 1) for i in range(n)])
         else:
-            ids = _column(respondent, n, "respondent", _identifier)
+            ids = _identifiers(respondent, n)
+        organisations = _column(organisation, n, "organisation", _organisation_name)
+        abouts = _column(about, n, "about", _about)
+        units = _column(unit, n, "unit", _optional_name, optional=True)
+        waves = _column(wave, n, "wave", _optional_name, optional=True)
         return cls(
             instrument=instrument,
             answers=matrix,
-            organisation=_column(organisation, n, "organisation", _organisation_name),
-            about=_column(about, n, "about", _about),
+            organisation=organisations.labels,
+            about=abouts.labels,
             respondent=ids,
-            unit=_column(unit, n, "unit", _optional_name, optional=True),
-            wave=_column(wave, n, "wave", _optional_name, optional=True),
+            unit=units.labels,
+            wave=waves.labels,
+            _coded=(organisations, abouts, waves, units),
         )
 
     @classmethod
@@ -926,8 +995,14 @@ def _check_fields(record: Mapping[Any, Any], i: int) -> None:
 
 
 def _check_scores(answers: npt.NDArray[np.float64], instrument: Instrument) -> None:
-    on_scale = np.isin(answers, np.asarray(instrument.scale.values)) | np.isnan(answers)
+    # One comparison per scale point over the answers as they lie in memory (no copy):
+    # cheaper than np.isin, which sorts.
+    flat = answers.ravel(order="K")
+    on_scale = np.isnan(flat)
+    for value in instrument.scale.values:
+        on_scale |= flat == value
     if not on_scale.all():
+        on_scale = np.isin(answers, np.asarray(instrument.scale.values)) | np.isnan(answers)
         row, col = (int(i) for i in np.argwhere(~on_scale)[0])
         number = instrument.questions[col].number
         points = ", ".join(f"{v:g}" for v in instrument.scale.values)
@@ -986,17 +1061,11 @@ def _check_self_reference(organisation: _LabelArray, about: _LabelArray, index: 
 
 def _check_unique_respondents(responses: Responses, index: _Index) -> None:
     """Refuse a respondent who answers twice for one organisation, about and wave."""
-    _, codes = _factorize(responses.respondent, ordered=False)
-    groups = index.cell_keys[index.cell, :3]
-    order = np.lexsort((codes, groups[:, 2], groups[:, 1], groups[:, 0]))
-    key = np.column_stack((groups, codes))[order]
-    repeats = np.flatnonzero((key[1:] == key[:-1]).all(axis=1))
-    if repeats.size:
-        # Stable sort: each repeat pairs an earlier row with a later one. Report the pair
-        # whose later row comes first in the file.
-        later = order[repeats + 1]
-        pick = int(np.argmin(later))
-        first, second = int(order[repeats[pick]]), int(later[pick])
+    sizes = (len(index.names), len(index.names), len(index.waves))
+    groups = _combine((index.organisation, index.about, index.wave), sizes)
+    repeat = _codes.first_repeat(groups, responses.respondent.tolist())
+    if repeat is not None:
+        first, second = repeat
         wave = f", wave {responses.wave[first]!r}" if responses.wave[first] else ""
         raise ArgumentError(
             f"respondent: {responses.respondent[first]!r} answers twice for"

@@ -45,7 +45,7 @@ from jointworking.responses import (
     _column,
     _combine,
     _Index,
-    _index,
+    _index_of,
     _optional_name,
     _organisation_name,
 )
@@ -323,13 +323,14 @@ class GroupStatistics:
         answered = _whole_numbers(count, "count", ndim=2, shape=shape)
         sums = _finite(total, "total", shape)
         squares = _finite(total_sq, "total_sq", shape)
-        labels = (
+        coded = (
             _column(organisation, n, "organisation", _organisation_name),
             _column(about, n, "about", _about),
             _column(wave, n, "wave", _optional_name, optional=True),
             _column(unit, n, "unit", _optional_name, optional=True),
         )
-        index = _index(*labels)
+        labels = tuple(column.labels for column in coded)
+        index = _index_of(coded[0], coded[1], coded[2], coded[3])
         _check_self_reference(labels[0], labels[1], index)
         _check_similar_names(labels[0], labels[1], index)
         if index.cell_keys.shape[0] != n:
