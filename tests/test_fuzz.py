@@ -26,6 +26,9 @@ import jointworking.readers._chunks as jio
 from jointworking import JointWorkingError, ResponseFileError, Responses
 from jointworking.io import read_responses
 
+# Every test here runs once per reader (see conftest.py): all must agree.
+pytestmark = pytest.mark.usefixtures("reader_path")
+
 SEED = 2026
 MUTANTS = 300
 NAME = "survey.csv"

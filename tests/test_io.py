@@ -24,6 +24,9 @@ from jointworking import (
 from jointworking._csvsafe import neutralise, restore
 from jointworking.io import read_responses, write_responses
 
+# Every test here runs once per reader (see conftest.py): all must agree.
+pytestmark = pytest.mark.usefixtures("reader_path")
+
 FILES = Path(__file__).parent / "data" / "files"
 HEADER = "organisation,about,respondent,unit,wave,q1,q2,q3,q4,q5,q6,q7,q8,q9,q10"
 NAN = math.nan

@@ -21,6 +21,9 @@ from jointworking import ArgumentError, ResponseFileError, Responses
 from jointworking._csvsafe import neutralise
 from jointworking.io import read_responses, write_responses
 
+# Every test here runs once per reader (see conftest.py): all must agree.
+pytestmark = pytest.mark.usefixtures("reader_path")
+
 NAN = math.nan
 LABELS = ("organisation", "about", "respondent", "unit", "wave")
 HEADER = "organisation,about,respondent,unit,wave,q1,q2\n"

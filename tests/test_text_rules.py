@@ -43,6 +43,9 @@ from jointworking._context import read_arrangements, read_rungs
 from jointworking.io import read_responses
 from jointworking.readers._encodings import _decode, _Decoder
 
+# Every test here runs once per reader (see conftest.py): all must agree.
+pytestmark = pytest.mark.usefixtures("reader_path")
+
 HEADER = "organisation,about,respondent,unit,wave,q1\n"
 LABELS = ("organisation", "about", "respondent", "unit", "wave")
 FULL = [3, 3, 2, 2, 2, 3, 2, 2, 2, 2]

@@ -875,17 +875,16 @@ class Responses:
         def values(column: Any) -> list[Any]:
             # pandas marks missing cells as NaN, None, pd.NA or NaT by dtype: all are missing.
             series = frame[column]
-            return [
-                None if missing else value
-                for value, missing in zip(series.tolist(), series.isna().tolist(), strict=True)
-            ]
+            array = series.to_numpy(dtype=object)
+            missing = np.asarray(series.isna(), dtype=np.bool_)
+            if missing.any():
+                array = array.copy()
+                array[missing] = None
+            return list(array.tolist())
 
         matrix = np.full((len(frame), len(instrument.questions)), np.nan)
         for position, column in positions.items():
-            for row, value in enumerate(values(column)):
-                where = f"frame: row {row + 1}, column {column!r}"
-                score = instrument.scale.parse(value, argument=where)
-                matrix[row, position] = np.nan if score is None else score
+            matrix[:, position] = _frame_scores(frame[column], column, instrument, values)
 
         def labels(name: str) -> list[Any] | None:
             return values(columns[name]) if name in columns else None
@@ -954,6 +953,34 @@ class Responses:
 
 
 _NOT_SCORES: Final = (bool, np.bool_, str, bytes)
+
+
+def _frame_scores(
+    series: Any, column: object, instrument: Instrument, values: Callable[[Any], list[Any]]
+) -> npt.NDArray[np.float64]:
+    """Read a data frame's answer column, as a file's cells are read, one distinct value once.
+
+    A column of numbers is converted at once when every number is a point of the scale.
+    Otherwise each distinct value is read in order of first appearance, so that the first
+    value refused is on the earliest row, and the message names that row.
+    """
+    scale = instrument.scale
+    if series.dtype.kind in "iuf":
+        scores = np.asarray(series.to_numpy(dtype=np.float64, na_value=np.nan))
+        on_scale = np.isnan(scores)
+        for value in scale.values:
+            on_scale |= scores == value
+        if on_scale.all():
+            return scores
+    items = values(column)
+    keys, codes = _codes.factorize([v if type(v) is str else _key(v) for v in items])
+    first = np.full(len(keys), len(items), dtype=np.intp)
+    np.minimum.at(first, codes, np.arange(len(items), dtype=np.intp))
+    read = np.empty(len(keys), dtype=np.float64)
+    for i, row in enumerate(first.tolist()):
+        score = scale.parse(items[row], argument=f"frame: row {row + 1}, column {column!r}")
+        read[i] = np.nan if score is None else score
+    return read[codes]
 
 
 def _answer_matrix(answers: _AnswerMatrix) -> npt.NDArray[np.float64]:
@@ -1061,8 +1088,11 @@ def _check_self_reference(organisation: _LabelArray, about: _LabelArray, index: 
 
 def _check_unique_respondents(responses: Responses, index: _Index) -> None:
     """Refuse a respondent who answers twice for one organisation, about and wave."""
-    sizes = (len(index.names), len(index.names), len(index.waves))
-    groups = _combine((index.organisation, index.about, index.wave), sizes)
+    # Cells are numbered in order of (organisation, about, wave, unit): a group of cells
+    # sharing organisation, about and wave is a run of cell numbers.
+    keys = index.cell_keys[:, :3]
+    starts = np.concatenate(([0], np.any(keys[1:] != keys[:-1], axis=1)))
+    groups = np.cumsum(starts, dtype=np.intp)[index.cell]
     repeat = _codes.first_repeat(groups, responses.respondent.tolist())
     if repeat is not None:
         first, second = repeat

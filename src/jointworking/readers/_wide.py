@@ -9,6 +9,7 @@ import numpy.typing as npt
 
 from jointworking.errors import ResponseFileError
 from jointworking.instrument import Instrument
+from jointworking.readers import _route
 from jointworking.readers._cells import _build, _Scores
 from jointworking.readers._constants import Key, _InvalidError
 from jointworking.readers._csv import _delimiter, _Header, _header, _records
@@ -23,6 +24,10 @@ def _read_csv(
     text: str, name: str, instrument: Instrument, undecodable: ResponseFileError | None = None
 ) -> Responses:
     """Read a CSV file's text; `undecodable` is raised when the reading gets past the text."""
+    if undecodable is None:
+        fast = _route.from_text(text, name, instrument)
+        if fast is not None:
+            return fast
     delimiter, sep_line = _delimiter(text, name)
     lines: Iterable[str] = io.StringIO(text, newline="")
     if undecodable is not None:
