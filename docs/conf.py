@@ -131,14 +131,23 @@ doctest_test_doctest_blocks = "default"
 
 # -- Maths --------------------------------------------------------------------------------
 
-# MathJax is loaded by the reader's browser when a page with formulas is viewed; the build
-# itself fetches nothing.
+# Formulas are rendered by MathJax 3 in the reader's browser, from a copy inside the built
+# documentation, never from a CDN: the pages read the same offline (as on many council
+# networks). The copy is MathJax's single-file "tex-svg-full" component (SVG output, every
+# TeX extension built in, so nothing is loaded on demand), which the docs extra installs
+# with the ``django-static-mathjax`` package (MathJax's own files, Apache-2.0; it needs
+# no Django). ``mathjax_path`` is relative to ``_static``.
+MATHJAX = "tex-svg-full.js"
+mathjax_path = f"mathjax/{MATHJAX}"
 
 # -- HTML ---------------------------------------------------------------------------------
 
 html_theme = "furo"
 html_title = f"jointworking {release}"
-html_static_path: list[str] = []
+# The MathJax copy is put in ``docs/_generated/static`` at each build (see _copy_mathjax).
+STATIC = Path(__file__).resolve().parent / "_generated" / "static"
+STATIC.mkdir(parents=True, exist_ok=True)
+html_static_path: list[str] = [str(STATIC)]
 html_theme_options = {"navigation_with_keys": True}
 html_show_sourcelink = False
 
@@ -279,8 +288,27 @@ def _draw_charts(app: Sphinx) -> None:
         figure.savefig(GENERATED / f"{name}.png", dpi=96, metadata={"Software": None})
 
 
+def _copy_mathjax(app: Sphinx) -> None:
+    """Copy MathJax into the static files, so that formulas render offline."""
+    from importlib.resources import files  # noqa: PLC0415 - only when building
+
+    try:
+        source = files("mathjax") / "static" / "mathjax" / "es5" / MATHJAX
+    except ModuleNotFoundError:
+        source = None
+    if source is None or not source.is_file():
+        raise RuntimeError(
+            "MathJax for the offline documentation is missing: pip install -e '.[docs]'"
+            " (it installs django-static-mathjax, MathJax's own files)"
+        )
+    target = STATIC / "mathjax" / MATHJAX
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(source.read_bytes())
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the project's small extensions."""
+    app.connect("builder-inited", _copy_mathjax)
     app.connect("builder-inited", _draw_charts)
     app.connect("autodoc-process-docstring", _constant_docstring)
     app.connect("autodoc-process-signature", _attrs_signature)

@@ -30,7 +30,7 @@ READER_PATHS = ("exact", "python", "arrow")
 @pytest.fixture(params=READER_PATHS)
 def reader_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Read files with one reader only (pyarrow's from the first byte), then the exact one."""
-    from jointworking.readers import _route  # noqa: PLC0415 - the tests' own switch
+    from jointworking._readers import _route  # noqa: PLC0415 - the tests' own switch
 
     path = str(request.param)
     if path == "arrow":

@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-import jointworking.readers._chunks as jio
+import jointworking._readers._chunks as jio
 from jointworking import JointWorkingError, ResponseFileError, Responses
 from jointworking.io import read_responses
 

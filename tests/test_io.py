@@ -514,8 +514,8 @@ class TestReadWideCsv:
         """A suffix naming no format is an error; a spreadsheet's says to save as CSV."""
         with pytest.raises(ResponseFileError, match=r"survey\.dat: cannot tell the format"):
             read_responses(write(tmp_path, SMALL, "survey.dat"))
-        with pytest.raises(ResponseFileError, match=r"survey\.xlsx: .*save the sheet as CSV"):
-            read_responses(tmp_path / "survey.xlsx")
+        with pytest.raises(ResponseFileError, match=r"survey\.ods: .*save the sheet as CSV"):
+            read_responses(tmp_path / "survey.ods")
 
     def test_missing_file(self, tmp_path: Path) -> None:
         """A file that does not exist is a ResponseFileError naming it."""

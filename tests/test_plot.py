@@ -726,3 +726,25 @@ def test_every_chart_renders_without_warnings(example: Assessment) -> None:
     placement = example.group(DISTRICT).placement
     assert placement is not None
     assert not math.isnan(placement.index)
+
+
+def test_gap_label_clear_of_the_threshold_line() -> None:
+    """A gap label that would stand across the threshold line is moved above it."""
+    # B's three respondents average 8/3 on question 1, just below the threshold of 3; A's
+    # answer 1: a gap of 5/3, whose label would start at 8/3 plus a little and cross 3.
+    b_rows = [[3, 3, 3, 3, 3, 3, 3, 3, 3, 3], [3, 3, 3, 3, 3, 3, 3, 3, 3, 3], [2] + [3] * 9]
+    result = assess(survey(records("A", "B", [[1] * 10] * 3), records("B", "A", b_rows)))
+    view = result.relationship("A", "B")
+    threshold = MORLEY_2016.threshold(Rung.COLLABORATION)
+    assert view.gaps[0] >= 1
+    assert max(p.scores[0] for p in view.views.values()) < threshold
+    figure = plot.gaps(view, assessment=result)
+    labels = [t for t in figure.axes[0].texts if t.get_text().startswith("gap ")]
+    assert labels
+    first = next(t for t in labels if t.get_position()[0] == 0)
+    assert first.get_position()[1] > threshold  # above the line, not across it
+    box = first.get_bbox_patch()
+    assert box is not None
+    assert colors.to_hex(box.get_facecolor()) == "#ffffff"
+    plt = pytest.importorskip("matplotlib.pyplot")
+    plt.close(figure)

@@ -41,7 +41,7 @@ from jointworking import (
 )
 from jointworking._context import read_arrangements, read_rungs
 from jointworking.io import read_responses
-from jointworking.readers._encodings import _decode, _Decoder
+from jointworking._readers._encodings import _decode, _Decoder
 
 # Every test here runs once per reader (see conftest.py): all must agree.
 pytestmark = pytest.mark.usefixtures("reader_path")

@@ -9,8 +9,9 @@ arrays of (kind, row); their sentences are written only when a finding is read.
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final, Literal, Protocol, TypeAlias
 
 import attrs
@@ -76,6 +77,19 @@ SEVERITIES: Final = ("critical", "warning", "info")
 SEVERITY: Final = {severity: i for i, severity in enumerate(SEVERITIES)}
 NO_RUNG: Final = -1
 _UNKNOWN: Final = 99  # an internal rung not known: no cap
+
+
+def _did_you_mean(key: str | Iterable[str], names: Sequence[str]) -> str:
+    """Suggest the answering organisation a name that nobody answered about is close to."""
+    if isinstance(key, str):  # an arrangement: declared, so known
+        return ""
+    unknown = [n for n in key if n not in set(names)]
+    hints = []
+    for name in unknown:
+        close = difflib.get_close_matches(name, names, n=1, cutoff=0.75)
+        if close:
+            hints.append(f"{close[0]!r} for {name!r}")
+    return f" (did you mean {' and '.join(hints)}?)" if hints else ""
 
 
 def _starts(keys: npt.NDArray[Any]) -> IntArray:
@@ -688,7 +702,9 @@ def _mark(
             key = list(given)[int(unknown[0])]
             subject = key if isinstance(key, str) else " and ".join(sorted(key))
             reason = ", so there is no evidence to compare with" if argument != "values" else ""
-            raise ArgumentError(f"{argument}: nobody gave a view of {subject!r}{reason}")
+            raise ArgumentError(
+                f"{argument}: nobody gave a view of {subject!r}{reason}{_did_you_mean(key, names)}"
+            )
         counts = hi - lo
         # Positions lo[k], lo[k] + 1, ..., hi[k] - 1 in `order`, key after key.
         first = np.repeat(lo - np.cumsum(counts) + counts, counts)

@@ -95,10 +95,15 @@ _ASCII_PUNCTUATION: Final = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 # A character reference: named, decimal or hexadecimal.
 _REFERENCE_AHEAD: Final = re.compile(r"#?[0-9A-Za-z]+;")
 # A dot a link finder could read as part of a domain: the one after "www" (GFM), and one
-# after other text and before a label that could be a top-level domain (two or more
-# letters or digits, the first a letter: "org", "io", "xn--p1ai", Cyrillic "рф").
+# after other text and before a label that linkify-it takes for a top-level domain: any
+# two letters (a country's domain: "io", "uk"), a punycode label ("xn--p1ai"), or one of
+# its generic domains ("org", "com", Cyrillic "рф"). Other labels stay unescaped, since
+# no renderer links them: "report.html", "survey.csv", "St.Mary".
+_TLDS: Final = "biz|com|edu|gov|net|org|pro|web|xxx|aero|asia|coop|info|museum|name|shop|рф"
 _WWW_DOT: Final = re.compile(r"(?i:www)\.")
-_DOMAIN_DOT: Final = re.compile(r"(?<=\S)\.(?=[^\W\d_][^\W_])")
+_DOMAIN_DOT: Final = re.compile(
+    rf"(?i)(?<=\S)\.(?=(?:xn--|[^\W\d_]{{2}}(?![^\W_])|(?:{_TLDS})(?![^\W_])))"
+)
 # A colon after a URL scheme ("http:", "mailto:"), unless a space follows it.
 _SCHEME_COLON: Final = re.compile(r"(?<=[A-Za-z]):(?=\S)")
 # Block markers at the start of a paragraph or list item's text.

@@ -82,7 +82,7 @@ def too_few(subject: str, respondents: int, size: int) -> str:
 def unit_divergence(organisation: str, units: Iterable[str], gap: float) -> str:
     """Say that an organisation's units see its joint working differently."""
     return (
-        f"Units of {organisation} ({', '.join(units)}) differ by {gap:.0f} index points in"
+        f"Units of {organisation} ({names(list(units))}) differ by {gap:.0f} index points in"
         " how they see its joint working: the bigger and more diversified an organisation,"
         " the bigger the challenge."
     )
@@ -171,7 +171,20 @@ def withheld_views(members: Sequence[str], internal: Sequence[str]) -> str:
 
 
 def wave_order(waves: Sequence[str]) -> str:
-    """Warn that waves, ordered as text, may not be in time order."""
+    """Warn that waves, ordered as text, may not be in time order.
+
+    Where some responses name no wave (a blank cell) beside named waves, say that instead:
+    renaming the waves would not help, filling in the blanks would.
+    """
+    if "" in waves:
+        named = [w for w in waves if w]
+        those = "that wave" if len(named) == 1 else "one of those waves"
+        return (
+            f"Some responses name a wave ({', '.join(repr(w) for w in named)}) and some leave"
+            " it blank: the blank ones count as a wave of their own, taken as earlier than"
+            " every named wave. Fill in the wave of every response"
+            f" ({those}, or another), or leave every wave blank."
+        )
     order = " before ".join(repr(w) for w in waves)
     return (
         f"Waves are put in order as text ({order}), so the latest wave and the progress"

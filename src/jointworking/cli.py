@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import secrets
 import sys
@@ -22,13 +23,17 @@ from collections.abc import Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, TextIO
+from typing import TYPE_CHECKING, Any, Final, Literal, TextIO, cast
 
 from jointworking import _files
 from jointworking._files import printable
 from jointworking.errors import ArgumentError, JointWorkingError
 from jointworking.instrument import MORLEY_2016, Instrument, load_instrument
 from jointworking.rung import Rung
+
+if TYPE_CHECKING:
+    from jointworking.responses import Responses
+
 from jointworking.value import (
     DEFAULT_THRESHOLD,
     AddedValue,
@@ -72,6 +77,7 @@ _INPUTS = (
     ("targets", "--targets"),
     ("arrangements", "--arrangements"),
     ("instrument", "--instrument"),
+    ("map", "--map"),
 )
 
 _EPILOG = """\
@@ -80,6 +86,8 @@ examples:
   jointworking assess survey.csv -o report.html
   jointworking assess survey.csv --claims claims.csv --arrangements arrangements.csv -o report.md
   jointworking assess survey.csv --format csv -o scores.csv
+  jointworking map export.xlsx > mapping.toml
+  jointworking assess export.xlsx --map mapping.toml -o report.html
   jointworking questions
   jointworking value --individual 4.0 6.5 --joint 12.2 --cost 0.6
   jointworking value --individual 3.6:4.0:4.3 6.5 --joint 10.8:12.2:13 --seed 1
@@ -206,6 +214,36 @@ def _wrote(*paths: Path) -> None:
     print(f"wrote {' and '.join(printable(p) for p in paths)}", file=sys.stderr)
 
 
+_ACTION_PLAN_HELP = (
+    "also write the action plan (what to work on first, for each organisation and"
+    " relationship) as CSV here, for a tracker"
+)
+
+
+def _check_action_plan(args: argparse.Namespace) -> None:
+    """Refuse an --action-plan file that is an input or another output, before assessing."""
+    path = args.action_plan
+    if path is None:
+        return
+    _check_output(path)
+    inputs = [(label, p) for name, label in _INPUTS if (p := getattr(args, name, None))]
+    outputs = [("--action-plan", path)]
+    if args.output is not None:
+        outputs.append(("-o", args.output))
+    _files.check_outputs(outputs, inputs)
+
+
+def _write_action_plan(assessment: object, args: argparse.Namespace) -> None:
+    from jointworking import export  # noqa: PLC0415 - only when asked for
+    from jointworking.assessment import Assessment  # noqa: PLC0415
+
+    if args.action_plan is None or not isinstance(assessment, Assessment):
+        return
+    rows = export.action_plan_rows(assessment)
+    export.write_csv(rows, args.action_plan, header=export.ACTION_PLAN_COLUMNS)
+    _wrote(args.action_plan)
+
+
 def _render(
     assessment: object,
     plan: _Plan,
@@ -239,7 +277,10 @@ def _render(
         _wrote(output, plan.findings)
         return
     if fmt == "json":
-        text = assessment.to_json(shared=True) + "\n"
+        # The same as to_json, with floats shown without binary noise (1.8, not
+        # 1.8000000000000007); the assessment itself keeps full precision.
+        tidy = _tidy(assessment.to_dict(shared=True))
+        text = json.dumps(tidy, indent=2, ensure_ascii=False) + "\n"
     elif fmt == "html":
         text = report.html(assessment, title=title, description=description)
     else:
@@ -260,6 +301,7 @@ def _cmd_demo(args: argparse.Namespace) -> None:
     from jointworking.examples import load_example  # noqa: PLC0415
 
     plan = _plan(args, "markdown")
+    _check_action_plan(args)
     example = load_example()
     assessment = assess(
         example.responses,
@@ -274,6 +316,7 @@ def _cmd_demo(args: argparse.Namespace) -> None:
         title="Joint working self-assessment: a fictional example",
         description=example.description,
     )
+    _write_action_plan(assessment, args)
 
 
 def _cmd_assess(args: argparse.Namespace) -> None:
@@ -282,6 +325,7 @@ def _cmd_assess(args: argparse.Namespace) -> None:
     from jointworking.io import read_responses  # noqa: PLC0415
 
     plan = _plan(args, "markdown")
+    _check_action_plan(args)
     instrument = MORLEY_2016 if args.instrument is None else load_instrument(args.instrument)
     arrangements = (
         {} if args.arrangements is None else _context.read_arrangements(args.arrangements)
@@ -293,7 +337,7 @@ def _cmd_assess(args: argparse.Namespace) -> None:
     started = time.perf_counter()
     if large:
         _progress(f"reading {path} ({path.stat().st_size / 1e6:.0f} MB)...")
-    responses = read_responses(path, instrument, format=args.input_format)
+    responses = _read_survey(read_responses, path, instrument, args)
     if large:
         _progress(f"read {len(responses):,} respondents; assessing...")
     try:
@@ -318,6 +362,49 @@ def _cmd_assess(args: argparse.Namespace) -> None:
         title=printable(args.title or f"Joint working self-assessment: {path.name}"),
         description=None,
     )
+    _write_action_plan(assessment, args)
+
+
+def _read_survey(
+    read: Callable[..., object], path: Path, instrument: Instrument, args: argparse.Namespace
+) -> Responses:
+    """Read the survey; say on standard error how many incomplete responses a tool marked."""
+    import warnings  # noqa: PLC0415 - keeps --help fast
+
+    from jointworking.io import IncompleteResponsesWarning, MappingNeededError  # noqa: PLC0415
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", IncompleteResponsesWarning)
+        try:
+            responses = read(
+                path,
+                instrument,
+                format=args.input_format,
+                mapping=args.map,
+                incomplete=args.incomplete,
+            )
+        except MappingNeededError as error:
+            # The starting mapping does not fit on one line: point to the command printing it.
+            raise JointWorkingError(
+                f"{error.path}: {error.summary} Name the other columns in a mapping file:"
+                f" jointworking map {path} > mapping.toml writes a starting one; edit it,"
+                " then pass --map mapping.toml"
+            ) from None
+    for warning in caught:
+        if isinstance(warning.message, IncompleteResponsesWarning):
+            _say(f"note: {warning.message.describe('--incomplete include')}")
+        else:
+            warnings.warn_explicit(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
+    return cast("Responses", responses)
+
+
+def _cmd_map(args: argparse.Namespace) -> None:
+    from jointworking.io import starting_mapping  # noqa: PLC0415 - keeps --help fast
+
+    instrument = MORLEY_2016 if args.instrument is None else load_instrument(args.instrument)
+    _write(starting_mapping(args.file, instrument, mapping=args.map), args.output)
 
 
 def _source_of(error: ArgumentError, args: argparse.Namespace) -> str:
@@ -362,30 +449,54 @@ def _estimate(text: str, distribution: str, argument: str) -> float | Estimate:
         raise ArgumentError(f"{argument} {text}: {error}") from None
 
 
+_VERDICT_WORDS: Final = {
+    "none": "no added value (no more than the parts alone, net of the cost)",
+    "marginal": "marginal (an increase below the threshold: question the rationale)",
+    "significant": "significant",
+}
+
+
+def _amount(value: float) -> str:
+    """Format an amount as the value command prints every amount: two decimals."""
+    return f"{value + 0.0:,.2f}"
+
+
+def _tidy(value: Any) -> Any:
+    """Round JSON floats to 12 significant digits: 3.9, not 3.9000000000000004."""
+    if isinstance(value, float) and math.isfinite(value):
+        return float(f"{value:.12g}")
+    if isinstance(value, dict):
+        return {k: _tidy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_tidy(v) for v in value]
+    return value
+
+
 def _value_text(result: AddedValue | SimulatedAddedValue) -> str:
+    verdict = _VERDICT_WORDS.get(result.verdict.label, result.verdict.label)
     if isinstance(result, AddedValue):
         return "\n".join(
             [
-                f"verdict: {result.verdict}",
-                f"sum of the parts: {result.baseline:g}",
-                f"surplus: {result.surplus:g}",
+                f"verdict: {verdict}",
+                f"sum of the parts: {_amount(result.baseline)}",
+                f"surplus: {_amount(result.surplus)}",
                 f"uplift: {result.uplift:.1%} (significant at {result.threshold:.0%} or more)",
-                f"switching value: {result.switching_value:g} (how far the joint value can fall"
-                " before the verdict drops a grade)",
+                f"switching value: {_amount(result.switching_value)} (how far the joint value"
+                " can fall before the verdict drops a grade)",
                 "",
             ]
         )
     return "\n".join(
         [
-            f"verdict: {result.verdict} (at {result.confidence:.0%} confidence,"
+            f"verdict: {verdict} (at {result.confidence:.0%} confidence,"
             f" {result.draws:,} draws, seed {result.seed})",
             f"P(significant): {result.p_significant:.1%}"
             f" (uplift of {result.threshold:.0%} or more)",
             f"P(any increase): {result.p_positive:.1%}",
             f"uplift 5th/50th/95th percentiles: {result.uplift.p5:.1%} /"
             f" {result.uplift.p50:.1%} / {result.uplift.p95:.1%}",
-            f"surplus 5th/50th/95th percentiles: {result.surplus.p5:.4g} /"
-            f" {result.surplus.p50:.4g} / {result.surplus.p95:.4g}",
+            f"surplus 5th/50th/95th percentiles: {_amount(result.surplus.p5)} /"
+            f" {_amount(result.surplus.p50)} / {_amount(result.surplus.p95)}",
             "",
         ]
     )
@@ -438,7 +549,7 @@ def _cmd_value(args: argparse.Namespace) -> None:
     if fmt == "json":
         from jointworking.assessment import _value_dict  # noqa: PLC0415
 
-        _write(json.dumps(_value_dict(result), indent=2) + "\n", args.output)
+        _write(json.dumps(_tidy(_value_dict(result)), indent=2) + "\n", args.output)
     else:
         _write(_value_text(result), args.output)
 
@@ -446,6 +557,23 @@ def _cmd_value(args: argparse.Namespace) -> None:
 def _cmd_questions(args: argparse.Namespace) -> None:
     instrument = MORLEY_2016 if args.instrument is None else load_instrument(args.instrument)
     _write(_questions_text(instrument), None)
+
+
+def _add_map(commands: Any) -> None:
+    mapper = commands.add_parser(
+        "map",
+        help="print a starting mapping file for a form tool's export",
+        description="Print a starting TOML mapping built from the export's headers: the"
+        " questions found by their wording, and the columns left to place. Save it, edit"
+        " it, and pass it to assess --map.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    mapper.add_argument("file", type=Path, help="the export: CSV or .xlsx")
+    mapper.add_argument("--map", type=Path, metavar="FILE", help="a mapping to start from")
+    mapper.add_argument("--instrument", type=Path, help="a custom instrument (TOML or JSON)")
+    mapper.add_argument("-o", "--output", type=Path, help="write here instead of standard output")
+    mapper.set_defaults(run=_cmd_map)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -472,6 +600,7 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("-o", "--output", type=Path, help=_OUTPUT_HELP)
     demo.add_argument("--format", choices=["html", "markdown", "json", "csv"], help=_FORMAT_HELP)
     demo.add_argument("--force", action="store_true", help=_FORCE_HELP)
+    demo.add_argument("--action-plan", type=Path, metavar="FILE.csv", help=_ACTION_PLAN_HELP)
     demo.set_defaults(run=_cmd_demo)
 
     assess = commands.add_parser(
@@ -480,7 +609,11 @@ def _parser() -> argparse.ArgumentParser:
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    assess.add_argument("file", type=Path, help="the survey: wide or long CSV, or JSON")
+    assess.add_argument(
+        "file",
+        type=Path,
+        help="the survey: wide or long CSV, JSON, .xlsx, or a form tool's export",
+    )
     assess.add_argument("--claims", type=Path, help="CSV: organisation, partner, rung called")
     assess.add_argument("--targets", type=Path, help="CSV: organisation, partner, rung aimed for")
     assess.add_argument(
@@ -489,6 +622,7 @@ def _parser() -> argparse.ArgumentParser:
     assess.add_argument("--format", choices=["markdown", "html", "json", "csv"], help=_FORMAT_HELP)
     assess.add_argument("-o", "--output", type=Path, help=_OUTPUT_HELP)
     assess.add_argument("--force", action="store_true", help=_FORCE_HELP)
+    assess.add_argument("--action-plan", type=Path, metavar="FILE.csv", help=_ACTION_PLAN_HELP)
     assess.add_argument(
         "--min-group-size",
         type=int,
@@ -523,8 +657,22 @@ def _parser() -> argparse.ArgumentParser:
         choices=["csv", "json"],
         help="the survey's format (default: from its suffix or content)",
     )
+    assess.add_argument(
+        "--map",
+        type=Path,
+        metavar="FILE",
+        help="a TOML mapping naming a form tool export's columns (jointworking map writes one)",
+    )
+    assess.add_argument(
+        "--incomplete",
+        choices=["exclude", "include", "error"],
+        default="exclude",
+        help="responses a form tool marks incomplete: leave out (default), read, or refuse"
+        " the file; their number is said on standard error",
+    )
     assess.add_argument("--title", help="the report's title")
     assess.set_defaults(run=_cmd_assess)
+    _add_map(commands)
 
     questions = commands.add_parser("questions", help="list an instrument's questions")
     questions.add_argument("--instrument", type=Path, help="a TOML or JSON instrument file")

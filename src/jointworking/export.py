@@ -20,7 +20,14 @@ from jointworking.assessment import Assessment
 from jointworking.errors import JointWorkingError
 from jointworking.rung import Rung
 
-__all__ = ["finding_rows", "group_rows", "to_frame", "write_csv"]
+__all__ = [
+    "ACTION_PLAN_COLUMNS",
+    "action_plan_rows",
+    "finding_rows",
+    "group_rows",
+    "to_frame",
+    "write_csv",
+]
 
 Row = dict[str, str | int | float | bool | None]
 
@@ -141,6 +148,67 @@ def finding_rows(assessment: Assessment, *, shared: bool = True) -> list[Row]:
         }
         for f in assessment._view_for(shared).findings
     ]
+
+
+ACTION_PLAN_COLUMNS: tuple[str, ...] = (
+    "order",
+    "subject",
+    "about",
+    "wave",
+    "rung",
+    "next_rung",
+    "action",
+    "questions",
+    "reason",
+)
+"""The columns of :func:`action_plan_rows`."""
+
+
+def action_plan_rows(assessment: Assessment) -> list[Row]:
+    """Return the report's action plan as rows, for a consultant's own tracker.
+
+    The same actions, in the same order, as the report's "Action plan" section: for each
+    organisation (its internal joint working) and each relationship (its latest wave),
+    in the order of the findings, what to do about each finding, then the next rung and
+    the few questions to work on first. Like the report, it reads the shared view only.
+
+    Parameters
+    ----------
+    assessment : Assessment
+
+    Returns
+    -------
+    list of dict
+        Keys :data:`ACTION_PLAN_COLUMNS`: ``order`` (1, 2, ...), ``subject`` (the
+        organisation or relationship), ``about`` (``internal``, ``pair`` or
+        ``arrangement``), ``wave``, ``rung`` (empty where withheld), ``next_rung``
+        (empty at the top rung), ``action`` (in words), ``questions`` (space-separated
+        numbers) and ``reason`` (the finding's kind, or ``next_rung``).
+
+    Examples
+    --------
+    >>> from jointworking import assess, load_example
+    >>> example = load_example()
+    >>> result = assess(
+    ...     example.responses, claims=example.claims, arrangements=example.arrangements
+    ... )
+    >>> rows = action_plan_rows(result)
+    >>> rows[0]["reason"], rows[0]["order"]
+    ('overstated_label', 1)
+    >>> import io
+    >>> out = io.StringIO()
+    >>> write_csv(rows, out, header=ACTION_PLAN_COLUMNS)
+    >>> out.getvalue().splitlines()[0]
+    'order,subject,about,wave,rung,next_rung,action,questions,reason'
+    """
+    from jointworking import _action_plan  # noqa: PLC0415 - the report's modules load on use
+    from jointworking._advice import Facts  # noqa: PLC0415
+
+    if not isinstance(assessment, Assessment):
+        raise TypeError(
+            f"assessment: expected an Assessment from assess(), got {type(assessment).__name__}"
+        )
+    return [dict(row) for row in _action_plan.rows(Facts.of(assessment))]
 
 
 def _cell(value: str | int | float | bool | None) -> str:

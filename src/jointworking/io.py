@@ -39,18 +39,31 @@ import io
 import json
 import math
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import IO, cast, overload
 
 from jointworking._csvsafe import neutralise
 from jointworking.errors import ArgumentError, ResponseFileError
 from jointworking.instrument import MORLEY_2016, Instrument
-from jointworking.readers._cells import _show
-from jointworking.readers._chunks import _check_chunk_size, _read_chunks
-from jointworking.readers._constants import _LABEL_COLUMNS, _NEEDS_QUOTES
-from jointworking.readers._encodings import _decode
-from jointworking.readers._json import _read_json
-from jointworking.readers._source import (
+from jointworking._readers import _route
+from jointworking._readers._cells import _show
+from jointworking._readers._chunks import _check_chunk_size, _read_chunks
+from jointworking._readers._constants import _LABEL_COLUMNS, _NEEDS_QUOTES
+from jointworking._readers._encodings import _decode
+from jointworking._readers._forms import (
+    IncompleteResponsesWarning,
+    MappingNeededError,
+    check_incomplete,
+    draft_mapping,
+    is_spreadsheet,
+    is_workbook,
+    looks_like_export,
+    read_export,
+    read_export_text,
+    read_workbook,
+)
+from jointworking._readers._json import _read_json
+from jointworking._readers._source import (
     _check_format,
     _format_of,
     _load,
@@ -58,10 +71,18 @@ from jointworking.readers._source import (
     _stream_name,
     _suffix,
 )
-from jointworking.readers._wide import _read_csv
+from jointworking._readers._wide import _read_csv
 from jointworking.responses import (
     Responses,
 )
+
+__all__ = [
+    "IncompleteResponsesWarning",
+    "MappingNeededError",
+    "read_responses",
+    "starting_mapping",
+    "write_responses",
+]
 
 # --------------------------------------------------------------------------- reading
 
@@ -73,6 +94,8 @@ def read_responses(
     *,
     format: str | None = ...,
     chunk_size: None = ...,
+    mapping: str | os.PathLike[str] | Mapping[str, object] | None = ...,
+    incomplete: str = ...,
 ) -> Responses: ...
 
 
@@ -83,17 +106,25 @@ def read_responses(
     *,
     format: str | None = ...,
     chunk_size: int,
+    mapping: None = ...,
+    incomplete: str = ...,
 ) -> Iterator[Responses]: ...
 
 
-def read_responses(
+def read_responses(  # noqa: PLR0911 - one return per layout
     source: str | os.PathLike[str] | IO[bytes] | IO[str],
     instrument: Instrument = MORLEY_2016,
     *,
     format: str | None = None,
     chunk_size: int | None = None,
+    mapping: str | os.PathLike[str] | Mapping[str, object] | None = None,
+    incomplete: str = "exclude",
 ) -> Responses | Iterator[Responses]:
     r"""Read survey responses from a wide CSV, long CSV or JSON file, whole or in chunks.
+
+    Also reads a form tool's export as it is downloaded (Microsoft Forms, Google Forms,
+    SurveyMonkey, Qualtrics) and ``.xlsx`` spreadsheets, with a `mapping`: see *Form
+    tools and spreadsheets* below.
 
     Parameters
     ----------
@@ -111,7 +142,18 @@ def read_responses(
     chunk_size : int, optional
         Read a wide CSV file in chunks of at most this many respondents (a whole number,
         1 or more; one beyond ``sys.maxsize`` is no limit) instead of whole; see *Chunks*
-        below. JSON and long CSV files cannot be read in chunks.
+        below. JSON and long CSV files cannot be read in chunks, nor can exports read
+        with a mapping, or spreadsheets.
+    mapping : str, os.PathLike or dict, optional
+        A TOML mapping file, or the same as a dict, naming the columns of a form tool's
+        export that hold the organisation, about, unit and respondent, the answers meaning
+        the respondent's own organisation, and the wave; see *Form tools and
+        spreadsheets* and :ref:`mapping-file`.
+    incomplete : {"exclude", "include", "error"}, optional
+        What to do with responses a tool marks incomplete (Qualtrics ``Finished`` false,
+        SurveyMonkey partials): leave them out (the default), read them as they are
+        (unanswered questions missing), or refuse the file. Either way, if there are
+        any, an :class:`IncompleteResponsesWarning` says how many and where.
 
     Returns
     -------
@@ -133,9 +175,14 @@ def read_responses(
         ``line`` and ``column`` attributes hold the same (``None`` for JSON records).
         With `chunk_size`, also if the file is JSON or long CSV. Errors in the file are
         raised while iterating, when the chunk they are in is read.
+        A spreadsheet or export with columns it cannot place is a
+        :class:`MappingNeededError` (a :class:`~jointworking.ResponseFileError`), whose
+        message holds a starting mapping; a mapping file that cannot be read or holds what a mapping
+        cannot is an error naming it and the key at fault.
     ArgumentError
-        If `source`, `instrument`, `format` or `chunk_size` is not of a usable kind, or
-        `chunk_size` is given with ``format="json"``.
+        If `source`, `instrument`, `format`, `chunk_size`, `mapping` or `incomplete` is
+        not of a usable kind, or `chunk_size` is given with ``format="json"``, a mapping
+        or a spreadsheet.
 
     Notes
     -----
@@ -231,6 +278,22 @@ def read_responses(
     so nothing is kept. Each distinct organisation name and wave is kept too, to find
     ones that only look different.
 
+    **Form tools and spreadsheets.** A spreadsheet (``.xlsx``, read with openpyxl:
+    ``pip install "jointworking[xlsx]"``) is read from its first sheet, or the one the
+    mapping's ``sheet`` names; its cells are turned into text (a whole number ``3.0`` is
+    ``3``) and read as a CSV file's. A form tool's export is recognised by its own columns
+    (Microsoft Forms ``ID``, ``Start time``, ``Completion time``; Google Forms
+    ``Timestamp``; SurveyMonkey ``Respondent ID``, ``Collector ID`` and two header rows;
+    Qualtrics ``StartDate``, ``ResponseId`` and three header rows), which are left out;
+    personal data (e-mail, names, IP address, location) is never read. A question's
+    column is found by its wording, the instrument's question text, compared after
+    folding case, spacing, punctuation and typographic quotes, with or without a leading
+    number (``3.``, ``Q3``); or by our own names (``q3``, ``3``, the key). The mapping
+    names the other columns; the tool's response id is the respondent by default. Every
+    other column is an error: nothing is guessed. Rows are then read by every rule
+    above, and errors name the export's line, or sheet and cell (``Sheet1!F7``), and the
+    column's header as the export has it.
+
     Examples
     --------
     >>> import io
@@ -263,16 +326,69 @@ def read_responses(
     if not isinstance(instrument, Instrument):
         raise ArgumentError(f"instrument: expected an Instrument, got {instrument!r}")
     chosen = _check_format(format)
+    rule = check_incomplete(incomplete)
+    if mapping is not None or is_spreadsheet(source):
+        if chunk_size is not None:
+            raise ArgumentError(
+                "chunk_size: a spreadsheet, or a file read with a mapping, is read whole;"
+                " leave out chunk_size"
+            )
+        if chosen == "json":
+            raise ArgumentError("format: a file read with a mapping is CSV or .xlsx, not JSON")
+        return read_export(source, instrument, mapping, rule)
     if chunk_size is not None:
         return _read_chunks(source, instrument, chosen, _check_chunk_size(chunk_size))
     name, suffix, data = _load(source, chosen)
+    if is_workbook(data):
+        return read_workbook(cast("bytes", data), name, instrument, rule)
+    fast = _route.from_bytes(data, name, instrument, chosen or _format_of(suffix, name))
+    if fast is not None:
+        return fast
     text, undecodable = _decode(data, name)
     kind = chosen or _format_of(suffix, name) or _sniff(text)
     if kind == "json":
         if undecodable is not None:
             raise undecodable
         return _read_json(text, name, instrument)
+    if looks_like_export(text, name):
+        return read_export_text(text, name, undecodable, instrument, rule)
     return _read_csv(text, name, instrument, undecodable)
+
+
+def starting_mapping(
+    source: str | os.PathLike[str] | IO[bytes] | IO[str],
+    instrument: Instrument = MORLEY_2016,
+    *,
+    mapping: str | os.PathLike[str] | Mapping[str, object] | None = None,
+) -> str:
+    """Return a starting mapping file for a form tool's export, built from its headers.
+
+    The command ``jointworking map EXPORT`` prints the same. Columns already placed
+    (questions by their wording, columns the `mapping` names) are filled in; the others
+    are listed for the user to place. Only the header rows are read.
+
+    Parameters
+    ----------
+    source : str, os.PathLike or file object
+        The export: CSV or ``.xlsx``.
+    instrument : Instrument, optional
+        The instrument whose question wordings place the question columns.
+    mapping : str, os.PathLike or dict, optional
+        A mapping to start from (its ``sheet``, columns and question headers).
+
+    Returns
+    -------
+    str
+        TOML, to save as ``mapping.toml``, edit and pass back as ``mapping=``.
+
+    Raises
+    ------
+    ResponseFileError
+        If the file cannot be read, or its header cannot.
+    """
+    if not isinstance(instrument, Instrument):
+        raise ArgumentError(f"instrument: expected an Instrument, got {instrument!r}")
+    return draft_mapping(source, instrument, mapping)
 
 
 def write_responses(

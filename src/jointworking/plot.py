@@ -274,6 +274,24 @@ def _threshold_lines(ax: Axes, instrument: Instrument) -> list[tuple[Any, str]]:
     return entries
 
 
+def _thresholds(instrument: Instrument) -> list[float]:
+    """Return the thresholds at which a question is met, lowest first."""
+    return sorted(
+        {instrument.threshold(Rung.COLLABORATION), instrument.threshold(Rung.PARTNERSHIP)}
+    )
+
+
+def _clear_of(bottom: float, lines: Sequence[float], height: float) -> float:
+    """Return where a label of `height` starting at `bottom` crosses none of `lines`.
+
+    A label a threshold line would cross is moved to just above that line.
+    """
+    for line in lines:
+        if bottom - 0.02 * height <= line <= bottom + height:
+            bottom = line + 0.15 * height
+    return bottom
+
+
 def _score_axis(ax: Axes, instrument: Instrument, *, headroom: float) -> None:
     scale = instrument.scale
     span = scale.high - scale.low
@@ -968,13 +986,16 @@ def gaps(
                 top = tops[i] if np.isfinite(tops[i]) else inst.scale.low
                 axes.text(
                     float(x[i]),
-                    float(top) + 0.03 * span,
+                    _clear_of(float(top) + 0.03 * span, _thresholds(inst), 0.09 * span),
                     f"gap {gap:.1f}",
                     ha="center",
                     va="bottom",
                     fontsize=7,
                     color=_ACCENT,
                     fontweight="bold",
+                    zorder=5,
+                    # A white ground: no line runs through the label.
+                    bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"},
                 )
         if notes:
             axes.text(

@@ -25,7 +25,7 @@ from test_io_properties import mutated, responses
 
 from jointworking import JointWorkingError, Responses
 from jointworking.io import read_responses, write_responses
-from jointworking.readers import _route
+from jointworking._readers import _route
 
 PATHS = ("exact", "python", "arrow")
 LABELS = ("organisation", "about", "respondent", "unit", "wave")
@@ -184,3 +184,40 @@ def test_a_plain_file_is_read_by_each_fast_reader() -> None:
         read_responses(io.BytesIO(quoted), format="csv")
         assert _route.used["arrow"] == before + 1
     assert np.isfinite(agree(data)[1][0][0])  # type: ignore[index]
+
+
+def chunked_outcome(data: bytes, path: str, size: int) -> object:
+    """What reading `data` in chunks gives: each chunk's content, or the error."""
+    chunks: list[object] = []
+    with only(path):
+        try:
+            for chunk in read_responses(io.BytesIO(data), chunk_size=size):
+                answers = [
+                    [None if math.isnan(s) else s for s in r] for r in chunk.answers.tolist()
+                ]
+                chunks.append((answers, [getattr(chunk, c).tolist() for c in LABELS]))
+        except JointWorkingError as error:
+            chunks.append((type(error).__name__, str(error), error.line, error.column))  # type: ignore[attr-defined]
+    return chunks
+
+
+@settings(max_examples=300)
+@given(wide_files(), st.integers(1, 4))
+def test_chunked_reads_alike(data: bytes, size: int) -> None:
+    """In chunks too, column by column or row by row: the same chunks, the same error."""
+    assert chunked_outcome(data, "python", size) == chunked_outcome(data, "exact", size)
+
+
+@settings(max_examples=100)
+@given(responses(), st.integers(1, 4), ENCODINGS)
+def test_valid_surveys_chunk_alike(original: Responses, size: int, encoding: str) -> None:
+    """Valid surveys in chunks: the same chunks, and repeats across chunks still found."""
+    buffer = io.StringIO()
+    write_responses(original, buffer, format="csv")
+    text = buffer.getvalue()
+    lines = text.splitlines(keepends=True)
+    # Append the first respondent again: a repeat in a later chunk, across chunks.
+    data = _encoded(text + (lines[1] if len(lines) > 1 else ""), encoding)
+    if data is None:
+        return
+    assert chunked_outcome(data, "python", size) == chunked_outcome(data, "exact", size)

@@ -1,5 +1,7 @@
 """Reading a wide CSV file, one row per respondent, row by row (the exact path)."""
 
+from __future__ import annotations
+
 import io
 import itertools
 from collections.abc import Iterable, Iterator, Sequence
@@ -9,12 +11,12 @@ import numpy.typing as npt
 
 from jointworking.errors import ResponseFileError
 from jointworking.instrument import Instrument
-from jointworking.readers import _route
-from jointworking.readers._cells import _build, _Scores
-from jointworking.readers._constants import Key, _InvalidError
-from jointworking.readers._csv import _delimiter, _Header, _header, _records
-from jointworking.readers._labels import _Labels, _then_raise, _who
-from jointworking.readers._long import _read_long
+from jointworking._readers import _route
+from jointworking._readers._cells import _build, _Scores
+from jointworking._readers._constants import Key, _InvalidError
+from jointworking._readers._csv import _delimiter, _Header, _header, _records
+from jointworking._readers._labels import _Labels, _then_raise, _who
+from jointworking._readers._long import _read_long
 from jointworking.responses import (
     Responses,
 )

@@ -1,12 +1,14 @@
 """Where a survey file comes from: a path or a file object, its name, format and content."""
 
+from __future__ import annotations
+
 import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
 from jointworking.errors import ArgumentError, ResponseFileError
-from jointworking.readers._constants import (
+from jointworking._readers._constants import (
     _FIRST_CHARACTER,
     _FORMATS,
     _SPREADSHEETS,
@@ -29,7 +31,11 @@ def _format_of(suffix: str, name: str) -> str | None:
         return None
     if suffix in _SUFFIXES:
         return _SUFFIXES[suffix]
-    hint = " (save the sheet as CSV UTF-8)" if suffix in _SPREADSHEETS else ""
+    hint = (
+        " (save it as .xlsx, which is read, or save the sheet as CSV UTF-8)"
+        if suffix in _SPREADSHEETS
+        else ""
+    )
     raise ResponseFileError(
         name,
         f"cannot tell the format from the suffix {suffix!r}{hint}; expected .csv, .txt,"

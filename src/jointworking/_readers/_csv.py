@@ -1,5 +1,7 @@
 """The CSV dialect and header of a survey file: delimiter, records, columns."""
 
+from __future__ import annotations
+
 import csv
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
@@ -7,8 +9,8 @@ import attrs
 
 from jointworking.errors import ArgumentError, ResponseFileError
 from jointworking.instrument import Instrument
-from jointworking.readers._cells import _clip
-from jointworking.readers._constants import (
+from jointworking._readers._cells import _clip
+from jointworking._readers._constants import (
     _DELIMITERS,
     _HEADER_NAMES,
     _HEADER_TOKENS,
@@ -136,7 +138,7 @@ def _records(
             raise ResponseFileError(name, _csv_problem(error, delimiter), line=line) from None
         if sep_line and line == 1:
             continue
-        if any(cell.strip() for cell in cells):
+        if "".join(cells).strip():  # not wholly blank (one join, not a test per cell)
             yield line, cells
 
 

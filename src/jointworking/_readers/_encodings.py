@@ -1,5 +1,7 @@
 """Decoding a survey file's bytes: UTF-8, Windows-1252 or UTF-16, one encoding throughout."""
 
+from __future__ import annotations
+
 import codecs
 import re
 from typing import Final, cast

@@ -1,5 +1,7 @@
 """Constants shared by the readers."""
 
+from __future__ import annotations
+
 import re
 from typing import Final
 

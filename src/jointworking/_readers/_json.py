@@ -1,5 +1,7 @@
 """Reading a JSON survey file: a list of records."""
 
+from __future__ import annotations
+
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -9,15 +11,15 @@ import numpy.typing as npt
 
 from jointworking.errors import ArgumentError, ResponseFileError
 from jointworking.instrument import Instrument
-from jointworking.readers._cells import _build, _is_whole, _kind, _Scores, _show_json
-from jointworking.readers._constants import (
+from jointworking._readers._cells import _build, _is_whole, _kind, _Scores, _show_json
+from jointworking._readers._constants import (
     _JSON_FIELDS,
     _JSON_REQUIRED,
     Key,
     _DuplicateKeyError,
     _InvalidError,
 )
-from jointworking.readers._labels import _EXPECTED_ABOUT, _RESERVED, _self_reference, _who
+from jointworking._readers._labels import _EXPECTED_ABOUT, _RESERVED, _self_reference, _who
 from jointworking.responses import (
     _NAMES_ALIKE,
     _WAVES_ALIKE,

@@ -1,17 +1,24 @@
 """Reading the label cells of a row: organisation, about, respondent, unit and wave."""
 
+from __future__ import annotations
+
+import copy
 from collections.abc import Callable, Iterator, Sequence
 from typing import Final, cast
 
+import numpy as np
+import numpy.typing as npt
+
 from jointworking._csvsafe import restore
 from jointworking.errors import ResponseFileError
-from jointworking.readers._cells import _show
-from jointworking.readers._constants import _CACHE_LIMIT, Key
-from jointworking.readers._csv import _Header
+from jointworking._readers._cells import _show
+from jointworking._readers._constants import _CACHE_LIMIT, Key
+from jointworking._readers._csv import _Header
 from jointworking.responses import (
     _NAMES_ALIKE,
     _WAVES_ALIKE,
     INTERNAL,
+    Responses,
     _fold,
     _fold_wave,
     _is_internal,
@@ -51,6 +58,41 @@ class _Labels:
         }
         respondent = header.labels.get("respondent")
         self._respondent = None if respondent is None else respondent[0]
+
+    def remembering(
+        self, chunk: Responses, lines: npt.NDArray[np.intp]
+    ) -> tuple[_LookAlikes[int], _LookAlikes[int]] | None:
+        """Return the names and waves remembered once `chunk` is read, or None.
+
+        None if one of the chunk's organisation names or waves only looks like one read
+        before it. Nothing is changed: :meth:`remember` keeps what this returns. Each new
+        name is remembered at the line it first appears on, in line order, as reading the
+        chunk's rows one by one would remember it.
+        """
+        index = chunk._index
+        first = np.full(len(index.names), lines.size, dtype=np.intp)
+        rows = np.arange(lines.size, dtype=np.intp)
+        np.minimum.at(first, index.organisation, rows)
+        np.minimum.at(first, index.about, rows)
+        names = copy.deepcopy(self._names)
+        for code in np.argsort(first, kind="stable").tolist():
+            name = index.names[code]
+            if name == INTERNAL or first[code] == lines.size:
+                continue
+            if names.check(name, int(lines[first[code]])) is not None:
+                return None
+        first_wave = np.full(len(index.waves), lines.size, dtype=np.intp)
+        np.minimum.at(first_wave, index.wave, rows)
+        waves = copy.deepcopy(self._waves)
+        for code in np.argsort(first_wave, kind="stable").tolist():
+            wave = index.waves[code]
+            if wave and waves.check(wave, int(lines[first_wave[code]])) is not None:
+                return None
+        return names, waves
+
+    def remember(self, remembered: tuple[_LookAlikes[int], _LookAlikes[int]]) -> None:
+        """Keep the names and waves :meth:`remembering` returned."""
+        self._names, self._waves = remembered
 
     def _clean(self, cell: str, line: int, column: str) -> str:
         """Return a label cell trimmed, unprotected and in NFC; refuse what a name cannot hold."""

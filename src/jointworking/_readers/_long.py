@@ -1,5 +1,7 @@
 """Reading a long CSV file, one row per answer."""
 
+from __future__ import annotations
+
 from collections.abc import Iterator
 
 import attrs
@@ -8,10 +10,10 @@ import numpy.typing as npt
 
 from jointworking.errors import ArgumentError, ResponseFileError
 from jointworking.instrument import Instrument
-from jointworking.readers._cells import _Scores, _show
-from jointworking.readers._constants import Key, _InvalidError
-from jointworking.readers._csv import _Header
-from jointworking.readers._labels import _Labels, _unit, _who
+from jointworking._readers._cells import _Scores, _show
+from jointworking._readers._constants import Key, _InvalidError
+from jointworking._readers._csv import _Header
+from jointworking._readers._labels import _Labels, _unit, _who
 
 
 @attrs.define

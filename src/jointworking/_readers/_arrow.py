@@ -25,8 +25,8 @@ import numpy as np
 
 from jointworking.errors import ResponseFileError
 from jointworking.instrument import Instrument
-from jointworking.readers._columns import Column, GiveUp, WideColumns
-from jointworking.readers._csv import _delimiter, _Header, _header
+from jointworking._readers._columns import Column, GiveUp, WideColumns
+from jointworking._readers._csv import _delimiter, _Header, _header
 from jointworking.responses import Responses
 
 _HEAD = 1 << 16

@@ -1,5 +1,7 @@
 """Reading a wide CSV file in chunks, with memory bounded by the chunk."""
 
+from __future__ import annotations
+
 import csv
 import io
 import itertools
@@ -16,12 +18,15 @@ import numpy.typing as npt
 from jointworking.errors import ArgumentError, ResponseFileError
 from jointworking.errors import _shown as _shown_value
 from jointworking.instrument import Instrument
-from jointworking.readers._cells import _build
-from jointworking.readers._constants import _BLOCK, _FIRST_CHARACTER, _SEP_START, Key
-from jointworking.readers._csv import _DelimiterCount, _records, _sep_line
-from jointworking.readers._encodings import _Decoder
-from jointworking.readers._source import _cannot_decode, _format_of, _identify, _suffix
-from jointworking.readers._wide import _first_header, _no_rows, _WideRows
+from jointworking._readers import _route
+from jointworking._readers._cells import _build
+from jointworking._readers._columns import Column, GiveUp, WideColumns
+from jointworking._readers._constants import _BLOCK, _FIRST_CHARACTER, _SEP_START, Key
+from jointworking._readers._csv import _DelimiterCount, _Header, _records, _sep_line
+from jointworking._readers._encodings import _Decoder
+from jointworking._readers._labels import _Labels
+from jointworking._readers._source import _cannot_decode, _format_of, _identify, _suffix
+from jointworking._readers._wide import _first_header, _no_rows, _WideRows
 from jointworking.responses import (
     Responses,
 )
@@ -154,34 +159,105 @@ def _csv_chunks(
     seen = _Seen() if "respondent" in header.labels else None
     empty = True
     while True:
-        keys: list[Key] = []
-        units: list[str] = []
-        rows: list[list[float]] = []
-        where: list[int] = []
+        taken: list[tuple[int, list[str]]] = []
         problem: ResponseFileError | None = None
         try:
-            for line, cells in itertools.islice(records, size):
-                key, unit, row = reader.read(line, cells)
-                keys.append(key)
-                units.append(unit)
-                rows.append(row)
-                where.append(line)
-        except ResponseFileError as error:
-            # Read row by row, a repeated respondent before this row is reported first.
+            taken.extend(itertools.islice(records, size))
+        except ResponseFileError as error:  # the CSV module's, at the record after these
             problem = error
-        if seen is not None and keys:
-            repeat = seen.add(keys, where)
-            if repeat is not None:
-                i, first = repeat
-                raise reader.repeat(keys[i], where[i], first)
-        if problem is not None:
-            raise problem
-        if not keys:
+        chunk = None
+        if problem is None and taken:
+            chunk = _fast_chunk(taken, header, instrument, reader.labels, seen)
+        if chunk is None:
+            chunk = _exact_chunk(taken, problem, reader, seen, name, instrument)
+        if chunk is None:
             if empty:
                 raise _no_rows(name, header)
             return
         empty = False
-        yield _build(name, keys, units, reader.matrix(rows), instrument)
+        yield chunk
+
+
+def _exact_chunk(  # noqa: PLR0917 - the chunk, then what reads it
+    taken: Sequence[tuple[int, list[str]]],
+    problem: ResponseFileError | None,
+    reader: _WideRows,
+    seen: _Seen | None,
+    name: str,
+    instrument: Instrument,
+) -> Responses | None:
+    """Read a chunk's records row by row: the first problem is named by line and column."""
+    keys: list[Key] = []
+    units: list[str] = []
+    rows: list[list[float]] = []
+    where: list[int] = []
+    try:
+        for line, cells in taken:
+            key, unit, row = reader.read(line, cells)
+            keys.append(key)
+            units.append(unit)
+            rows.append(row)
+            where.append(line)
+    except ResponseFileError as error:
+        # Read row by row, a repeated respondent before this row is reported first.
+        problem = error
+    if seen is not None and keys:
+        repeat = seen.add(keys, where)
+        if repeat is not None:
+            i, first = repeat
+            raise reader.repeat(keys[i], where[i], first)
+    if problem is not None:
+        raise problem
+    if not keys:
+        return None
+    return _build(name, keys, units, reader.matrix(rows), instrument)
+
+
+def _fast_chunk(
+    taken: Sequence[tuple[int, list[str]]],
+    header: _Header,
+    instrument: Instrument,
+    labels: _Labels,
+    seen: _Seen | None,
+) -> Responses | None:
+    """Read a chunk's records column by column; None where the exact read must read it.
+
+    The chunk must read plainly on its own (see :class:`._columns.WideColumns`), and
+    together with the chunks before it: no name or wave only looking like an earlier
+    one, no respondent repeating an earlier one. Only then are its names, waves and
+    respondents added to what the read remembers (as the exact read would have added
+    them, each at the line it first appears on), so that a chunk handed to the exact
+    read finds everything as the exact read would have left it.
+    """
+    if not _route.READERS["python"]:
+        return None
+    lines = np.fromiter((line for line, _ in taken), dtype=np.intp, count=len(taken))
+    cells = [row for _, row in taken]
+    if set(map(len, cells)) != {header.width}:
+        return None
+    columns = WideColumns(header, instrument)
+    try:
+        columns.add([Column(column) for column in zip(*cells, strict=True)], lines)
+        chunk = columns.responses()
+    except GiveUp:
+        return None
+    remembered = labels.remembering(chunk, lines)
+    if remembered is None:
+        return None
+    if seen is not None:
+        keys = list(
+            zip(
+                chunk.organisation.tolist(),
+                chunk.about.tolist(),
+                chunk.wave.tolist(),
+                chunk.respondent.tolist(),
+                strict=True,
+            )
+        )
+        if seen.add(keys, lines.tolist()) is not None:
+            return None
+    labels.remember(remembered)
+    return chunk
 
 
 def _head(lines: Iterator[str], name: str, sniff: bool) -> tuple[str, bool, Iterator[str]]:

@@ -27,7 +27,7 @@ from jointworking import _codes
 from jointworking._csvsafe import restore
 from jointworking.errors import ArgumentError
 from jointworking.instrument import Instrument
-from jointworking.readers._csv import _Header
+from jointworking._readers._csv import _Header
 from jointworking.responses import (
     INTERNAL,
     Responses,

@@ -20,7 +20,7 @@ from collections import Counter
 from typing import Final
 
 from jointworking.instrument import Instrument
-from jointworking.readers import _arrow, _fast
+from jointworking._readers import _arrow, _fast
 from jointworking.responses import Responses
 
 READERS: Final = {"arrow": True, "python": True}

@@ -21,8 +21,8 @@ import numpy as np
 import numpy.typing as npt
 
 from jointworking.instrument import Instrument
-from jointworking.readers._columns import Column, GiveUp, WideColumns
-from jointworking.readers._csv import _delimiter, _header
+from jointworking._readers._columns import Column, GiveUp, WideColumns
+from jointworking._readers._csv import _delimiter, _header
 from jointworking.responses import Responses
 
 BLOCK_ROWS = 1 << 15

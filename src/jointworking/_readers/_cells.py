@@ -1,5 +1,7 @@
 """Reading one cell: answers on the instrument's scale, and values shown in messages."""
 
+from __future__ import annotations
+
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -9,7 +11,7 @@ import numpy.typing as npt
 
 from jointworking.errors import ArgumentError, ResponseFileError
 from jointworking.instrument import Instrument, Scale
-from jointworking.readers._constants import _CACHE_LIMIT, Key, _InvalidError
+from jointworking._readers._constants import _CACHE_LIMIT, Key, _InvalidError
 from jointworking.responses import (
     Responses,
 )
