@@ -43,8 +43,6 @@ from collections.abc import Iterator, Mapping
 from typing import IO, cast, overload
 
 from jointworking._csvsafe import neutralise
-from jointworking.errors import ArgumentError, ResponseFileError
-from jointworking.instrument import MORLEY_2016, Instrument
 from jointworking._readers import _route
 from jointworking._readers._cells import _show
 from jointworking._readers._chunks import _check_chunk_size, _read_chunks
@@ -72,6 +70,8 @@ from jointworking._readers._source import (
     _suffix,
 )
 from jointworking._readers._wide import _read_csv
+from jointworking.errors import ArgumentError, ResponseFileError
+from jointworking.instrument import MORLEY_2016, Instrument
 from jointworking.responses import (
     Responses,
 )
@@ -345,6 +345,7 @@ def read_responses(  # noqa: PLR0911 - one return per layout
     if fast is not None:
         return fast
     text, undecodable = _decode(data, name)
+    del data  # the text holds it all now: do not keep the file twice
     kind = chosen or _format_of(suffix, name) or _sniff(text)
     if kind == "json":
         if undecodable is not None:

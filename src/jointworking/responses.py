@@ -551,10 +551,18 @@ def _index_of(organisation: _Coded, about: _Coded, wave: _Coded, unit: _Coded) -
     """Build the index from coded columns, renumbering their codes in sorted name order."""
     names = sorted({*organisation.names, *about.names})
     position = {name: i for i, name in enumerate(names)}
-    org = np.array([position[n] for n in organisation.names], dtype=np.intp)[organisation.codes]
-    subject = np.array([position[n] for n in about.names], dtype=np.intp)[about.codes]
-    waves, wave_codes = _codes.sorted_codes(wave.names, wave.codes)
-    units, unit_codes = _codes.sorted_codes(unit.names, unit.codes)
+
+    def renumbered(column: _Coded, table: Sequence[str], new: Mapping[str, int]) -> IntArray:
+        # In place: the coded column is the builder's own, used once.
+        lut = np.array([new[n] for n in table], dtype=np.intp)
+        return np.take(lut, column.codes, out=column.codes)
+
+    org = renumbered(organisation, organisation.names, position)
+    subject = renumbered(about, about.names, position)
+    waves = sorted(wave.names)
+    wave_codes = renumbered(wave, wave.names, {w: i for i, w in enumerate(waves)})
+    units = sorted(unit.names)
+    unit_codes = renumbered(unit, unit.names, {u: i for i, u in enumerate(units)})
     columns = (org, subject, wave_codes, unit_codes)
     cell = _combine(columns, (len(names), len(names), len(waves), len(units)))
     keys = np.empty((int(cell.max()) + 1, 4), dtype=np.intp)

@@ -23,10 +23,10 @@ from typing import Any
 
 import numpy as np
 
-from jointworking.errors import ResponseFileError
-from jointworking.instrument import Instrument
 from jointworking._readers._columns import Column, GiveUp, WideColumns
 from jointworking._readers._csv import _delimiter, _Header, _header
+from jointworking.errors import ResponseFileError
+from jointworking.instrument import Instrument
 from jointworking.responses import Responses
 
 _HEAD = 1 << 16
@@ -82,7 +82,7 @@ def _read(arrow: ModuleType, body: bytes, name: str, instrument: Instrument) -> 
         columns.append(Column(uniques=uniques, codes=codes))
     del table
     lines = np.arange(line + 1, line + 1 + expected, dtype=np.intp)
-    reader = WideColumns(header, instrument)
+    reader = WideColumns(header, instrument, expected)
     reader.add(columns, lines, respondents)
     return reader.responses()
 

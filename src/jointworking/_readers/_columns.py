@@ -25,9 +25,9 @@ import numpy.typing as npt
 
 from jointworking import _codes
 from jointworking._csvsafe import restore
+from jointworking._readers._csv import _Header
 from jointworking.errors import ArgumentError
 from jointworking.instrument import Instrument
-from jointworking._readers._csv import _Header
 from jointworking.responses import (
     INTERNAL,
     Responses,
@@ -195,7 +195,7 @@ class WideColumns:
         The instrument answered.
     """
 
-    def __init__(self, header: _Header, instrument: Instrument) -> None:
+    def __init__(self, header: _Header, instrument: Instrument, capacity: int = 0) -> None:
         self._header = header
         self._instrument = instrument
         labels = header.labels
@@ -210,7 +210,10 @@ class WideColumns:
         self._scores: dict[str, float] = {}
         self._codes: dict[str, list[IntArray]] = {column: [] for column in self._names}
         self._respondents: list[str] = []
-        self._answers: list[npt.NDArray[np.float64]] = []
+        # The answers go straight into the matrix the responses will hold, made as large
+        # as the caller expects (the file's line count, say), so that no second copy of
+        # them is ever needed; it grows if the rows outnumber that.
+        self._matrix = np.empty((capacity, len(instrument.questions)), order="F")
         self._rows = 0
 
     @property
@@ -253,22 +256,39 @@ class WideColumns:
         keep = None if blank_rows is None else ~blank_rows
         for column, code in codes.items():
             self._codes[column].append(code if keep is None else code[keep])
-        where_respondent = self._where.get("respondent")
-        if where_respondent is None:
+        self._add_respondents(columns, lines, respondents, keep)
+        self._add_answers(columns, lines.size if keep is None else int(keep.sum()), keep)
+
+    def _add_respondents(
+        self,
+        columns: Sequence[Column],
+        lines: IntArray,
+        respondents: Sequence[str] | None,
+        keep: npt.NDArray[np.bool_] | None,
+    ) -> None:
+        where = self._where.get("respondent")
+        if where is None:  # each respondent's identifier is its line number
             kept = lines if keep is None else lines[keep]
             self._respondents.extend(map(str, kept.tolist()))
-        else:
-            cells = respondents if respondents is not None else columns[where_respondent].texts()
-            if keep is not None:
-                cells = [cell for cell, k in zip(cells, keep.tolist(), strict=True) if k]
-            self._respondents.extend(_identifiers(cells))
-        n = lines.size if keep is None else int(keep.sum())
-        answers = np.empty((n, len(self._questions)), dtype=np.float64, order="F")
-        for j, (_, (where, _)) in enumerate(self._questions):
+            return
+        cells = respondents if respondents is not None else columns[where].texts()
+        if keep is not None:
+            cells = [cell for cell, k in zip(cells, keep.tolist(), strict=True) if k]
+        self._respondents.extend(_identifiers(cells))
+
+    def _add_answers(
+        self, columns: Sequence[Column], n: int, keep: npt.NDArray[np.bool_] | None
+    ) -> None:
+        start, stop = self._rows, self._rows + n
+        if stop > self._matrix.shape[0]:
+            size = (max(stop, 2 * self._matrix.shape[0]), self._matrix.shape[1])
+            grown = np.empty(size, order="F")
+            grown[:start] = self._matrix[:start]
+            self._matrix = grown
+        for position, (where, _) in self._questions:
             read = columns[where].through(self._scores, np.float64, self._score)
-            answers[:, j] = read if keep is None else read[keep]
-        self._answers.append(answers)
-        self._rows += n
+            self._matrix[start:stop, position] = read if keep is None else read[keep]
+        self._rows = stop
 
     def _score(self, raw: str) -> float:
         score = self._instrument.scale._read(raw)
@@ -302,20 +322,18 @@ class WideColumns:
         if not self._rows:
             raise GiveUp
         n, instrument = self._rows, self._instrument
-        matrix = np.empty((n, len(instrument.questions)), order="F")
-        positions = [position for position, _ in self._questions]
-        for position in set(range(len(instrument.questions))) - set(positions):
-            matrix[:, position] = np.nan  # a question without a column: missing for all
-        start = 0
-        for block in self._answers:
-            matrix[start : start + block.shape[0], positions] = block
-            start += block.shape[0]
-        self._answers.clear()
+        matrix = self._matrix if n == self._matrix.shape[0] else np.asfortranarray(self._matrix[:n])
+        self._matrix = np.empty((0, 0))
+        present = {position for position, _ in self._questions}
+        for position in range(len(instrument.questions)):
+            if position not in present:
+                matrix[:, position] = np.nan  # a question without a column: missing for all
         matrix.flags.writeable = False
         coded: dict[str, _Coded] = {}
         for column, names in self._names.items():
             blocks = self._codes[column]
             codes = np.concatenate(blocks) if len(blocks) > 1 else blocks[0]
+            blocks.clear()
             listed = names.names if column in self._where else [""]
             table = np.empty(len(listed), dtype=object)
             table[:] = listed

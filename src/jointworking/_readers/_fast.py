@@ -12,17 +12,17 @@ exact reader then reads the file and names what is wrong, as it always has.
 from __future__ import annotations
 
 import csv
-import io
 import itertools
 import re
+from collections.abc import Iterator
 from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
 
-from jointworking.instrument import Instrument
 from jointworking._readers._columns import Column, GiveUp, WideColumns
 from jointworking._readers._csv import _delimiter, _header
+from jointworking.instrument import Instrument
 from jointworking.responses import Responses
 
 BLOCK_ROWS = 1 << 15
@@ -37,7 +37,9 @@ def read_wide(text: str, name: str, instrument: Instrument) -> Responses | None:
     by the exact reader's own code), and nothing else.
     """
     delimiter, sep_line = _delimiter(text, name)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    # The lines one by one, as io.StringIO(text, newline="") gives them, but without its
+    # copy of the whole text (four bytes a character).
+    reader = csv.reader(_lines(text), delimiter=delimiter, strict=True)
     try:
         while True:
             line = reader.line_num + 1
@@ -50,8 +52,10 @@ def read_wide(text: str, name: str, instrument: Instrument) -> Responses | None:
         header = _header(cells, line, name, instrument)
         if header.long:
             return None
-        columns = WideColumns(header, instrument)
         start = _after_line(text, line)
+        # At most one respondent per line: room for as many answers as there are lines.
+        capacity = max(text.count("\n", start), text.count("\r", start)) + 1
+        columns = WideColumns(header, instrument, capacity)
         if '"' in text[start:]:
             _read_quoted(reader, columns)
         else:
@@ -62,8 +66,18 @@ def read_wide(text: str, name: str, instrument: Instrument) -> Responses | None:
 
 
 _LINE_END: Final = re.compile(r"\r\n|\r|\n")
-_BLOCK_CHARACTERS: Final = 1 << 21
-"""Text split into lines and cells at a time, in characters (about 2 MB)."""
+_BLOCK_CHARACTERS: Final = 1 << 19
+"""Text split into lines and cells at a time, in characters (about half a megabyte)."""
+
+
+def _lines(text: str) -> Iterator[str]:
+    """Yield the lines of `text` with their ends (CRLF, LF or CR), as they are."""
+    start = 0
+    for match in _LINE_END.finditer(text):
+        yield text[start : match.end()]
+        start = match.end()
+    if start < len(text):
+        yield text[start:]
 
 
 def _after_line(text: str, line: int) -> int:
