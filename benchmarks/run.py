@@ -87,6 +87,13 @@ The measures
    (statistics without cross sums carry nothing to estimate them from; everything else
    is the same work). Target: ratio <= 2, that is the probabilities add at most the
    time of the assessment itself.
+8-15. The way in, described in ``reading.py``: reading the survey written as a CSV file
+   (against ``csv.reader`` on a default install, against pyarrow with the fast extra),
+   its peak memory against the file's size, ``Responses.from_arrays`` and ``from_frame``
+   against ``pandas.factorize``, the ``assess`` command from the file to its JSON, the
+   chunked reader against the whole read, and the agreement functions with text group
+   labels against integer ones. Measures needing pyarrow or pandas are skipped, with the
+   reason, where they are not installed.
 """
 
 from __future__ import annotations
@@ -100,17 +107,17 @@ import subprocess
 import sys
 import tempfile
 import time
-import traceback
 import tracemalloc
 from collections import deque
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
+from _common import Row, best_of, progress, recording, seconds, table
+from reading import measure_reading
 
 import jointworking as jw
 from jointworking.agreement import awg, icc1, rwg_j
@@ -145,6 +152,10 @@ class Settings:
     import_runs: int
     budget: float
     """Seconds of runs after which a side stops repeating (it always runs once)."""
+    reading_runs: int
+    """Runs of the reading measures (8 to 15), each of which reads the whole file."""
+    chunk: int
+    """Rows a chunk in measure 14."""
 
     @property
     def groups(self) -> int:
@@ -167,6 +178,8 @@ FULL = Settings(
     runs=15,
     import_runs=7,
     budget=60.0,
+    reading_runs=5,
+    chunk=100_000,
 )
 QUICK = Settings(
     mode="quick",
@@ -178,65 +191,9 @@ QUICK = Settings(
     runs=2,
     import_runs=2,
     budget=10.0,
+    reading_runs=2,
+    chunk=2_000,
 )
-
-
-def progress(message: str) -> None:
-    """Print a progress line at once, so a long run shows what it is doing."""
-    print(f".. {message}", flush=True)
-
-
-# --------------------------------------------------------------------------------------
-# Timing
-# --------------------------------------------------------------------------------------
-
-
-@dataclass
-class Timing:
-    """The times of one side's runs, or the exception that stopped them."""
-
-    times: list[float] = field(default_factory=list)
-    error: Exception | None = None
-
-    @property
-    def best(self) -> float:
-        """The fastest run; raises the side's exception if it had one."""
-        if self.error is not None:
-            raise self.error
-        return min(self.times)
-
-    @property
-    def runs(self) -> int:
-        """How many runs the best was taken from."""
-        return len(self.times)
-
-
-def best_of(
-    actions: dict[str, Callable[[], object]], runs: int, budget: float
-) -> dict[str, Timing]:
-    """Time each action up to `runs` times, taking turns, and keep each side's times.
-
-    The sides take turns (round robin) so that a change in the machine's load hits them
-    alike. Each run starts after :func:`gc.collect`, and its result is dropped after the
-    clock stops. A side stops repeating once its runs have taken `budget` seconds, and at
-    its first exception, which is kept for its row to report.
-    """
-    timings = {name: Timing() for name in actions}
-    for _ in range(runs):
-        for name, action in actions.items():
-            timing = timings[name]
-            if timing.error is not None or sum(timing.times) >= budget:
-                continue
-            gc.collect()
-            start = time.perf_counter()
-            try:
-                result = action()
-            except Exception as error:  # reported in the side's row, after the others run
-                timing.error = error
-                continue
-            timing.times.append(time.perf_counter() - start)
-            del result
-    return timings
 
 
 # --------------------------------------------------------------------------------------
@@ -417,116 +374,6 @@ class ValueModel:
             baseline += values
         surplus = scaled[-1] - floor[-1] - baseline
         return bool(np.allclose(surplus, result.surplus_draws, rtol=1e-12, atol=1e-9))
-
-
-# --------------------------------------------------------------------------------------
-# Results
-# --------------------------------------------------------------------------------------
-
-
-@dataclass
-class Row:
-    """One line of the results table.
-
-    `ours` and `reference` are seconds (or bytes when `unit` is ``"bytes"``). The ratio is
-    ours / reference and must be at most `target`, or, when `faster` is set, reference /
-    ours and at least `target`.
-    """
-
-    measure: str
-    reference_name: str
-    target: float
-    unit: Literal["seconds", "bytes"] = "seconds"
-    faster: bool = False
-    ours: float | None = None
-    reference: float | None = None
-    runs: str = ""
-    error: str = ""
-    skipped: str = ""
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def ratio(self) -> float | None:
-        """The ratio judged against the target, or None without both figures."""
-        if self.ours is None or self.reference is None:
-            return None
-        numerator, denominator = (
-            (self.reference, self.ours) if self.faster else (self.ours, self.reference)
-        )
-        return numerator / denominator if denominator > 0 else float("inf")
-
-    @property
-    def status(self) -> str:
-        """ok, FAIL, ERROR or skip."""
-        if self.error:
-            return "ERROR"
-        ratio = self.ratio
-        if self.skipped or ratio is None:
-            return "skip"
-        holds = ratio >= self.target if self.faster else ratio <= self.target
-        return "ok" if holds else "FAIL"
-
-
-@contextmanager
-def recording(*rows: Row) -> Iterator[None]:
-    """Record an exception raised while measuring `rows` as their error, and carry on."""
-    try:
-        yield
-    except Exception as error:  # one broken measure must not hide the rest
-        for row in rows:
-            row.error = f"{type(error).__name__}: {error}"
-        print(f"!! {rows[0].measure}: {type(error).__name__}: {error}", flush=True)
-        traceback.print_exc()
-
-
-def seconds(value: float) -> str:
-    """Format a duration with a unit that suits it."""
-    if value >= 1:
-        return f"{value:.3f} s"
-    if value >= 1e-3:
-        return f"{value * 1e3:.1f} ms"
-    return f"{value * 1e6:.0f} us"
-
-
-def amount(value: float | None, unit: str) -> str:
-    """Format a time or a size; a dash when missing."""
-    if value is None:
-        return "-"
-    return f"{value / 1e6:.1f} MB" if unit == "bytes" else seconds(value)
-
-
-def table(rows: list[Row]) -> str:
-    """Return the rows as an aligned text table, notes under their row."""
-    header = ("measure", "ours", "reference", "reference is", "ratio", "target", "runs", "result")
-    lines: list[tuple[str, ...]] = [header]
-    for row in rows:
-        ratio = row.ratio
-        lines.append(
-            (
-                row.measure,
-                amount(row.ours, row.unit),
-                amount(row.reference, row.unit),
-                row.reference_name,
-                "-" if ratio is None else f"{ratio:.2f}x",
-                f"{'>=' if row.faster else '<='} {row.target:g}x",
-                row.runs,
-                row.status,
-            )
-        )
-    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
-    right = {1, 2, 4}  # numbers line up on the right
-
-    def render(cells: tuple[str, ...]) -> str:
-        return "  ".join(
-            cell.rjust(width) if i in right else cell.ljust(width)
-            for i, (cell, width) in enumerate(zip(cells, widths, strict=True))
-        ).rstrip()
-
-    out = [render(lines[0]), "  ".join("-" * w for w in widths)]
-    for row, cells in zip(rows, lines[1:], strict=True):
-        out.append(render(cells))
-        out.extend(f"    {text}" for text in (row.error, row.skipped, *row.notes) if text)
-    return "\n".join(out)
 
 
 # --------------------------------------------------------------------------------------
@@ -896,6 +743,9 @@ def main(argv: list[str] | None = None) -> int:
     rows = [measure_assess(survey, settings), *measure_agreement(survey, settings)]
     rows += [measure_simulation(settings), measure_import(settings), measure_memory(survey)]
     rows.append(measure_probabilities(survey, settings))
+    rows += measure_reading(
+        survey.responses, survey.groups, settings.reading_runs, settings.budget, settings.chunk
+    )
     r_rows = measure_r(survey, settings, rows[1:3])
     rows[4:4] = r_rows  # keep the measures in their numbered order
     r_context = r_version() if not r_rows[0].skipped and not r_rows[0].error else ""

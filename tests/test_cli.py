@@ -3,6 +3,7 @@ from __future__ import annotations
 import csv
 import errno
 import json
+import math
 import os
 import subprocess
 import sys
@@ -77,6 +78,31 @@ class TestDemo:
         data = json.loads(result.stdout)
         assert data["schema_version"] == jw.SCHEMA_VERSION
         assert data["shared"] is True
+
+    def test_json_floats_show_no_binary_noise(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """Every figure in the JSON is the layout's, shown to at most 12 significant digits."""
+
+        def tidy(value: object) -> object:
+            if isinstance(value, float) and math.isfinite(value):
+                return float(f"{value:.12g}")
+            if isinstance(value, dict):
+                return {k: tidy(v) for k, v in value.items()}
+            if isinstance(value, list):
+                return [tidy(v) for v in value]
+            return value
+
+        assert main(["demo", "--format", "json"]) == 0
+        printed = json.loads(capsys.readouterr().out)
+        example = jw.load_example()
+        assessment = jw.assess(
+            example.responses,
+            claims=example.claims,
+            targets=example.targets,
+            values=example.values,
+            arrangements=example.arrangements,
+        )
+        assert printed == tidy(assessment.to_dict(shared=True))
+        assert any(r["value"] is not None for r in printed["relationships"])
 
     def test_no_command_prints_help(self) -> None:
         """Plain ``python -m jointworking`` prints help, not a report."""

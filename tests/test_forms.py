@@ -27,6 +27,8 @@ from openpyxl.utils import get_column_letter
 
 import jointworking as jw
 from jointworking import ArgumentError, ResponseFileError, Responses
+from jointworking._readers import _forms, _spreadsheet
+from jointworking._readers.forms import layouts
 from jointworking.cli import main
 from jointworking.io import (
     IncompleteResponsesWarning,
@@ -34,8 +36,6 @@ from jointworking.io import (
     read_responses,
     starting_mapping,
 )
-from jointworking._readers import _forms, _spreadsheet
-from jointworking._readers.forms import layouts
 
 ROOT = Path(__file__).resolve().parents[1]
 FORMS = ROOT / "tests" / "data" / "forms"
@@ -296,6 +296,22 @@ def test_the_command_line_points_to_the_map_command(
     assert f"jointworking map {FORMS / 'microsoft.xlsx'} > mapping.toml" in err
 
 
+def test_the_command_line_points_to_the_mapping_given(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """With --map given but short of columns, the hint is to complete that file."""
+    partial = tmp_path / "partial.toml"
+    partial.write_text(f'[columns]\norganisation = "{EXPORTS.ORGANISATION_Q}"\n', "utf-8")
+    export = FORMS / "microsoft.xlsx"
+    args = ["assess", str(export), "--map", str(partial), "-o", str(tmp_path / "r.md")]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1
+    assert "cannot place the columns" in err
+    assert f"jointworking map {export} --map {partial}" in err
+    assert "> mapping.toml" not in err
+
+
 def test_a_csv_export_without_a_mapping_is_recognised() -> None:
     with pytest.raises(MappingNeededError, match="read as a Google Forms export"):
         read_responses(FORMS / "google.csv")
@@ -363,6 +379,35 @@ def test_a_sheet_cell_without_a_header_is_refused(tmp_path: Path) -> None:
     path = _write_xlsx(tmp_path / "x.xlsx", rows)
     with pytest.raises(ResponseFileError, match=r"Sheet1!D2: column 4 has no header"):
         read_responses(path)
+
+
+def test_a_sheet_error_names_the_file_and_cell_once(tmp_path: Path) -> None:
+    """An error found while cutting the rows is not located a second time."""
+    rows: list[list[object]] = [["organisation", "about", "q1", ""], ["A", "internal", 3, ""]]
+    rows.append(["A", "internal", 2, "stray"])
+    path = _write_xlsx(tmp_path / "x.xlsx", rows)
+    with pytest.raises(ResponseFileError) as caught:
+        read_responses(path)
+    assert str(caught.value) == (
+        f"{path}: Sheet1!D3: column 4 has no header but holds 'stray'; give the column a"
+        " header or remove it"
+    )
+
+
+def test_an_incomplete_response_in_a_sheet_is_named_once(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["Respondent ID", "Collector ID", "Status", "organisation", "about", "q1"],
+        ["", "", "", "", "", "Response"],
+        [11, 1, "Completed", "A", "internal", 3],
+        [12, 1, "Partial", "A", "internal", 2],
+    ]
+    path = _write_xlsx(tmp_path / "sm.xlsx", rows)
+    with pytest.raises(ResponseFileError) as caught:
+        read_responses(path, incomplete="error")
+    assert str(caught.value).startswith(
+        f"{path}: Sheet1!C4, column 'Status': an incomplete response (Status is 'Partial')"
+    )
+    assert str(caught.value).count(str(path)) == 1
 
 
 def test_numbers_and_dates_in_cells_read_as_text(tmp_path: Path) -> None:
@@ -456,11 +501,72 @@ def test_a_mapping_naming_a_missing_column(tmp_path: Path) -> None:
     assert caught.value.path == "mapping"
 
 
+def test_a_mapping_naming_a_column_nearly_suggests_it() -> None:
+    mapping = tomllib.loads((FORMS / "google.toml").read_text())
+    mapping["columns"]["organisation"] = "Which organisation do you work at?"
+    with pytest.raises(ResponseFileError) as caught:
+        read_responses(FORMS / "google.csv", mapping=mapping)
+    assert "(case and spacing aside; did you mean 'Which organisation do you work for?'?)" in (
+        str(caught.value)
+    )
+    mapping["columns"]["organisation"] = "Department"
+    with pytest.raises(ResponseFileError) as caught:
+        read_responses(FORMS / "google.csv", mapping=mapping)
+    assert "did you mean" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            'organisation = "x"\n',
+            "organisation: unknown key; expected sheet, columns, values,"
+            " questions; organisation belongs in [columns]",
+        ),
+        (
+            '[values]\nignore = ["x"]\n',
+            "[values] ignore: unknown key; expected internal, wave; ignore belongs in [columns]",
+        ),
+        ('[columns]\ninternal = "x"\n', "internal belongs in [values]"),
+        ('[columns]\nq4 = "x"\n', "q4 belongs in [questions]"),
+        ('wave = "x"\n', "wave belongs in [columns] (a column's header) or [values]"),
+    ],
+)
+def test_a_key_in_the_wrong_table_says_where_it_belongs(
+    text: str, message: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "mapping.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ResponseFileError) as caught:
+        read_responses(FORMS / "google.csv", mapping=path)
+    assert str(caught.value).startswith(f"{path}: ")
+    assert message in str(caught.value)
+
+
 def test_a_mapping_cannot_read_personal_data() -> None:
     mapping = tomllib.loads((FORMS / "google.toml").read_text())
     mapping["columns"]["respondent"] = "Email address"
     with pytest.raises(ResponseFileError, match="is personal data"):
         read_responses(FORMS / "google.csv", mapping=mapping)
+
+
+def test_a_mapping_cannot_read_personal_data_as_a_question(tmp_path: Path) -> None:
+    """A question named by a personal column's header is refused, its cells never read."""
+    book = openpyxl.load_workbook(FORMS / "microsoft.xlsx")
+    sheet = book.active
+    assert sheet is not None
+    assert sheet["D1"].value == "Email"
+    sheet["D3"] = "jane.smith@example.org"
+    path = tmp_path / "ms.xlsx"
+    book.save(path)
+    mapping = tomllib.loads((FORMS / "microsoft.toml").read_text())
+    mapping["columns"]["ignore"].append(EXPORTS.QUESTIONS[3])
+    mapping["questions"] = {"q4": "Email"}
+    with pytest.raises(
+        ResponseFileError, match=r"\[questions\] q4: .Email. is personal data"
+    ) as caught:
+        read_responses(path, mapping=mapping)
+    assert "jane.smith" not in str(caught.value)
 
 
 def test_a_mapping_dict_works_as_the_file(canonical: Responses) -> None:

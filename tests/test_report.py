@@ -405,9 +405,9 @@ class TestMarkdownSections:
     @pytest.mark.parametrize(
         "advice",
         [
-            "Stop calling it a partnership until questions 3, 4, 5, 7, 8, 9 and 10 are met"
-            " and Northfield District Council and Westshire County Council work at partnership"
-            " inside too; agree what it is today.",
+            "Stop calling it a partnership until questions 3, 4, 5, 7, 8, 9 and 10 are met,"
+            " and both Northfield District Council and Westshire County Council work at"
+            " partnership inside; agree what it is today.",
             "Plan the intermediate rung first: reach collaboration (questions 1, 2 and 6 met)"
             " before aiming for partnership.",
             f"Ask {NVA} to answer the questions about this relationship",

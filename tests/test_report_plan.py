@@ -204,6 +204,35 @@ class TestSentences:
             assert f.message[0].isupper() or f.message[0] == "'", f.message
             assert f.message.endswith((".", ".)")), f.message
 
+    @pytest.mark.parametrize(
+        ("members", "cap"),
+        [
+            (["A"], ", and A works at partnership inside too;"),
+            (["A", "B"], ", and both A and B work at partnership inside;"),
+            (["A", "B", "C"], ", and A, B and C all work at partnership inside;"),
+        ],
+    )
+    def test_stop_calling_names_the_members_to_climb_inside(
+        self, members: list[str], cap: str
+    ) -> None:
+        """ "are met and A and B work" would read as if A were met: a comma, "both", "all"."""
+        top, low = [4.0] * 10, [1.0] * 10
+        names = ["A", "B", "C"]
+        groups = [records(n, "internal", [low if n in members else top] * 3) for n in names]
+        groups += [records(n, "Alliance", [top] * 3) for n in names]
+        a = jw.assess(
+            survey(*groups),
+            arrangements={"Alliance": names},
+            claims={"Alliance": "partnership"},
+        )
+        actions = [
+            r["action"] for r in export.action_plan_rows(a) if r["reason"] == "overstated_label"
+        ]
+        assert len(actions) == 1
+        text = str(actions[0])
+        assert text.startswith("Stop calling it a partnership until ")
+        assert cap.removeprefix(",") in text if len(members) == 1 else cap in text
+
     def test_blank_waves_beside_named_ones(self) -> None:
         """A blank wave cell is not a naming problem: the advice says to fill it in."""
         rows = [[3.0] * 10] * 3
@@ -295,6 +324,28 @@ class TestNetwork:
             assert "*one-sided*" in row
             assert all(f"{m}: *no view*" in row for m in v.silent)
 
+    def test_a_label_below_the_evidence_is_not_flagged(self) -> None:
+        """Called transaction, at collaboration: the evidence bears the label out."""
+        collab = [3, 3, 1, 1, 1, 3, 1, 1, 1, 1]
+        a = jw.assess(
+            survey(
+                records("A", "internal", [collab] * 3),
+                records("B", "internal", [collab] * 3),
+                records("A", "B", [collab] * 3),
+                records("B", "A", [collab] * 3),
+            ),
+            claims={("A", "B"): "transaction"},
+        )
+        view = a.shared_view().relationship("A", "B")
+        assert view.effective_rung is Rung.COLLABORATION
+        assert view.claimed is Rung.TRANSACTION
+        section = html_sections(report.html(a, date=DATE))["network"]
+        svg = section[section.index("<svg") : section.index("</svg>")]
+        assert "called transaction" not in svg
+        assert svg.count('stroke-dasharray="4 3"') == 1  # the legend's alone
+        assert "does not bear out:" not in section
+        assert "above the evidence" not in section
+
     def test_withheld_groups_stay_withheld(self, demo: Assessment) -> None:
         """The small group shows no rung: a white node, "withheld" in the table."""
         assert demo.shared_view().group(NVA).placement is None
@@ -319,6 +370,52 @@ class TestNetwork:
         svg = html_sections(page)["network"]
         assert "<script" not in svg
         assert "&lt;script&gt;" in svg
+
+    def test_called_labels_keep_clear_of_other_markers(self, demo: Assessment) -> None:
+        """A "called ..." label is not drawn over another relationship's marker."""
+        section = html_sections(report.html(demo, date=DATE))["network"]
+        svg = section[section.index("<svg") : section.index("</svg>")]
+        centres = [
+            (float(x), float(y))
+            for x, y in re.findall(r'<circle cx="([\d.]+)" cy="([\d.]+)" r="11"', svg)
+        ]
+        centres += [
+            (float(x) + 11, float(y) + 11)
+            for x, y in re.findall(r'<rect x="([\d.]+)" y="([\d.]+)" width="22"', svg)
+        ]
+        labels = re.findall(
+            r'<text x="([\d.]+)" y="([\d.]+)"(?: text-anchor="(\w+)")?[^>]*>(called \w+)</text>',
+            svg,
+        )
+        assert len(labels) == 2
+        for x, y, anchor, text in labels:
+            width = 6 * len(text)  # 12px italic
+            left = float(x) if anchor != "end" else float(x) - width
+            top, bottom = float(y) - 12, float(y) + 3
+            for cx, cy in centres:
+                # The label's box, widened by a marker's radius, holds no marker's centre.
+                inside = left - 11 <= cx <= left + width + 11 and top - 11 <= cy <= bottom + 11
+                # Its own marker stands 20px to the side, above or below it.
+                own_x = float(x) - 20 if anchor != "end" else float(x) + 20
+                own = (
+                    abs(cx - own_x) < 0.2 and min(abs(cy - float(y) - dy) for dy in (12, -28)) < 0.2
+                )
+                assert own or not inside, (text, cx, cy)
+
+    def test_a_long_name_is_cut_to_fit_the_drawing(self) -> None:
+        """A name of one long word is drawn on at most three short lines, not run off."""
+        rows = [[3.0] * 10] * 3
+        long = "L" * 5000
+        a = jw.assess(survey(records(long, "internal", rows), records(long, "B", rows)))
+        section = html_sections(report.html(a, date=DATE))["network"]
+        svg = section[section.index("<svg") : section.index("</svg>")]
+        labels = re.findall(r"<tspan [^>]*>([^<]*)</tspan>", svg)
+        assert "B" in labels
+        cut = [label for label in labels if label.startswith("L")]
+        assert 1 <= len(cut) <= 3
+        assert all(len(label) <= 25 for label in cut)
+        assert cut[-1].endswith("\u2026")
+        assert long in section  # the table gives it whole
 
     def test_no_drawing_without_charts(self, demo: Assessment) -> None:
         page = report.html(demo, charts=False, date=DATE)

@@ -40,8 +40,8 @@ from jointworking import (
     load_instrument,
 )
 from jointworking._context import read_arrangements, read_rungs
-from jointworking.io import read_responses
 from jointworking._readers._encodings import _decode, _Decoder
+from jointworking.io import read_responses
 
 # Every test here runs once per reader (see conftest.py): all must agree.
 pytestmark = pytest.mark.usefixtures("reader_path")

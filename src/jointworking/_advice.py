@@ -137,9 +137,12 @@ def _stop_calling(f: Finding, view: RelationshipView | None, qs: str) -> Text:
         else [m for m, r in view.internal.items() if r < view.claimed]
     )
     cap: Text = ()
-    if capping:
-        works = "works" if len(capping) == 1 else "work"
-        cap = (" and ", *name_list(capping), f" {works} at {label} inside too")
+    if len(capping) == 1:
+        cap = (" and ", *name_list(capping), f" works at {label} inside too")
+    elif capping:  # "met and A and B work" would read as three things met
+        both = "both " if len(capping) == 2 else ""
+        every = "" if len(capping) == 2 else " all"
+        cap = (f", and {both}", *name_list(capping), f"{every} work at {label} inside")
     return (f"Stop calling it a {label} until {until}", *cap, "; agree what it is today.")
 
 

@@ -9,9 +9,7 @@ written by :mod:`jointworking._sentences`.
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
 import itertools
 import math
 import operator
@@ -23,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from jointworking import _sentences as say
+from jointworking._collector import paused
 from jointworking._engine import KIND, KINDS, NO_RUNG, SEVERITIES, Tables
 from jointworking.assessment import (
     Finding,
@@ -43,21 +42,7 @@ _T = TypeVar("_T")
 _RUNGS: Final = tuple(Rung)
 
 
-@contextlib.contextmanager
-def _collection_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while many objects are built at once.
-
-    Building tens of thousands of findings would otherwise set off collections that
-    walk every object in the process, for no garbage: the objects built hold no cycles.
-    The collector's previous state is restored.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+_collection_paused = paused
 
 
 class Lazy(Sequence[_T]):

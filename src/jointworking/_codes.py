@@ -9,9 +9,11 @@ with one C-level pass, so that no Python code runs per row.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Sequence
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
+import attrs
 import numpy as np
 import numpy.typing as npt
 
@@ -34,6 +36,46 @@ def factorize(items: list[object]) -> tuple[list[object], IntArray]:
     table = dict(zip(uniques, range(len(uniques)), strict=True))
     codes = np.fromiter(map(table.__getitem__, items), dtype=np.intp, count=len(items))
     return uniques, codes
+
+
+@attrs.frozen
+class Factorized:
+    """A label column already coded: its distinct labels and each row's index into them."""
+
+    uniques: list[object]
+    codes: IntArray
+
+
+def factorize_with_pandas(values: object, n: int) -> Factorized | None:
+    """Code a column of text with ``pandas.factorize`` where pandas is already imported.
+
+    Used only where it gives what :func:`factorize` gives: a one-dimensional column of
+    `n` labels (a numpy array of objects, or a pandas Series or Index of objects or
+    text), none of them missing, the distinct ones all ``str``. Anything else, and any
+    column when pandas has not been imported (this never imports it), gives None: the
+    caller then codes the column with :func:`factorize`, which reports every problem.
+    """
+    pandas = sys.modules.get("pandas")
+    if pandas is None or not _text_column(values, n, pandas):
+        return None
+    try:
+        codes, uniques = pandas.factorize(values, sort=False, use_na_sentinel=True)
+    except (TypeError, ValueError):  # an unhashable label, say: factorize names it
+        return None
+    distinct = list(uniques.tolist())
+    if (codes.size and int(codes.min()) < 0) or not all_text(distinct):
+        return None
+    return Factorized(distinct, np.asarray(codes, dtype=np.intp))
+
+
+def _text_column(values: object, n: int, pandas: Any) -> bool:
+    """Whether `values` is a column of `n` objects or texts, as numpy or pandas holds one."""
+    if isinstance(values, np.ndarray):
+        return bool(values.dtype == object) and values.shape == (n,)
+    if isinstance(values, pandas.Series | pandas.Index):
+        kind, dtype = pandas.api.types, values.dtype
+        return len(values) == n and bool(kind.is_object_dtype(dtype) or kind.is_string_dtype(dtype))
+    return False
 
 
 def sorted_codes(uniques: Sequence[str], codes: IntArray) -> tuple[list[str], IntArray]:

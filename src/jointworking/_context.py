@@ -20,8 +20,8 @@ import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from jointworking.errors import ArgumentError, ResponseFileError
 from jointworking._readers._encodings import _decode
+from jointworking.errors import ArgumentError, ResponseFileError
 from jointworking.responses import _NAMES_ALIKE, _fold, _LookAlikes, _nfc, _shown, _text_problem
 from jointworking.rung import Rung
 

@@ -55,9 +55,16 @@ _LINE: Final = 24  # characters of a name's label on one line
 
 
 def _wrap(name: str, width: int = _LINE) -> list[str]:
-    """Split a name into lines of at most about `width` characters, at spaces."""
-    lines: list[str] = []
+    """Split a name into lines of at most about `width` characters, at spaces.
+
+    A word longer than a line is cut (a name drawn whole could run off the chart), and a
+    name longer than three lines ends in an ellipsis: the table below gives it whole.
+    """
+    words: list[str] = []
     for word in d.clean(name).split(" "):
+        words += [word[i : i + width] for i in range(0, len(word), width)] or [word]
+    lines: list[str] = []
+    for word in words:
         if lines and len(lines[-1]) + 1 + len(word) <= width:
             lines[-1] += " " + word
         else:
@@ -91,6 +98,10 @@ def _label(name: str, x: float, y: float) -> str:
     ux, uy = dx / distance, dy / distance
     lx, ly = x + 16 * ux, y + 16 * uy
     anchor = "start" if ux > 0.25 else "end" if ux < -0.25 else "middle"
+    if anchor == "start":  # clear of the node's circle, however steep the way out
+        lx = max(lx, x + 14)
+    elif anchor == "end":
+        lx = min(lx, x - 14)
     lines = _wrap(name)
     first = ly + 5 - (len(lines) - 1) * 8 if anchor != "middle" else ly + 5
     if anchor == "middle" and uy < 0:
@@ -113,6 +124,16 @@ def _segment(
         f'<line x1="{start[0]:.1f}" y1="{start[1]:.1f}" x2="{end[0]:.1f}" y2="{end[1]:.1f}"'
         f' stroke="{colour}" stroke-width="{width}" stroke-linecap="round"{dashes}/>'
     )
+
+
+def _overstated(view: RelationshipView) -> bool:
+    """Whether a relationship is called a rung above its effective rung.
+
+    A label below the evidence (called collaboration, at partnership) is borne out by it:
+    it is not circled, nor listed as a label the evidence does not bear out.
+    """
+    rung, claimed = view.effective_rung, view.claimed
+    return rung is not None and claimed is not None and claimed > rung
 
 
 def _hub(
@@ -146,15 +167,40 @@ def _hub(
     return tries[0]
 
 
+def _called_spot(
+    hub: tuple[float, float], length: int, others: Sequence[tuple[float, float]]
+) -> tuple[float, float, str]:
+    """Where a "called ..." label of `length` characters goes beside its marker.
+
+    Above right, above left, below right or below left: the first whose box keeps clear
+    of the other markers and the organisations' nodes.
+    """
+    x, y = hub
+    width = 6.5 * length  # 12px italic text, generously
+    for dx, dy, anchor in (
+        (20, -12, "start"),
+        (-20, -12, "end"),
+        (20, 28, "start"),
+        (-20, 28, "end"),
+    ):
+        left = x + dx if anchor == "start" else x + dx - width
+        top = y + dy - 12
+        if not any(
+            left - 12 <= ox <= left + width + 12 and top - 12 <= oy <= top + 28 for ox, oy in others
+        ):
+            return x + dx, y + dy, anchor
+    return x + 20, y - 12, "start"
+
+
 def _svg(ctx: Facts) -> str:
     names = ctx.organisations
     places = _positions(names)
     lines: list[str] = []
     markers: list[str] = []
-    taken: list[tuple[float, float]] = []
-    for k, view in enumerate(ctx.latest, 1):
-        hub = _hub(view, places, taken)
-        taken.append(hub)
+    hubs: list[tuple[float, float]] = []
+    for view in ctx.latest:
+        hubs.append(_hub(view, places, hubs))
+    for k, (view, hub) in enumerate(zip(ctx.latest, hubs, strict=True), 1):
         rung = view.effective_rung
         colour = d.RUNG_COLOURS[rung] if rung is not None else _GREY
         for member in view.members:
@@ -176,15 +222,19 @@ def _svg(ctx: Facts) -> str:
             f'<text x="{x:.1f}" y="{y + 4.5:.1f}" text-anchor="middle" font-size="12"'
             f' font-weight="bold">{k}</text>'
         )
-        if view.claimed is not None and rung is not None and view.claimed != rung:
+        if _overstated(view):
+            assert view.claimed is not None
+            called = f"called {view.claimed.label}"
+            others = [h for h in hubs if h != hub] + list(places.values())
+            tx, ty, anchor = _called_spot(hub, len(called), others)
             markers.append(
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="17" fill="none" stroke="{_RED}"'
                 ' stroke-width="2" stroke-dasharray="4 3"/>'
             )
             markers.append(
-                f'<text x="{x + 20:.1f}" y="{y - 12:.1f}" font-size="12" fill="{_RED}"'
-                ' font-style="italic" stroke="#ffffff" stroke-width="3" paint-order="stroke">'
-                f"called {view.claimed.label}</text>"
+                f'<text x="{tx:.1f}" y="{ty:.1f}" text-anchor="{anchor}" font-size="12"'
+                f' fill="{_RED}" font-style="italic" stroke="#ffffff" stroke-width="3"'
+                f' paint-order="stroke">{called}</text>'
             )
     nodes: list[str] = []
     for name in names:
@@ -254,11 +304,14 @@ def _message(ctx: Facts) -> str:
         f"{n_orgs} organisations and {n_rel} relationship{'s' if n_rel != 1 else ''}."
         f" Relationships by effective rung: {_count_words(counts)}."
     )
-    over = [
-        f"{v.subject} (called {v.claimed.label}, evidence {v.effective_rung.label})"
-        for v in ctx.latest
-        if v.claimed is not None and v.effective_rung is not None and v.claimed != v.effective_rung
-    ]
+    over = []
+    for v in ctx.latest:
+        if _overstated(v):
+            assert v.claimed is not None
+            assert v.effective_rung is not None
+            over.append(
+                f"{v.subject} (called {v.claimed.label}, evidence {v.effective_rung.label})"
+            )
     if over:
         text += f" Called a rung the evidence does not bear out: {'; '.join(over)}."
     one_sided = [
@@ -295,7 +348,7 @@ def _views(view: RelationshipView) -> Text:
 def _called(view: RelationshipView) -> Text:
     if view.claimed is None:
         return (d.NONE,)
-    if view.effective_rung is not None and view.claimed > view.effective_rung:
+    if _overstated(view):
         return (Badge(view.claimed), " ", Flag("above the evidence"))
     return (Badge(view.claimed),)
 

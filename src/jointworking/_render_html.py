@@ -66,6 +66,7 @@ h2 { font-size: 1.35rem; margin: 2.2rem 0 0.6rem; padding-bottom: 0.2rem;
 h3 { font-size: 1.1rem; margin: 1.6rem 0 0.4rem; }
 h1, h2, h3, p, li, figcaption { overflow-wrap: anywhere; }
 th, td { overflow-wrap: break-word; }
+td bdi, th bdi { overflow-wrap: anywhere; }
 td.num { white-space: nowrap; }
 .made { color: #59636e; margin: 0 0 0.5rem; }
 nav ul { display: flex; flex-wrap: wrap; gap: 0.2rem 1.2rem; list-style: none;
@@ -115,7 +116,7 @@ footer { color: #59636e; font-size: 0.85rem; margin-top: 2rem; padding-bottom: 2
   .table-wrap, .chart { overflow: visible; }
   table { width: 100%; font-size: 7.5pt; }
   thead { display: table-header-group; }
-  th, td { padding: 0.15rem 0.3rem; overflow-wrap: anywhere; }
+  th, td { padding: 0.15rem 0.3rem; }
   figure svg, figure.chart-heatmap svg { min-width: 0; max-height: 22cm; }
   .rung, .flag, .legend, thead th { print-color-adjust: exact;
     -webkit-print-color-adjust: exact; }

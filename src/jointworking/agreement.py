@@ -47,14 +47,16 @@ from __future__ import annotations
 
 import math
 import numbers
+import operator
 import types
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any, Literal, NamedTuple, TypeAlias
+from typing import Any, Literal, NamedTuple, TypeAlias, cast
 
 import numpy as np
 import numpy.typing as npt
 
+from jointworking import _codes
 from jointworking.errors import ArgumentError, _shown
 
 __all__ = ["GroupValues", "ad", "awg", "icc1", "icc2", "rwg", "rwg_j", "uniform_null_variance"]
@@ -255,9 +257,16 @@ def _encode_groups(groups: npt.ArrayLike) -> tuple[npt.NDArray[Any], IntArray, F
     As :func:`_group_codes`, with the number of respondents per group (float64, shape
     ``(n_groups,)``) as a third result. Non-negative integer labels of modest size are
     counted with :func:`numpy.bincount` instead of sorted; when they are exactly
-    ``0 .. n_groups - 1`` they serve as their own codes, without a copy.
+    ``0 .. n_groups - 1`` they serve as their own codes, without a copy. Text labels are
+    coded with a hash table, only the distinct labels being sorted (see
+    :func:`_text_codes`).
     """
-    labels_in = _label_array(groups)
+    coded = _sequence_codes(groups)
+    return coded if coded is not None else _encode(_label_array(groups))
+
+
+def _encode(labels_in: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], IntArray, FloatArray]:
+    """:func:`_encode_groups` of labels given as an array."""
     if labels_in.ndim != 1:
         raise ArgumentError(
             f"groups must be 1-dimensional, shape (n_respondents,); got shape {labels_in.shape}"
@@ -270,6 +279,19 @@ def _encode_groups(groups: npt.ArrayLike) -> tuple[npt.NDArray[Any], IntArray, F
         counted = _counted_codes(labels_in)
         if counted is not None:
             return counted
+    if labels_in.dtype.kind == "O":
+        # Where pandas is imported, its hash table codes text in compiled code.
+        factorized = _codes.factorize_with_pandas(labels_in, labels_in.shape[0])
+        if factorized is not None:
+            names, text_codes = _codes.sorted_codes(
+                cast("list[str]", factorized.uniques), factorized.codes
+            )
+            counts = np.bincount(text_codes, minlength=len(names)).astype(np.float64)
+            return np.array(names, dtype=object), text_codes, counts
+    if labels_in.dtype.kind in "UO":
+        coded = _text_codes(labels_in.tolist(), labels_in.dtype)
+        if coded is not None:
+            return coded
     try:
         labels, codes, sizes = np.unique(labels_in, return_inverse=True, return_counts=True)
     except TypeError as exc:
@@ -277,6 +299,69 @@ def _encode_groups(groups: npt.ArrayLike) -> tuple[npt.NDArray[Any], IntArray, F
             "groups must hold labels of one kind that sort together (all strings or all numbers)"
         ) from exc
     return labels, codes.reshape(-1).astype(np.intp, copy=False), sizes.astype(np.float64)
+
+
+def _sequence_codes(groups: object) -> tuple[npt.NDArray[Any], IntArray, FloatArray] | None:
+    """:func:`_text_codes` of a list or tuple of labels; None for anything else.
+
+    Coding a list of ``str`` as it is spares making an array of it and taking the labels
+    back out.
+    """
+    return _text_codes(groups, None) if isinstance(groups, list | tuple) else None
+
+
+def _text_codes(
+    texts: Sequence[object], dtype: np.dtype[Any] | None
+) -> tuple[npt.NDArray[Any], IntArray, FloatArray] | None:
+    """Code labels that are all ``str`` as :func:`numpy.unique` would, with a hash table.
+
+    The distinct labels are found with a set and sorted as Python sorts text, by code
+    point, which is numpy's order; each respondent's code is then looked up in a
+    dictionary, in one C-level pass. The result equals ``np.unique(np.asarray(texts,
+    dtype), return_inverse=True, return_counts=True)``, in time linear in the number of
+    respondents.
+
+    Parameters
+    ----------
+    texts : sequence
+        One label per respondent.
+    dtype : numpy dtype or None
+        The dtype of the array `texts` were taken from (``U`` or ``object``), kept for the
+        distinct labels. None for a list or tuple, which numpy would hold in an array of
+        dtype ``<U`` as wide as the longest label.
+
+    Returns
+    -------
+    tuple or None
+        The labels, codes and sizes, as :func:`_encode_groups` returns them. None unless
+        `texts` is not empty and its distinct labels are all exactly ``str``; for a list
+        or tuple, also None if a label ends in a NUL character, which numpy drops (perhaps
+        merging two labels). The caller then codes the labels as an array.
+    """
+    if not texts or type(texts[0]) is not str:
+        return None
+    try:
+        distinct = set(texts)
+    except TypeError:  # an unhashable label, so not text
+        return None
+    # A set takes 1, 1.0 and True for one label, and a str subclass for the text it
+    # equals (as np.unique does), but no number equals a str: labels of any other kind
+    # leave one among the distinct labels, and go to np.unique, which refuses a mixture.
+    if not all(type(label) is str for label in distinct):
+        return None
+    labels = sorted(cast("set[str]", distinct))
+    if dtype is None:
+        if any(label.endswith("\0") for label in labels):
+            return None
+        dtype = np.dtype(f"<U{max(1, *map(len, labels))}")
+    if len(texts) == 1:
+        codes = np.zeros(1, dtype=np.intp)
+    else:
+        code_of = dict(zip(labels, range(len(labels)), strict=True))
+        found = operator.itemgetter(*texts)(code_of)  # a tuple: one code per respondent
+        codes = np.fromiter(found, dtype=np.intp, count=len(texts))
+    sizes = np.bincount(codes, minlength=len(labels)).astype(np.float64)
+    return np.array(labels, dtype=dtype), codes, sizes
 
 
 def _counted_codes(
@@ -317,13 +402,14 @@ def _grouped(
     values: FloatArray, groups: npt.ArrayLike
 ) -> tuple[npt.NDArray[Any], IntArray, FloatArray]:
     """Check `groups` against the answers `values` and return ``_encode_groups(groups)``."""
-    labels_in = _label_array(groups)
+    coded = _sequence_codes(groups)
+    labels_in = _label_array(groups) if coded is None else coded[1]  # codes: one per label
     if labels_in.ndim == 1 and labels_in.shape[0] != values.shape[0]:
         raise ArgumentError(
             "x and groups must have the same length (one group label per respondent); got "
             f"{values.shape[0]} rows in x and {labels_in.shape[0]} labels in groups"
         )
-    return _encode_groups(labels_in)
+    return _encode(labels_in) if coded is None else coded
 
 
 def _check_null_variance(null_variance: object) -> float:

@@ -30,12 +30,16 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from jointworking._reliability_batch import reliabilities
 from jointworking.errors import ArgumentError
 from jointworking.instrument import Instrument
 from jointworking.reliability import Alpha, Omega, cronbach_alpha, omega_total
 from jointworking.rung import Rung
 
 __all__ = ["MIN_RESPONSES", "Reliability", "ScaleName", "ScaleReliability"]
+
+FloatArray: TypeAlias = npt.NDArray[np.float64]
+IntArray: TypeAlias = npt.NDArray[np.intp]
 
 ScaleName: TypeAlias = Literal["collaboration", "partnership", "all"]
 """A set of questions read as one scale: a rung's questions, or all of them."""
@@ -131,16 +135,14 @@ def _one(
     columns: npt.NDArray[np.intp],
     numbers: tuple[int, ...],
 ) -> ScaleReliability:
+    """One set's figures over the responses `answers`, by the functions themselves."""
     questions = tuple(numbers[j] for j in columns.tolist())
     x = answers[:, columns]
     # Only responses with an answer to at least one of the questions count.
     x = x[~np.isnan(x).all(axis=1)]
     n = int(x.shape[0])
-    if columns.size < 2:
-        return ScaleReliability(scale, questions, n, None, None, "fewer than two questions")
-    if n < MIN_RESPONSES:
-        note = f"{n} responses, fewer than the {MIN_RESPONSES} needed"
-        return ScaleReliability(scale, questions, n, None, None, note)
+    if columns.size < 2 or n < MIN_RESPONSES:
+        return _not_reported(scale, questions, n, int(columns.size))
     try:
         alpha = cronbach_alpha(x)
     except ArgumentError as error:
@@ -152,9 +154,102 @@ def _one(
     return ScaleReliability(scale, questions, n, alpha, omega)
 
 
+def _not_reported(
+    scale: ScaleName, questions: tuple[int, ...], n: int, size: int
+) -> ScaleReliability:
+    """Return a set's result without figures: too few questions or responses."""
+    if size < 2:
+        return ScaleReliability(scale, questions, n, None, None, "fewer than two questions")
+    note = f"{n} responses, fewer than the {MIN_RESPONSES} needed"
+    return ScaleReliability(scale, questions, n, None, None, note)
+
+
 def _reason(error: ArgumentError) -> str:
     text = str(error)
     return text.split(": ", 1)[1] if ": " in text else text
+
+
+def _by_organisation(organisation: npt.NDArray[np.intp]) -> tuple[IntArray, IntArray, IntArray]:
+    """Find the responses of the organisations with at least MIN_RESPONSES of them.
+
+    Return the rows (organisation by organisation in code order, each organisation's in
+    their order), the bounds of each organisation's run of them (one more than the
+    organisations) and the organisations' codes.
+    """
+    if not organisation.size:
+        return np.zeros(0, np.intp), np.zeros(1, np.intp), np.zeros(0, np.intp)
+    small = int(organisation.min()) >= 0 and int(organisation.max()) < 2**16
+    # A stable sort is unique: on small codes numpy's radix sort gives it fastest.
+    order = np.argsort(organisation.astype(np.uint16) if small else organisation, kind="stable")
+    codes = organisation[order]
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    sizes = np.diff(np.r_[starts, codes.size])
+    enough = sizes >= MIN_RESPONSES
+    if not enough.all():
+        order = order[np.repeat(enough, sizes)]
+    bounds = np.r_[0, np.cumsum(sizes[enough])].astype(np.intp)
+    return order, bounds, codes[starts[enough]]
+
+
+def _answered(
+    table: FloatArray, missing: npt.NDArray[np.bool_], columns: IntArray, bounds: IntArray
+) -> tuple[FloatArray, IntArray]:
+    """`table`'s answers to `columns` from the responses that answered any; new `bounds`.
+
+    `missing` is ``np.isnan(table)``. The answers are C-ordered, as the single path's are
+    (numpy's matrix products can round differently on another layout).
+    """
+    whole = columns.size == table.shape[1] and bool((columns == np.arange(columns.size)).all())
+    x = table if whole and table.flags.c_contiguous else table.take(columns, axis=1)
+    # Taking the columns leaves them column-major: numpy then reduces each row at once.
+    present = ~missing[:, columns].all(axis=1)
+    if present.all():
+        return np.ascontiguousarray(x, dtype=np.float64), bounds
+    kept = np.r_[0, np.cumsum(present)]
+    return np.ascontiguousarray(x[present], dtype=np.float64), kept[bounds]
+
+
+def _scale(
+    scale: ScaleName,
+    columns: IntArray,
+    *,
+    numbers: tuple[int, ...],
+    answers: FloatArray,
+    grouped: FloatArray,
+    bounds: IntArray,
+    missing: tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]],
+) -> list[ScaleReliability]:
+    """One set's figures over the survey, then over each organisation's run of `grouped`."""
+    runs = list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
+    if columns.size < 2:
+        return [
+            _one(scale, table, columns, numbers)
+            for table in (answers, *(grouped[s:e] for s, e in runs))
+        ]
+    questions = tuple(numbers[j] for j in columns.tolist())
+    whole, _ = _answered(answers, missing[0], columns, np.zeros(1, np.intp))
+    parts, kept = _answered(grouped, missing[1], columns, bounds)
+    tables = [
+        whole,
+        *(parts[s:e] for s, e in zip(kept[:-1].tolist(), kept[1:].tolist(), strict=True)),
+    ]
+    originals = [answers, *(grouped[s:e] for s, e in runs)]
+    enough = [t for t, table in enumerate(tables) if table.shape[0] >= MIN_RESPONSES]
+    figures = reliabilities([tables[t] for t in enough])
+    found: list[ScaleReliability] = [
+        _not_reported(scale, questions, int(table.shape[0]), int(columns.size)) for table in tables
+    ]
+    for t, result in zip(enough, figures, strict=True):
+        n = int(tables[t].shape[0])
+        if result is None:
+            found[t] = _one(scale, originals[t], columns, numbers)
+        elif isinstance(result.omega, ArgumentError):
+            found[t] = ScaleReliability(
+                scale, questions, n, result.alpha, None, _reason(result.omega)
+            )
+        else:
+            found[t] = ScaleReliability(scale, questions, n, result.alpha, result.omega)
+    return found
 
 
 def reliability(
@@ -164,6 +259,10 @@ def reliability(
     names: tuple[str, ...],
 ) -> Reliability:
     """Compute every set's alpha and omega over the survey and per organisation.
+
+    The figures are those of :func:`~jointworking.reliability.cronbach_alpha` and
+    :func:`~jointworking.reliability.omega_total` on each set of responses, computed for
+    all the organisations together (:mod:`jointworking._reliability_batch`).
 
     Parameters
     ----------
@@ -175,20 +274,24 @@ def reliability(
         Each response's organisation, as a position in `names`.
     names : tuple of str
     """
-    scales = _scales(instrument)
-    numbers = instrument.numbers
-    survey = tuple(_one(name, answers, columns, numbers) for name, columns in scales)
-    per: dict[str, tuple[ScaleReliability, ...]] = {}
-    if organisation.size:
-        order = np.argsort(organisation, kind="stable")
-        codes = organisation[order]
-        starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
-        ends = np.r_[starts[1:], codes.size]
-        for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
-            if end - start < MIN_RESPONSES:
-                continue
-            rows = answers[order[start:end]]
-            per[names[int(codes[start])]] = tuple(
-                _one(name, rows, columns, numbers) for name, columns in scales
-            )
+    rows, bounds, codes = _by_organisation(organisation)
+    grouped = answers[rows]
+    missing = (np.isnan(answers), np.isnan(grouped))
+    found = [
+        _scale(
+            name,
+            columns,
+            numbers=instrument.numbers,
+            answers=answers,
+            grouped=grouped,
+            bounds=bounds,
+            missing=missing,
+        )
+        for name, columns in _scales(instrument)
+    ]
+    survey = tuple(figures[0] for figures in found)
+    per = {
+        names[code]: tuple(figures[1 + g] for figures in found)
+        for g, code in enumerate(codes.tolist())
+    }
     return Reliability(survey, MappingProxyType(dict(sorted(per.items()))))

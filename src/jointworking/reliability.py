@@ -69,6 +69,12 @@ IntArray: TypeAlias = npt.NDArray[np.intp]
 _MIN_UNIQUENESS = 0.005
 """The smallest uniqueness the one-factor fit allows (the bound ``psych``'s ``fa`` uses)."""
 
+_TOLERANCE = 1e-10
+"""The default tolerance of :func:`omega_total`'s factor fit."""
+
+_MAX_ITERATIONS = 1000
+"""The default most iterations of :func:`omega_total`'s factor fit."""
+
 
 # --------------------------------------------------------------------------------------
 # Results
@@ -381,8 +387,9 @@ def _prepare(x: npt.ArrayLike) -> _Prepared:
         )
     if constant.any():
         varying = ~constant
-        values = values[:, varying]
-        mask = None if mask is None else mask[:, varying]
+        # Row-major copies, as for a survey without the item: the same sums in the same order.
+        values = np.ascontiguousarray(values[:, varying])
+        mask = None if mask is None else np.ascontiguousarray(mask[:, varying])
         count = count[np.ix_(varying, varying)]
     return _Prepared(values, constant, _Moments(values, mask, count))
 
@@ -664,14 +671,21 @@ def _one_factor(
                 start, current = jump, trial
                 continue
         start, current = after, following
-    raise ArgumentError(
+    raise _not_converged(max_iterations, change, tolerance)
+
+
+def _not_converged(max_iterations: int, change: float, tolerance: float) -> ArgumentError:
+    """Return the error of a fit still moving by `change` after `max_iterations`."""
+    return ArgumentError(
         f"max_iterations: the one-factor fit did not converge in {max_iterations} iterations"
         f" (a communality still moved by {change:.3g}, more than the tolerance {tolerance:g});"
         " raise max_iterations or tolerance"
     )
 
 
-def omega_total(x: npt.ArrayLike, *, tolerance: float = 1e-10, max_iterations: int = 1000) -> Omega:
+def omega_total(
+    x: npt.ArrayLike, *, tolerance: float = _TOLERANCE, max_iterations: int = _MAX_ITERATIONS
+) -> Omega:
     r"""McDonald's omega total of a set of items, from a one-factor model.
 
     Parameters

@@ -16,7 +16,7 @@ import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from types import MappingProxyType
-from typing import Any, Final, Generic, TypeVar
+from typing import Any, Final, Generic, TypeVar, cast
 
 import attrs
 import numpy as np
@@ -429,11 +429,17 @@ def _column(values: object, n: int, argument: str, clean: Any, *, optional: bool
         return _constant("", n)
     if isinstance(values, str):
         return _constant(clean(values, argument), n)
-    items = _items(values, n, argument)
+    coded = (
+        values if isinstance(values, _codes.Factorized) else _codes.factorize_with_pandas(values, n)
+    )
     uniques: list[object]
-    uniques, raw_codes = _codes.factorize(items)
+    if coded is not None:
+        uniques, raw_codes = coded.uniques, coded.codes
+    else:
+        items = _items(values, n, argument)
+        uniques, raw_codes = _codes.factorize(items)
     # Distinct keys all text: then every item is text, or text's equal that cleans alike.
-    if not _codes.all_text(uniques):
+    if coded is None and not _codes.all_text(uniques):
         # Keep labels of different kinds apart (1, 1.0 and True are equal as keys).
         keys, raw_codes = _codes.factorize([v if type(v) is str else _key(v) for v in items])
         first = np.full(len(keys), n, dtype=np.intp)
@@ -468,7 +474,14 @@ def _identifiers(values: object, n: int) -> _LabelArray:
     nearly all are, are checked all at once and kept as they are; otherwise each distinct
     identifier is cleaned once.
     """
-    if not isinstance(values, str) and values is not None:
+    if isinstance(values, _codes.Factorized):
+        if _codes.all_text(values.uniques) and _codes.plain(cast("list[str]", values.uniques)):
+            table = np.empty(len(values.uniques), dtype=object)
+            table[:] = values.uniques
+            labels = table[values.codes]
+            labels.flags.writeable = False
+            return labels
+    elif not isinstance(values, str) and values is not None:
         items = _items(values, n, "respondent")
         if _codes.all_text(items) and _codes.plain(items):
             labels = np.empty(n, dtype=object)
@@ -894,13 +907,17 @@ class Responses:
         for position, column in positions.items():
             matrix[:, position] = _frame_scores(frame[column], column, instrument, values)
 
-        def labels(name: str) -> list[Any] | None:
-            return values(columns[name]) if name in columns else None
+        def labels(name: str) -> Any:
+            if name not in columns:
+                return None
+            # Text without a missing cell: coded by pandas, in compiled code.
+            coded = _codes.factorize_with_pandas(frame[columns[name]], len(frame))
+            return values(columns[name]) if coded is None else coded
 
         return cls.from_arrays(
             matrix,
-            organisation=values(columns["organisation"]),
-            about=values(columns["about"]),
+            organisation=labels("organisation"),
+            about=labels("about"),
             respondent=labels("respondent"),
             unit=labels("unit"),
             wave=labels("wave"),

@@ -74,7 +74,8 @@ class Rung(enum.IntEnum, metaclass=_IntEnumType):
     @property
     def label(self) -> str:
         """The rung's name in lower case, as people write it (``"partnership"``)."""
-        return self.name.lower()
+        # _name_ rather than name: the public property is a descriptor, slow in bulk layouts.
+        return self._name_.lower()
 
     def __str__(self) -> str:
         return self.label

@@ -190,6 +190,28 @@ _IDS = """
 }
 """
 
+_BROKEN_WORDS = """
+() => {
+  // Words of the report's own text (not an organisation's name, which may break
+  // anywhere so that a long one cannot widen the page) that a table cell splits.
+  const out = [];
+  for (const cell of document.querySelectorAll('td, th')) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.parentElement.closest('bdi')) continue;
+      for (const match of node.textContent.matchAll(/[A-Za-z]{3,}/g)) {
+        const range = document.createRange();
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+        if (tops.size > 1) out.push(match[0]);
+      }
+    }
+  }
+  return out.slice(0, 20);
+}
+"""
+
 
 class TestInTheBrowser:
     def test_prints_on_a4_with_every_column(
@@ -211,6 +233,18 @@ class TestInTheBrowser:
         assert max(last) <= A4_CONTENT + 0.5
         pdf = page.pdf(format="A4", prefer_css_page_size=True)
         assert pdf.startswith(b"%PDF")
+        assert problems == []
+        page.close()
+
+    def test_printed_tables_break_lines_between_words(
+        self, browser: Any, page_html: tuple[str, str], tmp_path: Path
+    ) -> None:
+        """A narrow column wraps at spaces: "every member", never "every memb / er"."""
+        name, html = page_html
+        page, problems = _open(browser, html, tmp_path, width=A4_CONTENT)
+        page.emulate_media(media="print")
+        assert page.evaluate(_BROKEN_WORDS) == [], name
+        assert page.evaluate(_WIDEST, A4_CONTENT) == [], name
         assert problems == []
         page.close()
 

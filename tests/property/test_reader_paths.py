@@ -24,8 +24,8 @@ from hypothesis import strategies as st
 from test_io_properties import mutated, responses
 
 from jointworking import JointWorkingError, Responses
-from jointworking.io import read_responses, write_responses
 from jointworking._readers import _route
+from jointworking.io import read_responses, write_responses
 
 PATHS = ("exact", "python", "arrow")
 LABELS = ("organisation", "about", "respondent", "unit", "wave")

@@ -9,9 +9,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from jointworking._readers._constants import _CACHE_LIMIT, Key, _InvalidError
 from jointworking.errors import ArgumentError, ResponseFileError
 from jointworking.instrument import Instrument, Scale
-from jointworking._readers._constants import _CACHE_LIMIT, Key, _InvalidError
 from jointworking.responses import (
     Responses,
 )

@@ -15,18 +15,19 @@ from typing import IO
 import numpy as np
 import numpy.typing as npt
 
-from jointworking.errors import ArgumentError, ResponseFileError
-from jointworking.errors import _shown as _shown_value
-from jointworking.instrument import Instrument
+from jointworking._collector import paused
 from jointworking._readers import _route
 from jointworking._readers._cells import _build
 from jointworking._readers._columns import Column, GiveUp, WideColumns
 from jointworking._readers._constants import _BLOCK, _FIRST_CHARACTER, _SEP_START, Key
-from jointworking._readers._csv import _DelimiterCount, _Header, _records, _sep_line
+from jointworking._readers._csv import _DelimiterCount, _records, _sep_line
 from jointworking._readers._encodings import _Decoder
-from jointworking._readers._labels import _Labels
+from jointworking._readers._labels import _Labels, _then_raise
 from jointworking._readers._source import _cannot_decode, _format_of, _identify, _suffix
 from jointworking._readers._wide import _first_header, _no_rows, _WideRows
+from jointworking.errors import ArgumentError, ResponseFileError
+from jointworking.errors import _shown as _shown_value
+from jointworking.instrument import Instrument
 from jointworking.responses import (
     Responses,
 )
@@ -149,27 +150,36 @@ def _csv_chunks(
 ) -> Iterator[Responses]:
     """Read a wide CSV file's lines and yield its respondents `size` at a time."""
     delimiter, sep_line, read_lines = _head(lines, name, sniff)
-    records = _records(read_lines, name, delimiter, sep_line)
+    counted = _Counted(read_lines)
+    records = _records(counted, name, delimiter, sep_line)
     header = _first_header(records, name, instrument)
     if header.long:
         raise ResponseFileError(
             name, _not_in_chunks("a long CSV file (with question and answer columns)")
         )
+    # Blocks no larger than a chunk (nor than _BLOCK_LINES): memory stays bounded by it.
+    block = min(_BLOCK_LINES, max(size, 64))
+    if _route.READERS["python"]:
+        # The CSV module has read the lines up to the header's end, and no further.
+        blocks = _record_blocks(read_lines, name, delimiter, counted.count + 1, block)
+    else:
+        blocks = _in_blocks(records, block)
+    taking = _Taking(blocks)
     reader = _WideRows(header, name, instrument)
+    columns = WideColumns(header, instrument)  # its tables of cells read serve every chunk
     seen = _Seen() if "respondent" in header.labels else None
     empty = True
     while True:
-        taken: list[tuple[int, list[str]]] = []
-        problem: ResponseFileError | None = None
-        try:
-            taken.extend(itertools.islice(records, size))
-        except ResponseFileError as error:  # the CSV module's, at the record after these
-            problem = error
-        chunk = None
-        if problem is None and taken:
-            chunk = _fast_chunk(taken, header, instrument, reader.labels, seen)
-        if chunk is None:
-            chunk = _exact_chunk(taken, problem, reader, seen, name, instrument)
+        # Lists per row, for no garbage: no collection while they are made and read.
+        with paused():
+            numbers, cells, problem = taking.take(size)
+            chunk = None
+            if problem is None and numbers:
+                chunk = _fast_chunk(numbers, cells, columns, reader.labels, seen)
+            if chunk is None:
+                chunk = _exact_chunk(numbers, cells, problem, reader, seen, name, instrument)
+            # Freed before the collector runs again, which would otherwise walk them all.
+            del numbers, cells
         if chunk is None:
             if empty:
                 raise _no_rows(name, header)
@@ -178,8 +188,133 @@ def _csv_chunks(
         yield chunk
 
 
+_Block = tuple[list[int], list[list[str]]]
+"""Records in a row: the line each starts on, and its cells."""
+
+
+class _Taking:
+    """Take a file's records a chunk at a time from its blocks of records.
+
+    A problem met while reading the blocks (a line that cannot be decoded, a CSV error)
+    is given with the chunk whose records end where it was met, as reading the records
+    one at a time would meet it.
+    """
+
+    def __init__(self, blocks: Iterator[_Block]) -> None:
+        self._blocks = blocks
+        self._lines: list[int] = []
+        self._cells: list[list[str]] = []
+        self._problem: ResponseFileError | None = None
+        self._done = False
+
+    def take(self, size: int) -> tuple[list[int], list[list[str]], ResponseFileError | None]:
+        """Return the next `size` records (fewer at the end), and any problem after them."""
+        while len(self._lines) < size and not self._done:
+            try:
+                lines, cells = next(self._blocks)
+            except StopIteration:
+                self._done = True
+                break
+            except ResponseFileError as error:
+                self._problem, self._done = error, True
+                break
+            self._lines += lines
+            self._cells += cells
+        lines, cells = self._lines[:size], self._cells[:size]
+        del self._lines[:size], self._cells[:size]
+        return lines, cells, None if self._lines else self._problem
+
+
+def _in_blocks(records: Iterator[tuple[int, list[str]]], size: int) -> Iterator[_Block]:
+    """Gather records into blocks of `size`; the records before a problem come first."""
+    while True:
+        lines: list[int] = []
+        cells: list[list[str]] = []
+        try:
+            for line, row in itertools.islice(records, size):
+                lines.append(line)
+                cells.append(row)
+        except ResponseFileError:
+            if lines:
+                yield lines, cells
+            raise
+        if not lines:
+            return
+        yield lines, cells
+
+
+class _Counted:
+    """Pass lines on, counting them."""
+
+    def __init__(self, lines: Iterator[str]) -> None:
+        self._lines = lines
+        self.count = 0
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self.count += 1
+        return line
+
+
+_EMPTY = itertools.repeat("")
+_BLOCK_LINES = 4096
+"""Lines split into cells at a time when reading in chunks."""
+
+
+def _record_blocks(
+    lines: Iterator[str], name: str, delimiter: str, line: int, block_lines: int
+) -> Iterator[_Block]:
+    """Yield blocks of the records not wholly blank, as :func:`_records` reads them.
+
+    Lines without a quote are split at the delimiter a block at a time, exactly as the
+    CSV module splits them (without quotes, a record is one line and its cells lie
+    between the delimiters). From the first block holding a quote, or a line longer than
+    :func:`csv.field_size_limit`, the rest goes through the CSV module, which counts
+    lines from `line` on.
+    """
+    limit = csv.field_size_limit()
+    problem: ResponseFileError | None = None
+    while problem is None:
+        block: list[str] = []
+        try:
+            block.extend(itertools.islice(lines, block_lines))
+        except ResponseFileError as error:  # a line that cannot be decoded: after these
+            problem = error
+        if not block:
+            break
+        text = "".join(block)
+        if '"' in text or max(map(len, block)) > limit:
+            rest = itertools.chain(
+                itertools.repeat("\n", line - 1),
+                block,
+                lines if problem is None else _then_raise(problem),
+            )
+            yield from _in_blocks(_records(rest, name, delimiter, sep_line=False), block_lines)
+            return
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        rows = text.split("\n")
+        if text.endswith("\n"):
+            rows.pop()  # after the last line end: nothing
+        split = list(map(str.split, rows, itertools.repeat(delimiter)))
+        numbers = range(line, line + len(rows))
+        # Not wholly blank: something but spaces besides the delimiters.
+        kept = list(map(str.strip, map(str.replace, rows, itertools.repeat(delimiter), _EMPTY)))
+        if all(kept):
+            yield list(numbers), split
+        else:
+            yield list(itertools.compress(numbers, kept)), list(itertools.compress(split, kept))
+        line += len(rows)
+    if problem is not None:
+        raise problem
+
+
 def _exact_chunk(  # noqa: PLR0917 - the chunk, then what reads it
-    taken: Sequence[tuple[int, list[str]]],
+    lines: Sequence[int],
+    cells: Sequence[list[str]],
     problem: ResponseFileError | None,
     reader: _WideRows,
     seen: _Seen | None,
@@ -192,8 +327,8 @@ def _exact_chunk(  # noqa: PLR0917 - the chunk, then what reads it
     rows: list[list[float]] = []
     where: list[int] = []
     try:
-        for line, cells in taken:
-            key, unit, row = reader.read(line, cells)
+        for line, row_cells in zip(lines, cells, strict=True):
+            key, unit, row = reader.read(line, row_cells)
             keys.append(key)
             units.append(unit)
             rows.append(row)
@@ -214,9 +349,9 @@ def _exact_chunk(  # noqa: PLR0917 - the chunk, then what reads it
 
 
 def _fast_chunk(
-    taken: Sequence[tuple[int, list[str]]],
-    header: _Header,
-    instrument: Instrument,
+    line_numbers: list[int],
+    cells: list[list[str]],
+    columns: WideColumns,
     labels: _Labels,
     seen: _Seen | None,
 ) -> Responses | None:
@@ -231,13 +366,16 @@ def _fast_chunk(
     """
     if not _route.READERS["python"]:
         return None
-    lines = np.fromiter((line for line, _ in taken), dtype=np.intp, count=len(taken))
-    cells = [row for _, row in taken]
-    if set(map(len, cells)) != {header.width}:
+    if set(map(len, cells)) != {columns.width}:
         return None
-    columns = WideColumns(header, instrument)
+    lines = np.array(line_numbers, dtype=np.intp)
+    columns.reset(len(cells))
     try:
-        columns.add([Column(column) for column in zip(*cells, strict=True)], lines)
+        # Every row has `width` cells: column j is every width-th cell from the j-th.
+        flat = list(itertools.chain.from_iterable(cells))
+        width = columns.width
+        columns.add([Column(flat[j::width]) for j in range(width)], lines)
+        del flat
         chunk = columns.responses()
     except GiveUp:
         return None
@@ -254,7 +392,7 @@ def _fast_chunk(
                 strict=True,
             )
         )
-        if seen.add(keys, lines.tolist()) is not None:
+        if seen.add(keys, line_numbers) is not None:
             return None
     labels.remember(remembered)
     return chunk
@@ -325,23 +463,28 @@ class _Seen:
         an earlier one, and the line the earlier one is on (nothing is added then).
         """
         hashes = np.fromiter(map(hash, keys), dtype=np.int64, count=len(keys))
+        order = np.argsort(hashes)
+        ordered = hashes[order]
         found: tuple[int, int] | None = None
-        first: dict[int, int] = {}
-        for i, value in enumerate(hashes.tolist()):
-            j = first.setdefault(value, i)
-            if j != i:
-                found = (i, lines[j])
-                break
+        if (ordered[1:] == ordered[:-1]).any():  # a repeat within the chunk: find the first
+            first: dict[int, int] = {}
+            for i, value in enumerate(hashes.tolist()):
+                j = first.setdefault(value, i)
+                if j != i:
+                    found = (i, lines[j])
+                    break
         for run, run_lines in self._runs:
-            at = np.minimum(np.searchsorted(run, hashes), run.size - 1)
-            hits = np.flatnonzero(run[at] == hashes)
-            if hits.size and (found is None or hits[0] < found[0]):
-                i = int(hits[0])
-                found = (i, int(run_lines[at[i]]))
+            # Searched in sorted order, which walks each run once, front to back.
+            at = np.minimum(np.searchsorted(run, ordered), run.size - 1)
+            hit = np.flatnonzero(run[at] == ordered)
+            if hit.size:
+                k = hit[np.argmin(order[hit])]  # the hit earliest in the chunk
+                i = int(order[k])
+                if found is None or i < found[0]:
+                    found = (i, int(run_lines[at[k]]))
         if found is not None:
             return found
-        order = np.argsort(hashes)
-        self._runs.append((hashes[order], np.asarray(lines, dtype=np.int64)[order]))
+        self._runs.append((ordered, np.asarray(lines, dtype=np.int64)[order]))
         while len(self._runs) > 1 and 2 * self._runs[-1][0].size > self._runs[-2][0].size:
             (a, a_lines), (b, b_lines) = self._runs.pop(), self._runs.pop()
             self._runs.append(_merge(a, a_lines, b, b_lines))

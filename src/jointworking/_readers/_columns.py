@@ -208,12 +208,16 @@ class WideColumns:
         }
         self._questions = sorted(header.questions.items())
         self._scores: dict[str, float] = {}
+        self.reset(capacity)
+
+    def reset(self, capacity: int = 0) -> None:
+        """Start afresh for the next responses, keeping the cells already read."""
         self._codes: dict[str, list[IntArray]] = {column: [] for column in self._names}
         self._respondents: list[str] = []
         # The answers go straight into the matrix the responses will hold, made as large
         # as the caller expects (the file's line count, say), so that no second copy of
         # them is ever needed; it grows if the rows outnumber that.
-        self._matrix = np.empty((capacity, len(instrument.questions)), order="F")
+        self._matrix = np.empty((capacity, len(self._instrument.questions)), order="F")
         self._rows = 0
 
     @property
@@ -335,6 +339,14 @@ class WideColumns:
             codes = np.concatenate(blocks) if len(blocks) > 1 else blocks[0]
             blocks.clear()
             listed = names.names if column in self._where else [""]
+            if len(listed) > 1:
+                # Only the names these rows use (after a reset, earlier rows used others).
+                used = np.flatnonzero(np.bincount(codes, minlength=len(listed)))
+                if used.size < len(listed):
+                    lut = np.zeros(len(listed), dtype=np.intp)
+                    lut[used] = np.arange(used.size, dtype=np.intp)
+                    codes = lut[codes]
+                    listed = [listed[i] for i in used.tolist()]
             table = np.empty(len(listed), dtype=object)
             table[:] = listed
             labels = table[codes]

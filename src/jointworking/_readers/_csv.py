@@ -7,8 +7,6 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import attrs
 
-from jointworking.errors import ArgumentError, ResponseFileError
-from jointworking.instrument import Instrument
 from jointworking._readers._cells import _clip
 from jointworking._readers._constants import (
     _DELIMITERS,
@@ -17,6 +15,8 @@ from jointworking._readers._constants import (
     _LONG_COLUMNS,
     _SEP_LINE,
 )
+from jointworking.errors import ArgumentError, ResponseFileError
+from jointworking.instrument import Instrument
 
 
 @attrs.frozen

@@ -9,6 +9,7 @@ survey file holds, and its errors name the export's own line (or sheet and cell)
 column header.
 """
 
+import difflib
 import io
 import itertools
 import os
@@ -19,8 +20,6 @@ from typing import IO, Final
 
 import attrs
 
-from jointworking.errors import ArgumentError, ResponseFileError
-from jointworking.instrument import Instrument
 from jointworking._readers._cells import _build, _clip, _show
 from jointworking._readers._constants import _HEADER_NAMES
 from jointworking._readers._csv import _delimiter, _Header, _records
@@ -33,6 +32,8 @@ from jointworking._readers._spreadsheet import READABLE, ZIP_START, Sheet, _cell
 from jointworking._readers._wide import _read_wide
 from jointworking._readers.forms import detect
 from jointworking._readers.forms._layout import PLAIN, Layout, Role
+from jointworking.errors import ArgumentError, ResponseFileError
+from jointworking.instrument import Instrument
 from jointworking.responses import INTERNAL, Responses
 
 INCOMPLETE: Final = ("exclude", "include", "error")
@@ -171,6 +172,8 @@ class _Table:
         if self.sheet is None or error.path != self.name or error.line is None:
             return error
         prefix = str(ResponseFileError(error.path, "", line=error.line, column=error.column))
+        if not str(error).startswith(prefix):
+            return error  # already named by sheet and cell (an error of the rows' cutting)
         message = str(error).removeprefix(prefix)
         message = _LINE.sub(_rows_not_lines, message)
         index = None if error.column is None else columns.get(error.column)
@@ -323,11 +326,18 @@ class _Placer:
         """Place a column the mapping names; return whether it does."""
         folded = {_folded(name) for name in names if name.strip()}
         label = next((self.wanted[f] for f in sorted(folded) if f in self.wanted), None)
-        if label is not None and personal:
+        found = (self.matcher.override(name) for name in names)
+        position = next((p for p in found if p is not None), None)
+        key = None
+        if label is not None:
+            key = f"[columns] {label}"
+        elif position is not None:
+            key = f"[questions] q{self.instrument.questions[position].number}"
+        if personal and key is not None:  # neither a label nor a question: never read
             assert self.mapping is not None
             raise ResponseFileError(
                 self.mapping.source,
-                f"[columns] {label}: {self.titles[index]!r} is personal data"
+                f"{key}: {self.titles[index]!r} is personal data"
                 f" ({self.layout.name}'s own column), which is never read; name another column",
             )
         if label is not None:
@@ -336,10 +346,9 @@ class _Placer:
             return True
         if folded & self.ignored:
             self.matched.update(f"ignore {f}" for f in folded & self.ignored)
-            self.own.append(index)
+            if not personal:  # a personal column is listed as such, not as left out
+                self.own.append(index)
             return True
-        found = (self.matcher.override(name) for name in names)
-        position = next((p for p in found if p is not None), None)
         if position is None:
             return False
         self.matched.add(f"q{self.instrument.questions[position].number}")
@@ -449,6 +458,13 @@ def _starting(
     )
 
 
+def _nearest(header: str, titles: Sequence[str]) -> str:
+    """Return ``; did you mean '...'?`` naming the header most like `header`, if one is."""
+    folded = {_folded(t): t for t in titles if t}
+    close = difflib.get_close_matches(_folded(header), list(folded), n=1, cutoff=0.75)
+    return f"; did you mean {folded[close[0]]!r}?" if close else ""
+
+
 def _check(
     table: _Table, placement: _Placement, instrument: Instrument, mapping: FormMapping | None
 ) -> None:
@@ -466,8 +482,8 @@ def _check(
             header = mapping.questions[instrument.position(label)]
         raise ResponseFileError(
             mapping.source,
-            f"{key}: no column headed {header!r} in {table.name} (case and spacing aside);"
-            f" its columns are {_clip(shown, 2000)}",
+            f"{key}: no column headed {header!r} in {table.name} (case and spacing aside"
+            f"{_nearest(header, placement.titles)}); its columns are {_clip(shown, 2000)}",
         )
     problems: list[str] = []
     if placement.unplaced:

@@ -9,8 +9,6 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from jointworking.errors import ArgumentError, ResponseFileError
-from jointworking.instrument import Instrument
 from jointworking._readers._cells import _build, _is_whole, _kind, _Scores, _show_json
 from jointworking._readers._constants import (
     _JSON_FIELDS,
@@ -20,6 +18,8 @@ from jointworking._readers._constants import (
     _InvalidError,
 )
 from jointworking._readers._labels import _EXPECTED_ABOUT, _RESERVED, _self_reference, _who
+from jointworking.errors import ArgumentError, ResponseFileError
+from jointworking.instrument import Instrument
 from jointworking.responses import (
     _NAMES_ALIKE,
     _WAVES_ALIKE,

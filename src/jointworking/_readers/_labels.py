@@ -10,10 +10,10 @@ import numpy as np
 import numpy.typing as npt
 
 from jointworking._csvsafe import restore
-from jointworking.errors import ResponseFileError
 from jointworking._readers._cells import _show
 from jointworking._readers._constants import _CACHE_LIMIT, Key
 from jointworking._readers._csv import _Header
+from jointworking.errors import ResponseFileError
 from jointworking.responses import (
     _NAMES_ALIKE,
     _WAVES_ALIKE,

@@ -8,12 +8,12 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from jointworking.errors import ArgumentError, ResponseFileError
-from jointworking.instrument import Instrument
 from jointworking._readers._cells import _Scores, _show
 from jointworking._readers._constants import Key, _InvalidError
 from jointworking._readers._csv import _Header
 from jointworking._readers._labels import _Labels, _unit, _who
+from jointworking.errors import ArgumentError, ResponseFileError
+from jointworking.instrument import Instrument
 
 
 @attrs.define

@@ -31,9 +31,9 @@ from typing import Final
 
 import attrs
 
+from jointworking._readers._cells import _show
 from jointworking.errors import ArgumentError, ResponseFileError
 from jointworking.instrument import Instrument
-from jointworking._readers._cells import _show
 
 LABELS: Final = ("organisation", "about", "unit", "respondent", "wave")
 """The columns a mapping's ``[columns]`` table may name, in the order a survey has them."""
@@ -142,8 +142,19 @@ def _table(data: Mapping[str, object], key: str) -> Mapping[str, object]:
     return table
 
 
-def _unknown(key: str, allowed: tuple[str, ...]) -> _MappingError:
-    return _MappingError(f"{key}: unknown key; expected {', '.join(allowed)}")
+def _unknown(key: str, allowed: tuple[str, ...], name: str = "") -> _MappingError:
+    """Refuse `key`; say which table `name` (the key's own name) belongs in, if known."""
+    tables = {
+        **dict.fromkeys(LABELS, "[columns]"),
+        "ignore": "[columns]",
+        "internal": "[values]",
+        "wave": "[columns] (a column's header) or [values] (one wave for the file)",
+    }
+    table = tables.get(name.casefold(), "")
+    if not table and name.casefold().removeprefix("q").isdigit():
+        table = "[questions]"
+    hint = f"; {name} belongs in {table}" if table else ""
+    return _MappingError(f"{key}: unknown key; expected {', '.join(allowed)}{hint}")
 
 
 def _texts(value: object, key: str) -> tuple[str, ...]:
@@ -163,7 +174,7 @@ def _columns(data: Mapping[str, object]) -> tuple[dict[str, str], tuple[str, ...
             continue
         label = _ALIASES.get(key, key)
         if label not in LABELS:
-            raise _unknown(f"[columns] {key}", (*LABELS, "ignore"))
+            raise _unknown(f"[columns] {key}", (*LABELS, "ignore"), key)
         if label in columns:
             raise _MappingError(f"[columns] {key}: named twice")
         columns[label] = _text(value, f"[columns] {key}")
@@ -190,13 +201,13 @@ def _questions(data: Mapping[str, object], instrument: Instrument) -> dict[int, 
 def _checked(data: Mapping[str, object], source: str, instrument: Instrument) -> FormMapping:
     for key in data:
         if key not in _TABLES:
-            raise _unknown(str(key), _TABLES)
+            raise _unknown(str(key), _TABLES, str(key))
     sheet = None if data.get("sheet") is None else _text(data["sheet"], "sheet")
     columns, ignore = _columns(data)
     values = _table(data, "values")
     for key in values:
         if key not in _VALUES:
-            raise _unknown(f"[values] {key}", _VALUES)
+            raise _unknown(f"[values] {key}", _VALUES, key)
     answers = _texts(values.get("internal", []), "[values] internal")
     wave = None if values.get("wave") is None else _text(values["wave"], "[values] wave")
     if wave is not None and "wave" in columns:

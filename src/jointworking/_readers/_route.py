@@ -19,8 +19,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Final
 
-from jointworking.instrument import Instrument
 from jointworking._readers import _arrow, _fast
+from jointworking.instrument import Instrument
 from jointworking.responses import Responses
 
 READERS: Final = {"arrow": True, "python": True}

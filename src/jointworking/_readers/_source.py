@@ -7,7 +7,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
-from jointworking.errors import ArgumentError, ResponseFileError
 from jointworking._readers._constants import (
     _FIRST_CHARACTER,
     _FORMATS,
@@ -15,6 +14,7 @@ from jointworking._readers._constants import (
     _STREAM,
     _SUFFIXES,
 )
+from jointworking.errors import ArgumentError, ResponseFileError
 
 
 def _check_format(format: object) -> str | None:

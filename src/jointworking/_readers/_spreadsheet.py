@@ -20,8 +20,8 @@ from typing import IO, Any, Final
 
 import attrs
 
-from jointworking.errors import ResponseFileError
 from jointworking._readers._cells import _show
+from jointworking.errors import ResponseFileError
 
 READABLE: Final = frozenset({".xlsx", ".xlsm"})
 """The suffixes of the spreadsheets read (Office Open XML workbooks)."""

@@ -9,14 +9,14 @@ from collections.abc import Iterable, Iterator, Sequence
 import numpy as np
 import numpy.typing as npt
 
-from jointworking.errors import ResponseFileError
-from jointworking.instrument import Instrument
 from jointworking._readers import _route
 from jointworking._readers._cells import _build, _Scores
 from jointworking._readers._constants import Key, _InvalidError
 from jointworking._readers._csv import _delimiter, _Header, _header, _records
 from jointworking._readers._labels import _Labels, _then_raise, _who
 from jointworking._readers._long import _read_long
+from jointworking.errors import ResponseFileError
+from jointworking.instrument import Instrument
 from jointworking.responses import (
     Responses,
 )
