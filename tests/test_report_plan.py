@@ -36,6 +36,7 @@ from test_report import (
     html_sections,
     md_sections,
     md_tables,
+    plotted,
 )
 
 # The order of consequence the issue and the docs give, written out independently.
@@ -421,6 +422,59 @@ class TestNetwork:
         page = report.html(demo, charts=False, date=DATE)
         assert "<svg" not in page
         assert "Each member&#x27;s view" in html_sections(page)["network"]
+
+
+def ring(organisations: int) -> Assessment:
+    """Organisations in a ring, each answering inside and about the next: 2n groups."""
+    names = [f"Org {i:03d}" for i in range(organisations)]
+    rows = [[3.0] * 10] * 3
+    groups = [records(n, "internal", rows) for n in names]
+    groups += [records(n, names[(i + 1) % len(names)], rows) for i, n in enumerate(names)]
+    return jw.assess(survey(*groups))
+
+
+class TestLargeSurveys:
+    """A report of many organisations still finishes, and says what it leaves undrawn."""
+
+    def test_the_network_is_drawn_up_to_its_limit(self) -> None:
+        from jointworking import _network  # noqa: PLC0415
+
+        drawn = html_sections(report.html(ring(_network.DRAWN), date=DATE))["network"]
+        assert "<svg" in drawn
+        many = ring(_network.DRAWN + 1)
+        section = html_sections(report.html(many, date=DATE))["network"]
+        assert "<svg" not in section
+        assert f"With {_network.DRAWN + 1} organisations the network is too large" in section
+        # The tables still list every relationship and every organisation.
+        for view in many.relationships:
+            assert view.subject.replace("&", "&amp;") in section
+        assert section.count("<tr>") >= 2 * (_network.DRAWN + 1)
+        markdown = md_sections(report.markdown(many))
+        network = next(text for title, text in markdown.items() if "network" in title.lower())
+        assert "too large to draw" in network
+
+    def test_summary_charts_of_too_many_groups_are_told_in_words(self) -> None:
+        pytest.importorskip("matplotlib")
+        from jointworking import _render_html  # noqa: PLC0415
+
+        organisations = _render_html.MOST_ROWS // 2 + 1  # two groups each
+        page = report.html(ring(organisations), date=DATE)
+        summary = plotted(page)[: page.index('<section id="network"')]
+        assert "<svg" not in summary
+        assert summary.count("Not drawn: ") == 2  # the ladder and the heat map
+        assert f"{2 * organisations} groups are too many to label legibly" in summary
+        assert "Organisations inside:" in summary  # the ladder's message, in words
+
+    def test_a_page_draws_a_limited_number_of_charts(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        pytest.importorskip("matplotlib")
+        from jointworking import _render_html  # noqa: PLC0415
+
+        unlimited = report.html(example_assessment()[1], date=DATE)
+        assert plotted(unlimited).count("<svg") > 3
+        monkeypatch.setattr(_render_html, "MOST_CHARTS", 3)
+        page = report.html(example_assessment()[1], date=DATE)
+        assert plotted(page).count("<svg") <= 3
+        assert "a page draws at most 3 charts" in page
 
 
 # --- the action plan --------------------------------------------------------------------

@@ -89,24 +89,39 @@ class Action:
 _Key = tuple[str, str]  # ("internal", organisation) or ("relationship", subject)
 
 
-def _key_of(ctx: Facts, f: Finding) -> _Key | None:
-    """Return the entry a finding belongs to."""
-    if any(v.subject == f.subject for v in ctx.latest):
-        return ("relationship", f.subject)
-    for g in ctx.view.groups:
-        if g.subject != f.subject:
-            continue
-        if g.internal:
-            return ("internal", g.organisation)
+class _Keys:
+    """Which entry each finding belongs to, looked up in tables built once."""
+
+    def __init__(self, ctx: Facts) -> None:
+        self._internal = ctx.internal
+        self._relationships = {v.subject for v in ctx.latest}
+        self._groups: dict[str, list[GroupView]] = {}
+        for g in ctx.view.groups:
+            self._groups.setdefault(g.subject, []).append(g)
+        # (organisation, about) -> the relationship the group's view is of: an
+        # arrangement by its name, a pair by the other member; the first view wins.
+        self._views: dict[tuple[str, str], str] = {}
         for view in ctx.latest:
-            about = view.subject if view.kind == "arrangement" else None
-            if g.organisation in view.members and (
-                g.about == about or (view.kind == "pair" and g.about in view.members)
-            ):
-                return ("relationship", view.subject)
-    if len(f.organisations) == 1 and f.organisations[0] in ctx.internal:
-        return ("internal", f.organisations[0])
-    return None
+            for member in view.members:
+                if view.kind == "arrangement":
+                    self._views.setdefault((member, view.subject), view.subject)
+                elif view.kind == "pair":
+                    for other in view.members:
+                        self._views.setdefault((member, other), view.subject)
+
+    def of(self, f: Finding) -> _Key | None:
+        """Return the entry a finding belongs to."""
+        if f.subject in self._relationships:
+            return ("relationship", f.subject)
+        for g in self._groups.get(f.subject, ()):
+            if g.internal:
+                return ("internal", g.organisation)
+            subject = self._views.get((g.organisation, g.about))
+            if subject is not None:
+                return ("relationship", subject)
+        if len(f.organisations) == 1 and f.organisations[0] in self._internal:
+            return ("internal", f.organisations[0])
+        return None
 
 
 def _shortfalls(ctx: Facts, rung: Rung, scores: Sequence[Sequence[float]]) -> list[int]:
@@ -210,8 +225,9 @@ def plan(ctx: Facts) -> list[Action]:
     """Return every action, entry by entry in the order of the findings."""
     findings: dict[_Key, list[Finding]] = {}
     order: list[_Key] = []
+    keys = _Keys(ctx)
     for f in ctx.view.findings:
-        key = _key_of(ctx, f)
+        key = keys.of(f)
         if key is None:
             continue
         if key not in findings:

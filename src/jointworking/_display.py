@@ -26,6 +26,7 @@ import attrs
 from jointworking import _markdown
 from jointworking._engine import PERCEPTION_GAP_POINTS
 from jointworking._markdown import Context
+from jointworking._trie import longest_first
 from jointworking.assessment import (
     Assessment,
     GroupView,
@@ -172,8 +173,8 @@ class NameMarker:
     """
 
     def __init__(self, names: Iterable[str]) -> None:
-        known = sorted({clean(n) for n in names if clean(n).strip()}, key=len, reverse=True)
-        self._pattern = re.compile("|".join(re.escape(n) for n in known)) if known else None
+        known = {clean(n) for n in names if clean(n).strip()}
+        self._pattern = re.compile(longest_first(known)) if known else None
 
     def split(self, text: object) -> list[tuple[str, bool]]:
         """Split cleaned `text` into ``(piece, is_name)`` pairs."""

@@ -52,6 +52,9 @@ _STYLE: Final = {
 _SILENT: Final = ("1.5", "1 5")
 _WITHHELD: Final = ("1.5", "7 4 1 4")
 _LINE: Final = 24  # characters of a name's label on one line
+DRAWN: Final = 40
+"""The most organisations drawn: beyond it the names crowd the circle and the lines merge
+into a blot, so the section gives its message in words and its two tables only."""
 
 
 def _wrap(name: str, width: int = _LINE) -> list[str]:
@@ -367,13 +370,25 @@ def blocks(ctx: Facts) -> list[Block]:
             )
         )
     ]
-    out.append(
-        Drawing(
-            _svg(ctx),
-            ("The relationship network: numbers refer to the table below.",),
-            (Message(_message(ctx)),),
+    if len(ctx.organisations) <= DRAWN:
+        out.append(
+            Drawing(
+                _svg(ctx),
+                ("The relationship network: numbers refer to the table below.",),
+                (Message(_message(ctx)),),
+            )
         )
-    )
+    else:
+        out.append(
+            Para(
+                (
+                    f"With {len(ctx.organisations):,} organisations the network is too"
+                    f" large to draw legibly (the chart is drawn for up to {DRAWN}); the"
+                    " tables below list every relationship and every organisation. ",
+                    Message(_message(ctx)),
+                )
+            )
+        )
     rows: list[tuple[Text, ...]] = []
     for k, view in enumerate(ctx.latest, 1):
         effective: Text = (
@@ -403,6 +418,10 @@ def blocks(ctx: Facts) -> list[Block]:
         out.append(Table(tuple((h,) for h in head), tuple(rows), frozenset({0})))
     else:
         out.append(Para(("Nobody gave a view of a relationship with another organisation.",)))
+    numbered: dict[str, list[str]] = {}
+    for k, view in enumerate(ctx.latest, 1):
+        for member in dict.fromkeys(view.members):
+            numbered.setdefault(member, []).append(str(k))
     org_rows: list[tuple[Text, ...]] = []
     for name in ctx.organisations:
         g = ctx.internal.get(name)
@@ -413,8 +432,7 @@ def blocks(ctx: Facts) -> list[Block]:
             if g.placement is None
             else (Badge(g.placement.rung),)
         )
-        numbers = [str(k) for k, v in enumerate(ctx.latest, 1) if name in v.members]
-        org_rows.append(((Name(name),), inside, (", ".join(numbers) or d.NONE,)))
+        org_rows.append(((Name(name),), inside, (", ".join(numbered.get(name, ())) or d.NONE,)))
     out.append(
         Table(
             (("Organisation",), ("Own internal rung",), ("Relationships (#)",)),

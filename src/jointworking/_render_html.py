@@ -229,6 +229,12 @@ def _close(figure: object) -> None:
         pyplot.close(figure)
 
 
+MOST_ROWS: Final = 60
+"""The most groups a ladder or heat map draws: beyond it the labels would not be legible."""
+MOST_CHARTS: Final = 60
+"""The most charts one page draws: beyond it the page would take minutes to draw."""
+
+
 @attrs.define
 class _Charts:
     """Draw charts with :mod:`jointworking.plot`, if it and matplotlib are installed."""
@@ -256,6 +262,16 @@ class _Charts:
             "</figcaption></figure>"
         )
 
+    def _left_out(self, chart: Chart) -> str | None:
+        """Say why `chart` is not drawn (too many groups, or charts); None to draw it."""
+        if chart.function in {"ladder", "heatmap"}:
+            groups = len(getattr(chart.argument, "groups", ()))
+            if groups > MOST_ROWS:
+                return f"{groups:,} groups are too many to label legibly (the tables list them)"
+        if self.count >= MOST_CHARTS:
+            return f"a page draws at most {MOST_CHARTS} charts (the tables give every figure)"
+        return None
+
     def render(self, chart: Chart, marker: d.NameMarker) -> str:
         """Draw `chart` with the plot module: a figure, a note once without it, or nothing."""
         if not self.enabled:
@@ -268,6 +284,11 @@ class _Charts:
                 f'<p class="note">Charts are not shown: <code>{d.esc(INSTALL_PLOT)}</code>'
                 " adds them.</p>"
             )
+        reason = self._left_out(chart)
+        if reason is not None:
+            caption = _html_inline(chart.caption, marker)
+            message = _html_inline(chart.message, marker)
+            return f'<p class="note">{caption} Not drawn: {reason}. {message}</p>'
         draw: Callable[..., Any] = getattr(self.module, chart.function)
         try:
             figure = draw(chart.argument, **chart.keywords)
@@ -277,9 +298,7 @@ class _Charts:
             svg = _safe_svg(str(self.module.to_svg(figure)))
         finally:
             _close(figure)
-        if svg is None:
-            return ""
-        return self.figure(svg, chart, marker, f"chart-{chart.function}")
+        return "" if svg is None else self.figure(svg, chart, marker, f"chart-{chart.function}")
 
 
 def _html_block(block: Block, marker: d.NameMarker, charts: _Charts) -> str:  # noqa: PLR0911

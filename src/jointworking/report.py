@@ -40,6 +40,11 @@ table headers and repeats them on each page, keeps charts and table rows whole, 
 the major sections on a new page and puts the report's title, date and page number in
 the page margins. Its "Print or save as PDF" link is a plain link to a note on how to
 print: a link cannot start printing without a script, and the report runs none.
+
+A report of a very large survey keeps every table and every sentence, and draws only
+what a reader can read: the network chart for up to 40 organisations, the ladder and the
+heat map for up to 60 groups, and at most 60 charts a page. A chart left out is said to
+be, with its message in words in its place.
 """
 
 from __future__ import annotations
