@@ -1,8 +1,9 @@
 """Reading a wide CSV file with pyarrow's CSV reader, when pyarrow is installed.
 
-pyarrow splits the file's bytes into columns in compiled code; each column is then
-dictionary-encoded (its distinct cells and each row's index into them), which is what
-:class:`._columns.WideColumns` reads, by the same rules as every other path. The header
+pyarrow splits the file's bytes into columns in compiled code, each column but the
+respondents' dictionary-encoded as it is read (its distinct cells and each row's index
+into them), which is what :class:`._columns.WideColumns` reads, by the same rules as
+every other path. The header
 is read by the exact reader's own code. pyarrow is used only where it splits the file
 exactly as Python's CSV module would: UTF-8 text (the whole file valid UTF-8, as the
 exact reader would decide), one record per line (no line break inside a quoted cell),
@@ -55,16 +56,15 @@ def read_wide(data: bytes, name: str, instrument: Instrument) -> Responses | Non
 
 def _read(arrow: ModuleType, body: bytes, name: str, instrument: Instrument) -> Responses:
     delimiter, line, offset, header = _find_header(body, name, instrument)
-    rest = body[offset:]
-    if b'"' in rest and _loose_quotes(rest, delimiter):
+    if body.find(b'"', offset) >= 0 and _loose_quotes(body[offset:], delimiter):
         raise GiveUp
-    table = _table(arrow, rest, delimiter, header.width)
-    expected = _count_lines(rest)
+    where_respondent = header.labels.get("respondent", (None,))[0]
+    table = _table(arrow, body, offset, delimiter, header.width, where_respondent)
+    expected = _count_lines(body, offset)
     if table.num_rows != expected or expected == 0:
         raise GiveUp
     limit = csv.field_size_limit()
     columns: list[Column] = []
-    where_respondent = header.labels.get("respondent", (None,))[0]
     respondents: list[str] | None = None
     for i in range(header.width):
         chunked = table.column(i)
@@ -74,12 +74,15 @@ def _read(arrow: ModuleType, body: bytes, name: str, instrument: Instrument) -> 
                 raise GiveUp
             columns.append(Column([]))
             continue
-        encoded = chunked.combine_chunks().dictionary_encode()
+        # Coded while pyarrow read it, a dictionary per block of the file: one for all,
+        # its texts in order of first appearance, as dictionary_encode would give them.
+        encoded = chunked.unify_dictionaries().combine_chunks()
         uniques = encoded.dictionary.to_pylist()
         if uniques and max(map(len, uniques)) > limit:
             raise GiveUp
         codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.intp)
         columns.append(Column(uniques=uniques, codes=codes))
+        del chunked, encoded
     del table
     lines = np.arange(line + 1, line + 1 + expected, dtype=np.intp)
     reader = WideColumns(header, instrument, expected)
@@ -138,22 +141,30 @@ def _loose_quotes(rest: bytes, delimiter: str) -> bool:
     return b'"' in quoted.sub(b"", rest)
 
 
-def _count_lines(rest: bytes) -> int:
-    """Count the lines of `rest` (CRLF, LF or CR ends; a last line without an end counts)."""
-    breaks = rest.count(b"\n")
-    if b"\r" in rest:
-        breaks += rest.count(b"\r") - rest.count(b"\r\n")
-    return breaks + (1 if rest and rest[-1:] not in (b"\n", b"\r") else 0)
+def _count_lines(body: bytes, offset: int) -> int:
+    """Count the lines from `offset` on (CRLF, LF or CR ends; a last line without one counts)."""
+    breaks = body.count(b"\n", offset)
+    if body.find(b"\r", offset) >= 0:
+        breaks += body.count(b"\r", offset) - body.count(b"\r\n", offset)
+    return breaks + (1 if len(body) > offset and body[-1:] not in (b"\n", b"\r") else 0)
 
 
-def _table(arrow: Any, rest: bytes, delimiter: str, width: int) -> Any:
-    """Split `rest` into `width` text columns; give up if pyarrow cannot, as given."""
+def _table(  # noqa: PLR0917 - the bytes, then how to split them
+    arrow: Any, body: bytes, offset: int, delimiter: str, width: int, texts: int | None
+) -> Any:
+    """Split `body` from `offset` into `width` columns; give up if pyarrow cannot, as given.
+
+    Each column comes dictionary-encoded (its distinct cells, and each row's index into
+    them), but for column `texts` (the respondents', nearly all distinct), plain text.
+    """
     import pyarrow as pa  # noqa: PLC0415 - optional, imported only when reading with it
 
     names = [f"c{i}" for i in range(width)]
+    coded = pa.dictionary(pa.int32(), pa.string())
+    types = {n: pa.string() if i == texts else coded for i, n in enumerate(names)}
     try:
         return arrow.read_csv(
-            pa.py_buffer(rest),
+            pa.py_buffer(body).slice(offset),  # no copy
             read_options=arrow.ReadOptions(column_names=names),
             parse_options=arrow.ParseOptions(
                 delimiter=delimiter,
@@ -164,7 +175,7 @@ def _table(arrow: Any, rest: bytes, delimiter: str, width: int) -> Any:
                 ignore_empty_lines=False,
             ),
             convert_options=arrow.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()),
+                column_types=types,
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
                 check_utf8=True,
