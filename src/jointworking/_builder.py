@@ -42,9 +42,6 @@ _T = TypeVar("_T")
 _RUNGS: Final = tuple(Rung)
 
 
-_collection_paused = paused
-
-
 class Lazy(Sequence[_T]):
     """A read-only sequence whose items are built on first access, then kept."""
 
@@ -85,7 +82,7 @@ class Lazy(Sequence[_T]):
 
     def __iter__(self) -> Iterator[_T]:
         if self._make_all is not None:
-            with _collection_paused():
+            with paused():
                 every = self._make_all()
             self._make_all = None
             # Items already read keep their identity.

@@ -47,7 +47,6 @@ from __future__ import annotations
 
 import math
 import numbers
-import operator
 import types
 from collections.abc import Hashable, Mapping, Sequence
 from decimal import Decimal
@@ -283,11 +282,7 @@ def _encode(labels_in: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], IntArray, Fl
         # Where pandas is imported, its hash table codes text in compiled code.
         factorized = _codes.factorize_with_pandas(labels_in, labels_in.shape[0])
         if factorized is not None:
-            names, text_codes = _codes.sorted_codes(
-                cast("list[str]", factorized.uniques), factorized.codes
-            )
-            counts = np.bincount(text_codes, minlength=len(names)).astype(np.float64)
-            return np.array(names, dtype=object), text_codes, counts
+            return _sorted_text(factorized.uniques, factorized.codes, labels_in.dtype)
     if labels_in.dtype.kind in "UO":
         coded = _text_codes(labels_in.tolist(), labels_in.dtype)
         if coded is not None:
@@ -315,9 +310,9 @@ def _text_codes(
 ) -> tuple[npt.NDArray[Any], IntArray, FloatArray] | None:
     """Code labels that are all ``str`` as :func:`numpy.unique` would, with a hash table.
 
-    The distinct labels are found with a set and sorted as Python sorts text, by code
-    point, which is numpy's order; each respondent's code is then looked up in a
-    dictionary, in one C-level pass. The result equals ``np.unique(np.asarray(texts,
+    The labels are coded with a dictionary (:func:`jointworking._codes.factorize`) and
+    only the distinct ones sorted, as Python sorts text, by code point, which is numpy's
+    order. The result equals ``np.unique(np.asarray(texts,
     dtype), return_inverse=True, return_counts=True)``, in time linear in the number of
     respondents.
 
@@ -341,27 +336,31 @@ def _text_codes(
     if not texts or type(texts[0]) is not str:
         return None
     try:
-        distinct = set(texts)
+        uniques, codes = _codes.factorize(texts)
     except TypeError:  # an unhashable label, so not text
         return None
-    # A set takes 1, 1.0 and True for one label, and a str subclass for the text it
-    # equals (as np.unique does), but no number equals a str: labels of any other kind
-    # leave one among the distinct labels, and go to np.unique, which refuses a mixture.
-    if not all(type(label) is str for label in distinct):
+    # Equal keys share a code: 1, 1.0 and True, and a str subclass with the text it
+    # equals (as np.unique merges them), but no number equals a str: labels of any other
+    # kind leave one among the distinct labels, and go to np.unique, which refuses a mix.
+    if not _codes.all_text(uniques):
         return None
-    labels = sorted(cast("set[str]", distinct))
+    if dtype is None and any(cast("str", label).endswith("\0") for label in uniques):
+        return None
+    return _sorted_text(uniques, codes, dtype)
+
+
+def _sorted_text(
+    uniques: list[object], codes: IntArray, dtype: np.dtype[Any] | None
+) -> tuple[npt.NDArray[Any], IntArray, FloatArray]:
+    """Renumber text labels coded in order of first appearance into sorted order.
+
+    `dtype` is kept for the labels; None gives numpy's ``<U`` as wide as the longest.
+    """
+    labels, sorted_codes = _codes.sorted_codes(cast("list[str]", uniques), codes)
     if dtype is None:
-        if any(label.endswith("\0") for label in labels):
-            return None
         dtype = np.dtype(f"<U{max(1, *map(len, labels))}")
-    if len(texts) == 1:
-        codes = np.zeros(1, dtype=np.intp)
-    else:
-        code_of = dict(zip(labels, range(len(labels)), strict=True))
-        found = operator.itemgetter(*texts)(code_of)  # a tuple: one code per respondent
-        codes = np.fromiter(found, dtype=np.intp, count=len(texts))
-    sizes = np.bincount(codes, minlength=len(labels)).astype(np.float64)
-    return np.array(labels, dtype=dtype), codes, sizes
+    sizes = np.bincount(sorted_codes, minlength=len(labels)).astype(np.float64)
+    return np.array(labels, dtype=dtype), sorted_codes, sizes
 
 
 def _counted_codes(
